@@ -1,0 +1,388 @@
+"""The editors' workbench. Lists show what an editor scans for (price, status, staleness),
+every changelist runs a bounded number of queries, and every save is in the history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.html import format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog.formatting import format_tokens, format_usd
+from catalog.models import (
+    Benchmark,
+    BenchmarkScore,
+    LanguageModel,
+    Offering,
+    OfferingAlias,
+    Organization,
+    Price,
+    Provider,
+    Source,
+)
+from catalog.services import PriceInput, mark_reviewed, record_price
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = "review status"
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        days = settings.CATALOG_STALE_AFTER_DAYS
+        return [("yes", f"Stale (not reviewed for {days} days)"), ("no", "Reviewed recently")]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.localdate() - timedelta(days=settings.CATALOG_STALE_AFTER_DAYS)
+        stale = Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff)
+        if self.value() == "yes":
+            return queryset.filter(stale)
+        if self.value() == "no":
+            return queryset.exclude(stale)
+        return queryset
+
+
+@admin.action(description="Mark reviewed today")
+def mark_reviewed_today(modeladmin, request, queryset):
+    count = mark_reviewed(queryset)
+    noun = "record" if count == 1 else "records"
+    modeladmin.message_user(request, f"Marked {count} {noun} reviewed today.", messages.SUCCESS)
+
+
+def stale_badge(obj) -> bool:
+    return not obj.is_stale
+
+
+stale_badge.boolean = True
+stale_badge.short_description = "Fresh"
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "url"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Provider)
+class ProviderAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "url"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "url", "retrieved_on"]
+    search_fields = ["title", "url"]
+
+
+PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
+
+
+class OfferingInlineForm(forms.ModelForm):
+    """An offering row on the model page, with its current standard price editable.
+
+    Changing a figure records a new dated price (today) through the price service, so
+    the old price stays in the history.
+    """
+
+    input = forms.DecimalField(
+        label="Input $/1M", required=False, min_value=Decimal("0"), decimal_places=6
+    )
+    output = forms.DecimalField(
+        label="Output $/1M", required=False, min_value=Decimal("0"), decimal_places=6
+    )
+    cache_read = forms.DecimalField(
+        label="Cached input $/1M", required=False, min_value=Decimal("0"), decimal_places=6
+    )
+    cache_write = forms.DecimalField(
+        label="Cache write $/1M", required=False, min_value=Decimal("0"), decimal_places=6
+    )
+    price_source_url = forms.URLField(label="Price source", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Offering
+        fields = ["provider", "provider_model_id", "lifecycle", "last_reviewed"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        price = self.instance.current_price if self.instance.pk else None
+        if price is not None:
+            for field in PRICE_FIELDS:
+                self.fields[field].initial = getattr(price, field)
+            self.fields["price_source_url"].initial = price.source_url
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [cleaned.get(f) is not None for f in ("input", "output")]
+        if any(given) and not all(given):
+            raise forms.ValidationError("Give both the input and the output price.")
+        return cleaned
+
+    def price_changed(self) -> bool:
+        return any(f in self.changed_data for f in PRICE_FIELDS) and (
+            self.cleaned_data.get("input") is not None
+        )
+
+    def record_price_if_changed(self) -> None:
+        if not self.price_changed():
+            return
+        record_price(
+            offering=self.instance,
+            price=PriceInput(
+                input=self.cleaned_data["input"],
+                output=self.cleaned_data["output"],
+                cache_read=self.cleaned_data.get("cache_read"),
+                cache_write=self.cleaned_data.get("cache_write"),
+            ),
+            source_url=self.cleaned_data.get("price_source_url") or "",
+        )
+
+
+class OfferingInline(admin.TabularInline):
+    model = Offering
+    form = OfferingInlineForm
+    extra = 0
+    autocomplete_fields = ["provider"]
+    show_change_link = True
+    fields = [
+        "provider",
+        "provider_model_id",
+        "input",
+        "output",
+        "cache_read",
+        "cache_write",
+        "price_source_url",
+        "lifecycle",
+        "last_reviewed",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provider", "current_price")
+
+
+class ScoreInline(admin.TabularInline):
+    model = BenchmarkScore
+    extra = 0
+    autocomplete_fields = ["benchmark"]
+    fields = ["benchmark", "score", "self_reported", "source_url", "measured_on"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("benchmark")
+
+
+@admin.register(LanguageModel)
+class LanguageModelAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "organization",
+        "context_display",
+        "cheapest_input",
+        "cheapest_output",
+        "provider_names",
+        "last_reviewed",
+        stale_badge,
+        "status",
+        "lifecycle",
+    ]
+    list_filter = ["status", "lifecycle", StaleFilter, "organization", "open_weights", "reasoning"]
+    list_select_related = ["organization"]
+    search_fields = ["name", "slug", "organization__name", "offerings__provider_model_id"]
+    autocomplete_fields = ["organization", "sources"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "release_date"
+    actions = [mark_reviewed_today]
+    inlines = [OfferingInline, ScoreInline]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "organization", "status", "last_reviewed"]}),
+        (
+            "Specs",
+            {
+                "fields": [
+                    "release_date",
+                    ("context_window", "max_output_tokens"),
+                    "parameter_count",
+                    "architecture",
+                    ("license", "open_weights"),
+                    "knowledge_cutoff",
+                    ("input_modalities", "output_modalities"),
+                ]
+            },
+        ),
+        (
+            "Capabilities (leave unknown when the maker does not say)",
+            {
+                "fields": [
+                    ("vision", "multimodal", "reasoning", "function_calling"),
+                    ("tool_use", "structured_outputs", "code_execution", "prompt_caching"),
+                ]
+            },
+        ),
+        ("Lifecycle", {"fields": ["lifecycle", ("deprecation_date", "retirement_date")]}),
+        ("Sources and notes", {"fields": ["sources", "description"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                min_input=Min("offerings__current_price__input"),
+                min_output=Min("offerings__current_price__output"),
+            )
+            .prefetch_related("offerings__provider")
+        )
+
+    @admin.display(description="Context", ordering="context_window")
+    def context_display(self, obj):
+        return format_tokens(obj.context_window)
+
+    @admin.display(description="Cheapest input / 1M", ordering="min_input")
+    def cheapest_input(self, obj):
+        return format_usd(obj.min_input) if obj.min_input is not None else "—"
+
+    @admin.display(description="Cheapest output / 1M", ordering="min_output")
+    def cheapest_output(self, obj):
+        return format_usd(obj.min_output) if obj.min_output is not None else "—"
+
+    @admin.display(description="Providers")
+    def provider_names(self, obj):
+        names = sorted(o.provider.name for o in obj.offerings.all())
+        return ", ".join(names) or "—"
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Offering:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk and not inline_form.cleaned_data.get("DELETE"):
+                    inline_form.record_price_if_changed()
+
+
+class PriceInline(admin.TabularInline):
+    model = Price
+    extra = 1
+    can_delete = False
+    fields = [
+        "effective_date",
+        "tier",
+        "context_threshold",
+        "input",
+        "output",
+        "cache_read",
+        "cache_write",
+        "source_url",
+        "checked_on",
+    ]
+    ordering = ["tier", "context_threshold", "-effective_date"]
+
+
+class AliasInline(admin.TabularInline):
+    model = OfferingAlias
+    extra = 1
+
+
+@admin.register(Offering)
+class OfferingAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "model",
+        "provider",
+        "provider_model_id",
+        "input_price",
+        "output_price",
+        "lifecycle",
+        "last_reviewed",
+        stale_badge,
+    ]
+    list_filter = ["provider", "lifecycle", StaleFilter]
+    list_select_related = ["model", "provider", "current_price"]
+    search_fields = ["model__name", "provider__name", "provider_model_id", "aliases__alias"]
+    autocomplete_fields = ["model", "provider"]
+    actions = [mark_reviewed_today]
+    inlines = [PriceInline, AliasInline]
+    readonly_fields = ["price_history"]
+
+    @admin.display(description="Input / 1M", ordering="current_price__input")
+    def input_price(self, obj):
+        return format_usd(obj.current_price.input) if obj.current_price else "—"
+
+    @admin.display(description="Output / 1M", ordering="current_price__output")
+    def output_price(self, obj):
+        return format_usd(obj.current_price.output) if obj.current_price else "—"
+
+    @admin.display(description="Price history (newest first)")
+    def price_history(self, obj):
+        rows = obj.prices.order_by("-effective_date", "tier", "context_threshold")
+        return (
+            format_html_join(
+                "",
+                "<div>{}: {} in / {} out ({}{})</div>",
+                (
+                    (
+                        p.effective_date.isoformat(),
+                        format_usd(p.input),
+                        format_usd(p.output),
+                        p.get_tier_display(),
+                        f", above {format_tokens(p.context_threshold)}"
+                        if p.context_threshold
+                        else "",
+                    )
+                    for p in rows
+                ),
+            )
+            or "—"
+        )
+
+    def save_related(self, request, form, formsets, change):
+        from catalog.services import refresh_current_price
+
+        super().save_related(request, form, formsets, change)
+        refresh_current_price(form.instance)
+
+
+@admin.register(Price)
+class PriceAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "offering",
+        "effective_date",
+        "tier",
+        "context_threshold",
+        "input",
+        "output",
+        "cache_read",
+        "checked_on",
+    ]
+    list_filter = ["tier", "offering__provider"]
+    list_select_related = ["offering__model", "offering__provider"]
+    search_fields = ["offering__model__name", "offering__provider__name"]
+    autocomplete_fields = ["offering"]
+    date_hierarchy = "effective_date"
+
+    def save_model(self, request, obj, form, change):
+        from catalog.services import refresh_current_price
+
+        super().save_model(request, obj, form, change)
+        refresh_current_price(obj.offering)
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "variant", "metric", "scale", "higher_is_better"]
+    search_fields = ["name", "variant"]
+    prepopulated_fields = {"slug": ["name", "variant"]}
+
+
+@admin.register(BenchmarkScore)
+class BenchmarkScoreAdmin(SimpleHistoryAdmin):
+    list_display = ["model", "benchmark", "score", "self_reported", "measured_on"]
+    list_filter = ["benchmark", "self_reported"]
+    list_select_related = ["model", "benchmark"]
+    search_fields = ["model__name", "benchmark__name"]
+    autocomplete_fields = ["model", "benchmark"]

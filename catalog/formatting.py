@@ -1,0 +1,109 @@
+"""The one place numbers, money and dates become text, so the site says them one way.
+
+"$0.25", "$0.25 / 1M tokens", "128K", "1M", "7 May 2026", "Jan 2025".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+DASH = "—"
+NOT_DISCLOSED = "— not disclosed"
+
+
+def quantize_half_up(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def format_usd(amount: Decimal | None, *, max_places: int = 4) -> str:
+    """Money in dollars with as many decimals as it needs (at least 2 below $1 only when
+    there are cents): $0.25, $2, $1.5 -> "$1.50", $0.075, $12.345 -> "$12.35".
+
+    Amounts of a dollar or more show cents (two places); smaller amounts keep up to
+    `max_places` significant decimals so $0.0375 is not rounded to $0.04.
+    """
+    if amount is None:
+        return DASH
+    amount = Decimal(amount)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if amount == 0:
+        return "$0"
+    if amount >= 1:
+        rounded = quantize_half_up(amount, 2)
+        text = f"{rounded:,.2f}"
+        if text.endswith(".00"):
+            text = text[:-3]
+        return f"{sign}${text}"
+    rounded = quantize_half_up(amount, max_places)
+    text = f"{rounded:f}".rstrip("0").rstrip(".")
+    if rounded == 0:
+        return f"{sign}<${Decimal(1).scaleb(-max_places):f}"
+    # Two decimals at least for cents: $0.5 reads "$0.50".
+    if len(text.split(".")[1]) == 1:
+        text += "0"
+    return f"{sign}${text}"
+
+
+def format_price_per_million(amount: Decimal | None) -> str:
+    """ "$0.25 / 1M tokens", or a dash when the price is not published."""
+    if amount is None:
+        return DASH
+    return f"{format_usd(amount)} / 1M tokens"
+
+
+def format_tokens(count: int | None) -> str:
+    """Token counts as people say them: 128000 -> "128K", 131072 -> "131K",
+    1000000 and 1048576 -> "1M", 2500 -> "2.5K", 1500000 -> "1.5M"."""
+    if count is None:
+        return DASH
+    count = int(count)
+    if count >= 1_000_000:
+        value, unit = quantize_half_up(Decimal(count) / 1_000_000, 1), "M"
+    elif count >= 10_000:
+        value, unit = quantize_half_up(Decimal(count) / 1_000, 0), "K"
+    elif count >= 1_000:
+        value, unit = quantize_half_up(Decimal(count) / 1_000, 1), "K"
+    else:
+        return str(count)
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}{unit}"
+
+
+def format_parameters(count: int | None) -> str:
+    """Parameter counts: 70_000_000_000 -> "70B", 1_200_000_000_000 -> "1.2T"."""
+    if count is None:
+        return NOT_DISCLOSED
+    for unit, size in (("T", 10**12), ("B", 10**9), ("M", 10**6)):
+        if count >= size:
+            value = quantize_half_up(Decimal(count) / size, 1)
+            return f"{value:f}".rstrip("0").rstrip(".") + unit
+    return str(count)
+
+
+def format_date(value: date | None) -> str:
+    """ "7 May 2026"."""
+    if value is None:
+        return DASH
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_month(value: date | None) -> str:
+    """Knowledge cutoffs have month precision: "Jan 2025"."""
+    if value is None:
+        return DASH
+    return f"{value:%b %Y}"
+
+
+def format_percent(value: Decimal) -> str:
+    """A whole percentage, rounded half up: Decimal("49.5") -> "50%"."""
+    return f"{quantize_half_up(value, 0):f}%"
+
+
+def pluralize(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 provider", "2 providers", "0 providers"."""
+    word = singular if count == 1 else (plural or f"{singular}s")
+    return f"{count} {word}"

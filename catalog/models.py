@@ -1,0 +1,426 @@
+"""The catalog: who makes LLMs, where they run, what they cost and how they score.
+
+Truth lives here twice on purpose: `clean()` gives editors a readable message, and the
+database constraints make sure no other write path (imports, the shell, a bug) can store
+what `clean()` would reject.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+MONEY = {"max_digits": 12, "decimal_places": 6}
+NON_NEGATIVE = [MinValueValidator(Decimal("0"), message="A price cannot be negative.")]
+
+
+def catalog_slugify(name: str) -> str:
+    """Slug for a catalog name: dots become hyphens, so "2.5" reads "2-5", not "25"."""
+    return slugify(re.sub(r"[.\s/_:]+", "-", name))
+
+
+class Lifecycle(models.TextChoices):
+    PREVIEW = "preview", "Preview"
+    GA = "ga", "Generally available"
+    DEPRECATED = "deprecated", "Deprecated"
+    RETIRED = "retired", "Retired"
+
+
+class Modality(models.TextChoices):
+    TEXT = "text", "Text"
+    IMAGE = "image", "Image"
+    AUDIO = "audio", "Audio"
+    VIDEO = "video", "Video"
+    PDF = "pdf", "PDF"
+
+
+# Capability flags, in the order pages and the API show them.
+CAPABILITIES: list[tuple[str, str]] = [
+    ("vision", "Vision"),
+    ("multimodal", "Multimodal input"),
+    ("reasoning", "Reasoning"),
+    ("function_calling", "Function calling"),
+    ("tool_use", "Tool use"),
+    ("structured_outputs", "Structured outputs"),
+    ("code_execution", "Code execution"),
+    ("prompt_caching", "Prompt caching"),
+]
+
+
+class Reviewed(models.Model):
+    """A record an editor vouches for on a date; older than the setting means stale."""
+
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked this record."
+    )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_stale(self) -> bool:
+        if self.last_reviewed is None:
+            return True
+        age = (timezone.localdate() - self.last_reviewed).days
+        return age > settings.CATALOG_STALE_AFTER_DAYS
+
+
+class Source(models.Model):
+    """A public document that supports a figure in the catalog."""
+
+    url = models.URLField(max_length=500, unique=True)
+    title = models.CharField(max_length=300, blank=True)
+    retrieved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title", "url"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    url = models.URLField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Provider(models.Model):
+    class Kind(models.TextChoices):
+        FIRST_PARTY = "first_party", "First-party API"
+        CLOUD = "cloud", "Cloud platform"
+        AGGREGATOR = "aggregator", "Aggregator"
+        INFERENCE = "inference", "Inference host"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FIRST_PARTY)
+    url = models.URLField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:provider-detail", kwargs={"slug": self.slug})
+
+
+class LanguageModelQuerySet(models.QuerySet):
+    def published(self) -> LanguageModelQuerySet:
+        return self.filter(status=LanguageModel.Status.PUBLISHED)
+
+
+class LanguageModel(Reviewed):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    name = models.CharField(max_length=160, unique=True)
+    slug = models.SlugField(
+        max_length=160, unique=True, help_text="Stable URL name; do not change once published."
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="models")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    lifecycle = models.CharField(max_length=12, choices=Lifecycle.choices, default=Lifecycle.GA)
+    deprecation_date = models.DateField(null=True, blank=True)
+    retirement_date = models.DateField(null=True, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    context_window = models.PositiveIntegerField(help_text="Tokens.")
+    max_output_tokens = models.PositiveIntegerField(null=True, blank=True)
+    parameter_count = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Total parameters; empty when not disclosed."
+    )
+    architecture = models.CharField(max_length=120, blank=True)
+    license = models.CharField(max_length=120, default="Proprietary")
+    open_weights = models.BooleanField(default=False)
+    knowledge_cutoff = models.DateField(
+        null=True, blank=True, help_text="Month precision: store the first day of the month."
+    )
+    input_modalities = models.CharField(
+        max_length=80, default="text", help_text="Comma-separated: text, image, audio, video, pdf."
+    )
+    output_modalities = models.CharField(max_length=80, default="text")
+    vision = models.BooleanField(null=True, blank=True)
+    multimodal = models.BooleanField(null=True, blank=True)
+    reasoning = models.BooleanField(null=True, blank=True)
+    function_calling = models.BooleanField(null=True, blank=True)
+    tool_use = models.BooleanField(null=True, blank=True)
+    structured_outputs = models.BooleanField(null=True, blank=True)
+    code_execution = models.BooleanField(null=True, blank=True)
+    prompt_caching = models.BooleanField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="models")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = LanguageModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(context_window__gt=0), name="model_context_window_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_output_tokens__isnull=True) | Q(max_output_tokens__gt=0),
+                name="model_max_output_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:model-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def input_modality_list(self) -> list[str]:
+        return split_modalities(self.input_modalities)
+
+    @property
+    def output_modality_list(self) -> list[str]:
+        return split_modalities(self.output_modalities)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.context_window is not None and self.context_window <= 0:
+            errors["context_window"] = "The context window must be at least 1 token."
+        for field in ("input_modalities", "output_modalities"):
+            value = getattr(self, field) or ""
+            unknown = set(split_modalities(value)) - set(Modality.values)
+            if unknown:
+                errors[field] = (
+                    f"Unknown modality {', '.join(sorted(unknown))}; "
+                    f"use {', '.join(Modality.values)}."
+                )
+            else:
+                setattr(self, field, ",".join(split_modalities(value)))
+        if self.knowledge_cutoff:
+            self.knowledge_cutoff = self.knowledge_cutoff.replace(day=1)
+        if (
+            self.retirement_date
+            and self.deprecation_date
+            and self.retirement_date < self.deprecation_date
+        ):
+            errors["retirement_date"] = "A model cannot retire before it is deprecated."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = catalog_slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+def split_modalities(value: str) -> list[str]:
+    """ "text, Image" -> ["text", "image"], de-duplicated and in canonical order."""
+    wanted = {part.strip().lower() for part in (value or "").split(",") if part.strip()}
+    known = [m for m in Modality.values if m in wanted]
+    return known + sorted(wanted - set(known))
+
+
+class Offering(Reviewed):
+    """A model on a provider: the unit a visitor can actually buy."""
+
+    model = models.ForeignKey(LanguageModel, on_delete=models.CASCADE, related_name="offerings")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offerings")
+    provider_model_id = models.CharField(
+        max_length=200, help_text="The id this provider's API uses, e.g. gpt-4o-2024-08-06."
+    )
+    lifecycle = models.CharField(max_length=12, choices=Lifecycle.choices, default=Lifecycle.GA)
+    deprecation_date = models.DateField(null=True, blank=True)
+    retirement_date = models.DateField(null=True, blank=True)
+    url = models.URLField(blank=True, help_text="The provider's page for this model.")
+    # The price in force today (standard tier, base context). Derived from the price
+    # history by services.refresh_current_price so lists can sort and filter in SQL.
+    current_price = models.ForeignKey(
+        "Price", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["updated_at", "current_price"])
+
+    class Meta:
+        ordering = ["model__name", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "provider"], name="offering_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} on {self.provider}"
+
+    def get_absolute_url(self) -> str:
+        return self.model.get_absolute_url()
+
+
+class OfferingAlias(models.Model):
+    """Another spelling of a provider model id, as some price source writes it."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "offering aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "alias"], name="alias_unique_per_offering")
+        ]
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+class Price(models.Model):
+    """One dated price record. New prices are appended; old ones are never rewritten."""
+
+    class Tier(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        BATCH = "batch", "Batch"
+        FLEX = "flex", "Flex"
+        PRIORITY = "priority", "Priority"
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="prices")
+    effective_date = models.DateField(default=date.today)
+    tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.STANDARD)
+    context_threshold = models.PositiveIntegerField(
+        default=0,
+        help_text=(
+            "0 for the base price. Otherwise the prompt size in tokens above which the whole "
+            "request is billed at this price."
+        ),
+    )
+    input = models.DecimalField(
+        **MONEY, validators=NON_NEGATIVE, help_text="USD per 1M input tokens."
+    )
+    output = models.DecimalField(
+        **MONEY, validators=NON_NEGATIVE, help_text="USD per 1M output tokens."
+    )
+    cache_read = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=NON_NEGATIVE, help_text="USD per 1M cached."
+    )
+    cache_write = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=NON_NEGATIVE, help_text="USD per 1M written."
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    checked_on = models.DateField(null=True, blank=True, help_text="When the source was checked.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["offering_id", "tier", "context_threshold", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "tier", "context_threshold", "effective_date"],
+                name="price_one_per_offering_tier_date",
+                violation_error_message=(
+                    "This offering already has a price for that tier and date; "
+                    "edit it or choose another date."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(input__gte=0), name="price_input_non_negative"),
+            models.CheckConstraint(condition=Q(output__gte=0), name="price_output_non_negative"),
+            models.CheckConstraint(
+                condition=Q(cache_read__isnull=True) | Q(cache_read__gte=0),
+                name="price_cache_read_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(cache_write__isnull=True) | Q(cache_write__gte=0),
+                name="price_cache_write_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"${self.input} / ${self.output} per 1M ({self.tier}, from {self.effective_date})"
+
+    @property
+    def is_base(self) -> bool:
+        return self.tier == self.Tier.STANDARD and self.context_threshold == 0
+
+
+class Benchmark(models.Model):
+    class Scale(models.TextChoices):
+        FRACTION = "0-1", "0 to 1"
+        PERCENT = "0-100", "0 to 100"
+
+    name = models.CharField(max_length=120)
+    variant = models.CharField(max_length=120, blank=True)
+    slug = models.SlugField(max_length=160, unique=True)
+    metric = models.CharField(max_length=80, default="accuracy")
+    scale = models.CharField(max_length=6, choices=Scale.choices, default=Scale.PERCENT)
+    higher_is_better = models.BooleanField(default=True)
+    url = models.URLField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "variant"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "variant"], name="benchmark_unique_variant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.variant})" if self.variant else self.name
+
+    @property
+    def scale_max(self) -> Decimal:
+        return Decimal("1") if self.scale == self.Scale.FRACTION else Decimal("100")
+
+
+class BenchmarkScore(models.Model):
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="scores")
+    model = models.ForeignKey(LanguageModel, on_delete=models.CASCADE, related_name="scores")
+    score = models.DecimalField(max_digits=9, decimal_places=4)
+    self_reported = models.BooleanField(
+        default=True, help_text="Reported by the model's maker rather than measured independently."
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    measured_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["benchmark__name", "model__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["benchmark", "model"], name="score_one_per_model"),
+            models.CheckConstraint(condition=Q(score__gte=0), name="score_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.benchmark}: {self.score}"
+
+    def clean(self) -> None:
+        if (
+            self.score is not None
+            and self.benchmark_id
+            and not 0 <= self.score <= self.benchmark.scale_max
+        ):
+            raise ValidationError(
+                {"score": f"The score must lie between 0 and {self.benchmark.scale_max}."}
+            )

@@ -1,0 +1,118 @@
+"""Writes to the catalog. Every price change goes through `record_price` so the history
+is appended to, never rewritten, and the offering's current price stays right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import LanguageModel, Offering, Price
+
+
+@dataclass(frozen=True)
+class PriceInput:
+    """A price as an editor or an importer states it, in USD per 1M tokens."""
+
+    input: Decimal
+    output: Decimal
+    cache_read: Decimal | None = None
+    cache_write: Decimal | None = None
+    tier: str = Price.Tier.STANDARD
+    context_threshold: int = 0
+
+
+def current_base_price(offering: Offering, *, on: date | None = None) -> Price | None:
+    """The standard-tier, base-context price in force on a day (today by default)."""
+    on = on or timezone.localdate()
+    return (
+        offering.prices.filter(
+            tier=Price.Tier.STANDARD, context_threshold=0, effective_date__lte=on
+        )
+        .order_by("-effective_date")
+        .first()
+    )
+
+
+def refresh_current_price(offering: Offering) -> Price | None:
+    """Point `offering.current_price` at the price in force today."""
+    price = current_base_price(offering)
+    if offering.current_price_id != (price.pk if price else None):
+        Offering.objects.filter(pk=offering.pk).update(current_price=price)
+        offering.current_price = price
+    return price
+
+
+@transaction.atomic
+def record_price(
+    *,
+    offering: Offering,
+    price: PriceInput,
+    effective_date: date | None = None,
+    source_url: str = "",
+    checked_on: date | None = None,
+) -> tuple[Price, bool]:
+    """Append a dated price to an offering's history.
+
+    Returns the price and whether anything was written. Recording the same figures again
+    on a later date writes nothing (the history only holds changes); recording a price
+    for a date that already has one updates that record, which the history table keeps.
+    """
+    effective_date = effective_date or timezone.localdate()
+    checked_on = checked_on or effective_date
+    previous = (
+        offering.prices.filter(
+            tier=price.tier,
+            context_threshold=price.context_threshold,
+            effective_date__lte=effective_date,
+        )
+        .order_by("-effective_date")
+        .first()
+    )
+    figures = {
+        "input": price.input,
+        "output": price.output,
+        "cache_read": price.cache_read,
+        "cache_write": price.cache_write,
+    }
+    if previous is not None and all(getattr(previous, k) == v for k, v in figures.items()):
+        if checked_on and (previous.checked_on is None or previous.checked_on < checked_on):
+            previous.checked_on = checked_on
+            previous.save(update_fields=["checked_on"])
+        return previous, False
+
+    record = Price(
+        offering=offering,
+        tier=price.tier,
+        context_threshold=price.context_threshold,
+        effective_date=effective_date,
+        source_url=source_url,
+        checked_on=checked_on,
+        **figures,
+    )
+    if previous is not None and previous.effective_date == effective_date:
+        record.pk = previous.pk
+        record.created_at = previous.created_at
+    record.full_clean()
+    record.save()
+    refresh_current_price(offering)
+    return record, True
+
+
+def mark_reviewed(queryset, *, on: date | None = None) -> int:
+    """Set the last-reviewed date of models or offerings; returns how many changed."""
+    on = on or timezone.localdate()
+    count = 0
+    for record in queryset:
+        record.last_reviewed = on
+        record.save(update_fields=["last_reviewed", "updated_at"])
+        count += 1
+    return count
+
+
+def publish(model: LanguageModel) -> None:
+    model.status = LanguageModel.Status.PUBLISHED
+    model.save(update_fields=["status", "updated_at"])

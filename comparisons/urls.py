@@ -1,0 +1,10 @@
+from django.urls import path
+
+from comparisons import views
+
+app_name = "comparisons"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("compare/<str:pair>/", views.detail, name="detail"),
+]

@@ -1,0 +1,71 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from catalog.formatting import (
+    format_date,
+    format_month,
+    format_parameters,
+    format_percent,
+    format_price_per_million,
+    format_tokens,
+    format_usd,
+    pluralize,
+)
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        ("0.25", "$0.25"),
+        ("0.5", "$0.50"),
+        ("2", "$2"),
+        ("1.5", "$1.50"),
+        ("0.075", "$0.075"),
+        ("0.0375", "$0.0375"),
+        ("12.345", "$12.35"),
+        ("0", "$0"),
+        ("1234.5", "$1,234.50"),
+    ],
+)
+def test_money_is_formatted_one_way(amount, text):
+    assert format_usd(Decimal(amount)) == text
+
+
+def test_price_per_million_names_the_unit():
+    assert format_price_per_million(Decimal("0.25")) == "$0.25 / 1M tokens"
+    assert format_price_per_million(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (128_000, "128K"),
+        (131_072, "131K"),
+        (1_000_000, "1M"),
+        (1_048_576, "1M"),
+        (2_000_000, "2M"),
+        (1_500_000, "1.5M"),
+        (8_192, "8.2K"),
+        (500, "500"),
+        (None, "—"),
+    ],
+)
+def test_token_counts(count, text):
+    assert format_tokens(count) == text
+
+
+def test_dates_read_day_month_year():
+    assert format_date(date(2026, 5, 7)) == "7 May 2026"
+    assert format_month(date(2025, 1, 1)) == "Jan 2025"
+
+
+def test_parameters_and_percent_and_plurals():
+    assert format_parameters(70_000_000_000) == "70B"
+    assert format_parameters(None) == "— not disclosed"
+    assert format_percent(Decimal("49.5")) == "50%"
+    assert format_percent(Decimal("33.333")) == "33%"
+    assert pluralize(1, "provider") == "1 provider"
+    assert pluralize(2, "provider") == "2 providers"
+    assert pluralize(0, "provider") == "0 providers"

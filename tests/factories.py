@@ -1,0 +1,106 @@
+"""Factories for test data: each test builds exactly the catalog it talks about."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+
+from catalog.models import (
+    Benchmark,
+    BenchmarkScore,
+    LanguageModel,
+    Offering,
+    Organization,
+    Price,
+    Provider,
+)
+from catalog.services import refresh_current_price
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Lab {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Provider {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+    url = factory.LazyAttribute(lambda o: f"https://{o.slug}.example.com/")
+
+
+class LanguageModelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LanguageModel
+
+    name = factory.Sequence(lambda n: f"Model {n}")
+    slug = ""  # derived from the name on save
+    organization = factory.SubFactory(OrganizationFactory)
+    status = LanguageModel.Status.PUBLISHED
+    release_date = date(2026, 1, 15)
+    context_window = 128_000
+    max_output_tokens = 8_192
+    license = "Proprietary"
+    architecture = "Decoder-only transformer"
+    last_reviewed = factory.LazyFunction(date.today)
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offering
+
+    model = factory.SubFactory(LanguageModelFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    provider_model_id = factory.LazyAttribute(lambda o: o.model.slug)
+    last_reviewed = factory.LazyFunction(date.today)
+
+
+class PriceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Price
+        skip_postgeneration_save = True
+
+    offering = factory.SubFactory(OfferingFactory)
+    effective_date = date(2026, 1, 15)
+    input = Decimal("1.00")
+    output = Decimal("4.00")
+    source_url = "https://example.com/pricing"
+    checked_on = date(2026, 1, 15)
+
+    @factory.post_generation
+    def refresh(obj, create, extracted, **kwargs):
+        if create:
+            refresh_current_price(obj.offering)
+
+
+class BenchmarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Benchmark
+
+    name = factory.Sequence(lambda n: f"Bench {n}")
+    slug = factory.Sequence(lambda n: f"bench-{n}")
+
+
+class BenchmarkScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BenchmarkScore
+
+    benchmark = factory.SubFactory(BenchmarkFactory)
+    model = factory.SubFactory(LanguageModelFactory)
+    score = Decimal("50.0")
+    source_url = "https://example.com/scores"
+
+
+def offer(model, provider, *, input="1.00", output="4.00", **price_kwargs) -> Offering:
+    """A model on a provider with one current standard price."""
+    offering = OfferingFactory(model=model, provider=provider)
+    PriceFactory(offering=offering, input=Decimal(input), output=Decimal(output), **price_kwargs)
+    offering.refresh_from_db()
+    return offering
