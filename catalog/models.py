@@ -155,7 +155,12 @@ class LanguageModel(Reviewed):
         null=True, blank=True, help_text="Total parameters; empty when not disclosed."
     )
     architecture = models.CharField(max_length=120, blank=True)
-    license = models.CharField(max_length=120, default="Proprietary")
+    license = models.CharField(
+        max_length=120,
+        blank=True,
+        default="Proprietary",
+        help_text="Proprietary, or the named open licence; empty when not disclosed.",
+    )
     open_weights = models.BooleanField(default=False)
     knowledge_cutoff = models.DateField(
         null=True, blank=True, help_text="Month precision: store the first day of the month."

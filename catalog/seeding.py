@@ -70,7 +70,7 @@ def load_seed(path: Path = SEED_PATH, *, publish: bool = True) -> SeedReport:
     orgs = {}
     for row in data["organizations"]:
         org, created = Organization.objects.get_or_create(
-            slug=row["slug"], defaults={"name": row["name"], "url": row.get("url", "")}
+            slug=row["slug"], defaults={"name": row["name"], "url": row.get("url") or ""}
         )
         orgs[org.slug] = org
         report.count("organizations", created)
@@ -81,8 +81,8 @@ def load_seed(path: Path = SEED_PATH, *, publish: bool = True) -> SeedReport:
             slug=row["slug"],
             defaults={
                 "name": row["name"],
-                "url": row.get("url", ""),
-                "kind": row.get("kind", Provider.Kind.FIRST_PARTY),
+                "url": row.get("url") or "",
+                "kind": row.get("kind") or Provider.Kind.FIRST_PARTY,
             },
         )
         providers[provider.slug] = provider
@@ -94,11 +94,11 @@ def load_seed(path: Path = SEED_PATH, *, publish: bool = True) -> SeedReport:
             slug=row["slug"],
             defaults={
                 "name": row["name"],
-                "variant": row.get("variant", ""),
-                "metric": row.get("metric", "accuracy"),
-                "scale": row.get("scale", Benchmark.Scale.PERCENT),
-                "higher_is_better": row.get("higher_is_better", True),
-                "url": row.get("url", ""),
+                "variant": row.get("variant") or "",
+                "metric": row.get("metric") or "accuracy",
+                "scale": row.get("scale") or Benchmark.Scale.PERCENT,
+                "higher_is_better": row.get("higher_is_better", True) is not False,
+                "url": row.get("url") or "",
             },
         )
         benchmarks[benchmark.slug] = benchmark
@@ -111,7 +111,7 @@ def load_seed(path: Path = SEED_PATH, *, publish: bool = True) -> SeedReport:
             "name": row["name"],
             "organization": orgs[row["organization"]],
             "status": LanguageModel.Status.PUBLISHED if publish else LanguageModel.Status.DRAFT,
-            "lifecycle": row.get("lifecycle", "ga"),
+            "lifecycle": row.get("lifecycle") or "ga",
             "deprecation_date": _date(row.get("deprecation_date")),
             "retirement_date": _date(row.get("retirement_date")),
             "release_date": _date(row.get("release_date")),
@@ -119,7 +119,7 @@ def load_seed(path: Path = SEED_PATH, *, publish: bool = True) -> SeedReport:
             "max_output_tokens": row.get("max_output_tokens"),
             "parameter_count": row.get("parameter_count"),
             "architecture": row.get("architecture") or "",
-            "license": row.get("license") or "Proprietary",
+            "license": row.get("license") or "",
             "open_weights": bool(row.get("open_weights")),
             "knowledge_cutoff": _month(row.get("knowledge_cutoff")),
             "input_modalities": ",".join(row.get("input_modalities", ["text"])),
@@ -136,7 +136,7 @@ def load_seed(path: Path = SEED_PATH, *, publish: bool = True) -> SeedReport:
             source, created = Source.objects.get_or_create(
                 url=source_row["url"],
                 defaults={
-                    "title": source_row.get("title", ""),
+                    "title": source_row.get("title") or "",
                     "retrieved_on": _date(source_row.get("retrieved")),
                 },
             )
@@ -149,8 +149,8 @@ def load_seed(path: Path = SEED_PATH, *, publish: bool = True) -> SeedReport:
                 provider=providers[offering_row["provider"]],
                 defaults={
                     "provider_model_id": offering_row["provider_model_id"],
-                    "lifecycle": offering_row.get("lifecycle", "ga"),
-                    "url": offering_row.get("url", ""),
+                    "lifecycle": offering_row.get("lifecycle") or "ga",
+                    "url": offering_row.get("url") or "",
                     "last_reviewed": _date(offering_row.get("last_reviewed"))
                     or _date(row.get("last_reviewed")),
                 },
@@ -162,8 +162,8 @@ def load_seed(path: Path = SEED_PATH, *, publish: bool = True) -> SeedReport:
             prices = sorted(offering_row.get("prices", []), key=lambda p: p["effective_date"])
             for price_row in prices:
                 effective = _date(price_row["effective_date"])
-                tier = price_row.get("tier", "standard")
-                threshold = price_row.get("context_threshold", 0)
+                tier = price_row.get("tier") or "standard"
+                threshold = price_row.get("context_threshold") or 0
                 if offering.prices.filter(
                     tier=tier, context_threshold=threshold, effective_date=effective
                 ).exists():
@@ -179,7 +179,7 @@ def load_seed(path: Path = SEED_PATH, *, publish: bool = True) -> SeedReport:
                         context_threshold=threshold,
                     ),
                     effective_date=effective,
-                    source_url=price_row.get("source_url", ""),
+                    source_url=price_row.get("source_url") or "",
                     checked_on=_date(price_row.get("checked")),
                 )
                 report.count("prices", created)
@@ -190,8 +190,8 @@ def load_seed(path: Path = SEED_PATH, *, publish: bool = True) -> SeedReport:
                 model=model,
                 defaults={
                     "score": _money(score_row["score"]),
-                    "self_reported": score_row.get("self_reported", True),
-                    "source_url": score_row.get("source_url", ""),
+                    "self_reported": score_row.get("self_reported") is not False,
+                    "source_url": score_row.get("source_url") or "",
                     "measured_on": _date(score_row.get("measured_on")),
                 },
             )
