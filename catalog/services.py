@@ -96,7 +96,9 @@ def record_price(
     if previous is not None and previous.effective_date == effective_date:
         record.pk = previous.pk
         record.created_at = previous.created_at
-    record.full_clean()
+    # Field validators give the readable messages (negative price, too many digits); the
+    # database constraints enforce the rest, so skip re-checking them in Python.
+    record.full_clean(validate_unique=False, validate_constraints=False)
     record.save()
     refresh_current_price(offering)
     return record, True

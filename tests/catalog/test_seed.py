@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from catalog.models import (
     BenchmarkScore,
@@ -20,9 +21,19 @@ from catalog.seeding import SEED_PATH
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _seeded_module(django_db_setup, django_db_blocker):
+    # Load once for the module, roll back at its end: each test still runs in its own
+    # transaction inside this one.
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_catalog", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded():
-    call_command("seed_catalog", verbosity=0)
+def seeded(_seeded_module, db):
+    return None
 
 
 def _counts():
