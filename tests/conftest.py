@@ -21,3 +21,14 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test rolls its database back, so catalog versions repeat between tests: start
+    # every test with an empty cache so no page from another test's catalog is served.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

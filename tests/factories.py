@@ -13,6 +13,7 @@ from catalog.models import (
     Organization,
     Price,
     Provider,
+    Source,
 )
 from catalog.services import refresh_current_price
 
@@ -104,3 +105,11 @@ def offer(model, provider, *, input="1.00", output="4.00", **price_kwargs) -> Of
     PriceFactory(offering=offering, input=Decimal(input), output=Decimal(output), **price_kwargs)
     offering.refresh_from_db()
     return offering
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    url = factory.Sequence(lambda n: f"https://example.com/source/{n}")
+    title = factory.Sequence(lambda n: f"Source {n}")

@@ -1,0 +1,88 @@
+"""Whole-page cache for public pages, keyed on the catalog version.
+
+A hit costs one small query (the version) and skips the session, auth and view layers,
+so a cached page is nearly as cheap as a static file. Conditional requests answer 304
+from the version alone. Anything personal is never cached: requests carrying a session
+(staff previewing drafts, editors), responses that set cookies, non-GET methods, errors.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+from sitecache.versioning import Version, current_version
+
+CACHEABLE_METHODS = {"GET", "HEAD"}
+
+
+def page_cache_key(version: Version, request: HttpRequest) -> str:
+    return f"page:{version.token}:{request.get_full_path()}"
+
+
+def is_cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in CACHEABLE_METHODS:
+        return False
+    path = request.path_info
+    if any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDED_PREFIXES):
+        return False
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def not_modified(request: HttpRequest, etag: str, version: Version) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match == "*"
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and int(version.changed_at.timestamp()) <= since
+
+
+def add_validators(response: HttpResponse, etag: str, version: Version) -> None:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(version.changed_at.timestamp())
+    response["Cache-Control"] = settings.PAGE_CACHE_CONTROL
+    patch_vary_headers(response, ["Cookie"])
+
+
+class CatalogPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.PAGE_CACHE_ENABLED or not is_cacheable_request(request):
+            return self.get_response(request)
+
+        version = current_version()
+        key = page_cache_key(version, request)
+        etag = version.etag_for(request.get_full_path())
+        if not_modified(request, etag, version):
+            response = HttpResponseNotModified()
+            add_validators(response, etag, version)
+            return response
+
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            add_validators(response, etag, version)
+            return response
+
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+        ):
+            cache.set(
+                key,
+                (response.content, response["Content-Type"]),
+                settings.PAGE_CACHE_SECONDS,
+            )
+            response["X-Page-Cache"] = "miss"
+            add_validators(response, etag, version)
+        return response

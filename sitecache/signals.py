@@ -1,0 +1,37 @@
+"""Every save, delete or many-to-many change of a catalog record bumps the version."""
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+# Apps whose records appear on public pages or in the API.
+CATALOG_APPS = ("catalog", "comparisons", "pricewatch")
+
+
+def _bump(sender, **kwargs):
+    from sitecache.versioning import bump_catalog_version
+
+    if kwargs.get("raw"):  # loaddata / restore: the restore bumps once at the end
+        return
+    bump_catalog_version()
+
+
+def _bump_m2m(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _bump(sender)
+
+
+def is_catalog_model(model) -> bool:
+    return model._meta.app_label in CATALOG_APPS and not model.__name__.startswith("Historical")
+
+
+def connect_catalog_signals() -> None:
+    for model in apps.get_models():
+        if not is_catalog_model(model):
+            continue
+        uid = f"sitecache-{model._meta.label_lower}"
+        post_save.connect(_bump, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _bump_m2m, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
+            )

@@ -1,0 +1,57 @@
+"""Read and bump the catalog version."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sitecache.models import CatalogVersion
+
+ROW_ID = 1
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    changed_at: datetime
+
+    @property
+    def token(self) -> str:
+        """Changes with every edit, and after a database is replaced (restore, re-seed)."""
+        return f"{self.number}.{int(self.changed_at.timestamp() * 1_000_000)}"
+
+    def etag_for(self, key: str) -> str:
+        digest = hashlib.sha256(f"{self.token}|{key}".encode()).hexdigest()[:24]
+        return f'"{digest}"'
+
+
+def current_version() -> Version:
+    """The catalog version, in one query."""
+    row = CatalogVersion.objects.filter(pk=ROW_ID).values_list("version", "changed_at").first()
+    if row is None:
+        return bump_catalog_version()
+    return Version(*row)
+
+
+def bump_catalog_version() -> Version:
+    """Record that the catalog changed. Call it after writes that skip model signals
+    (queryset.update, bulk_create); ordinary saves and deletes bump it by themselves."""
+    now = timezone.now()
+    updated = CatalogVersion.objects.filter(pk=ROW_ID).update(
+        version=F("version") + 1, changed_at=now
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                CatalogVersion.objects.create(pk=ROW_ID, version=1, changed_at=now)
+        except IntegrityError:  # another process created it first
+            CatalogVersion.objects.filter(pk=ROW_ID).update(
+                version=F("version") + 1, changed_at=now
+            )
+    number = CatalogVersion.objects.values_list("version", flat=True).get(pk=ROW_ID)
+    return Version(number, now)

@@ -1,0 +1,109 @@
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from catalog.services import PriceInput, record_price
+from sitecache.versioning import current_version
+from tests.admin_forms import change_form_data
+from tests.factories import LanguageModelFactory, OfferingFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_kind_of_catalog_write_bumps_the_version():
+    start = current_version().number
+    model = LanguageModelFactory()
+    after_create = current_version().number
+    assert after_create > start
+
+    model.name = "Renamed"
+    model.save()
+    after_save = current_version().number
+    assert after_save > after_create
+
+    model.sources.add(SourceFactory())
+    after_m2m = current_version().number
+    assert after_m2m > after_save
+
+    model.delete()
+    assert current_version().number > after_m2m
+
+
+def test_recording_a_price_bumps_the_version():
+    offering = OfferingFactory()
+    before = current_version().number
+    record_price(offering=offering, price=PriceInput(input=Decimal("1"), output=Decimal("2")))
+    assert current_version().number > before
+
+
+def test_second_visit_is_served_from_the_cache(client):
+    model = LanguageModelFactory(name="Cached Model")
+    url = model.get_absolute_url()
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    second = client.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_a_cache_hit_costs_one_query(client, django_assert_max_num_queries):
+    url = LanguageModelFactory().get_absolute_url()
+    client.get(url)
+    with django_assert_max_num_queries(1):
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_an_edit_shows_at_once(client):
+    model = LanguageModelFactory(name="Before Edit")
+    url = model.get_absolute_url()
+    assert "Before Edit" in client.get(url).content.decode()
+    model.name = "After Edit"
+    model.save()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "After Edit" in response.content.decode()
+
+
+def test_an_admin_edit_changes_the_public_page_at_once(editor_client):
+    client = Client()  # an anonymous visitor, beside the logged-in editor
+    model = LanguageModelFactory(name="Admin Before")
+    url = model.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    change_url = reverse("admin:catalog_languagemodel_change", args=[model.pk])
+    data = change_form_data(editor_client.get(change_url))
+    data["name"] = "Admin After"
+    assert editor_client.post(change_url, data).status_code == 302
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Admin After" in response.content.decode()
+
+
+def test_matching_etag_answers_304(client):
+    url = LanguageModelFactory().get_absolute_url()
+    first = client.get(url)
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_if_modified_since_answers_304_until_the_catalog_changes(client):
+    model = LanguageModelFactory()
+    url = model.get_absolute_url()
+    last_modified = client.get(url)["Last-Modified"]
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+
+
+def test_pages_for_logged_in_staff_are_never_cached(editor_client):
+    url = LanguageModelFactory().get_absolute_url()
+    editor_client.get(url)
+    response = editor_client.get(url)
+    assert "X-Page-Cache" not in response
+
+
+def test_not_found_is_not_cached(client):
+    response = client.get("/models/no-such-model/")
+    assert response.status_code == 404
+    assert "X-Page-Cache" not in response
