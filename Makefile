@@ -47,3 +47,15 @@ editor: migrate
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+## Benchmarks: synthetic 500-model catalog, gunicorn + whitenoise, wrk. See docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+## The production server locally: DEBUG off, static files collected and compressed.
+serve: migrate
+	DEBUG=0 STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=0 STATIC_MANIFEST=1 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
+	SECURE_COOKIES=$${SECURE_COOKIES:-0} \
+	$(BIN)/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
+	--workers $${WEB_CONCURRENCY:-3} --access-logfile -
