@@ -104,3 +104,48 @@ def offer(model, provider, *, input="1.00", output="4.00", **price_kwargs) -> Of
     PriceFactory(offering=offering, input=Decimal(input), output=Decimal(output), **price_kwargs)
     offering.refresh_from_db()
     return offering
+
+
+def gemini_seed_pair():
+    """A factory-built replica of the seed page's pair (Gemini 2.5 Flash Live API and
+    Gemini 3.1 Flash-Lite), independent of the seed JSON. Returns (live, lite)."""
+    google = OrganizationFactory(name="Google DeepMind", slug="google-deepmind")
+    studio = ProviderFactory(
+        name="Google AI Studio", slug="google-ai-studio", url="https://aistudio.google.com/"
+    )
+    openrouter = ProviderFactory(name="OpenRouter", slug="openrouter", url="https://openrouter.ai/")
+    shared = {
+        "organization": google,
+        "architecture": "Decoder-only transformer",
+        "license": "Proprietary",
+        "open_weights": False,
+        "vision": True,
+        "multimodal": True,
+        "reasoning": False,
+        "function_calling": True,
+        "tool_use": True,
+        "input_modalities": "text,image,audio,video",
+    }
+    live = LanguageModelFactory(
+        name="Gemini 2.5 Flash Live API",
+        release_date=date(2025, 12, 1),
+        context_window=128_000,
+        max_output_tokens=8_192,
+        structured_outputs=False,
+        code_execution=False,
+        **shared,
+    )
+    lite = LanguageModelFactory(
+        name="Gemini 3.1 Flash-Lite",
+        release_date=date(2026, 5, 7),
+        context_window=1_000_000,
+        max_output_tokens=65_536,
+        knowledge_cutoff=date(2025, 1, 1),
+        structured_outputs=True,
+        code_execution=True,
+        **shared,
+    )
+    offer(live, studio, input="0.5", output="2")
+    offer(lite, studio, input="0.25", output="1.5")
+    offer(lite, openrouter, input="0.25", output="1.5")
+    return live, lite
