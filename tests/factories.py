@@ -149,3 +149,21 @@ def gemini_seed_pair():
     offer(lite, studio, input="0.25", output="1.5")
     offer(lite, openrouter, input="0.25", output="1.5")
     return live, lite
+
+
+def catalog_of(*, models: int, providers: int, offerings_per_model: int, benchmarks: int = 0):
+    """A catalog of a given size around no particular pair, for query-count tests that
+    must not grow with the catalog. Returns the list of models."""
+    provider_list = [ProviderFactory() for _ in range(providers)]
+    bench_list = [BenchmarkFactory() for _ in range(benchmarks)]
+    orgs = [OrganizationFactory() for _ in range(3)]
+    built = []
+    for index in range(models):
+        model = LanguageModelFactory(organization=orgs[index % 3], vision=index % 2 == 0)
+        for offset in range(offerings_per_model):
+            provider = provider_list[(index + offset) % providers]
+            offer(model, provider, input=f"{1 + index % 7}", output=f"{4 + index % 5}")
+        for bench in bench_list:
+            BenchmarkScoreFactory(model=model, benchmark=bench, score=Decimal(40 + index % 50))
+        built.append(model)
+    return built
