@@ -15,7 +15,7 @@ from tests.factories import (
     gemini_seed_pair,
     offer,
 )
-from tests.comparisons.test_views import Page
+from tests.html import Page
 
 pytestmark = pytest.mark.django_db
 
