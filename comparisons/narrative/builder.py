@@ -22,7 +22,14 @@ from catalog.formatting import (
     format_usd,
     pluralize,
 )
-from comparisons.narrative.document import ComparisonDocument, FaqItem, Link, ModelRef, Row
+from comparisons.narrative.document import (
+    ComparisonDocument,
+    FaqItem,
+    Link,
+    ModelRef,
+    ProviderPriceRow,
+    Row,
+)
 from comparisons.pricing import (
     DEFAULT_BLEND,
     BlendRatio,
@@ -255,6 +262,28 @@ def pricing_rows(
         Row("Cached input price", price(cheap_a, "cache_read"), price(cheap_b, "cache_read")),
         Row(f"Blended price ({blend.label} input/output)", blended(cheap_a), blended(cheap_b)),
         Row("Providers", providers(a), providers(b), provider_links(a), provider_links(b)),
+    )
+
+
+def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPriceRow, ...]:
+    """Every offering of both models, priced or not, model by model."""
+
+    def money(value: Decimal | None) -> str:
+        return NOT_PUBLISHED if value is None else format_price_per_million(value)
+
+    return tuple(
+        ProviderPriceRow(
+            model_name=model.name,
+            provider=Link(offering.provider_name, offering.link),
+            input=money(offering.input),
+            output=money(offering.output),
+            cached_input=money(offering.cache_read),
+            checked_on=format_date(offering.price_checked_on)
+            if offering.price_checked_on
+            else NOT_PUBLISHED,
+        )
+        for model in (a, b)
+        for offering in model.offerings
     )
 
 
@@ -619,6 +648,7 @@ def build_comparison_document(
         editor_note=pair.editor_note.strip(),
         spec_rows=spec_rows(a, b),
         pricing_rows=pricing_rows(a, b, cheap_a, cheap_b, blend),
+        provider_price_rows=provider_price_rows(a, b),
         capability_rows=capability_rows(a, b),
         benchmark_rows=bench_rows,
         benchmark_note=""

@@ -26,6 +26,18 @@ class Row:
 
 
 @dataclass(frozen=True)
+class ProviderPriceRow:
+    """One model on one provider, prices formatted, for the every-provider table."""
+
+    model_name: str
+    provider: Link
+    input: str
+    output: str
+    cached_input: str
+    checked_on: str
+
+
+@dataclass(frozen=True)
 class FaqItem:
     question: str
     answer: str
@@ -49,6 +61,7 @@ class ComparisonDocument:
     editor_note: str
     spec_rows: tuple[Row, ...]
     pricing_rows: tuple[Row, ...]
+    provider_price_rows: tuple[ProviderPriceRow, ...]
     capability_rows: tuple[Row, ...]
     benchmark_rows: tuple[Row, ...]
     benchmark_note: str

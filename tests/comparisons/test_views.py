@@ -331,3 +331,34 @@ def test_robots_txt_points_at_the_sitemap(client):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_every_provider_is_listed_with_its_prices_and_link(client, seed_pair):
+    page = Page(client.get(SEED_URL).content.decode())
+    rows = page.table("Prices on every provider")["rows"]
+    assert rows == [
+        [
+            "Gemini 2.5 Flash Live API",
+            "Google AI Studio",
+            "$0.50 / 1M tokens",
+            "$2 / 1M tokens",
+            "— not published",
+            "15 January 2026",
+        ],
+        [
+            "Gemini 3.1 Flash-Lite",
+            "Google AI Studio",
+            "$0.25 / 1M tokens",
+            "$1.50 / 1M tokens",
+            "— not published",
+            "15 January 2026",
+        ],
+        [
+            "Gemini 3.1 Flash-Lite",
+            "OpenRouter",
+            "$0.25 / 1M tokens",
+            "$1.50 / 1M tokens",
+            "— not published",
+            "15 January 2026",
+        ],
+    ]
