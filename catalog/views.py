@@ -12,7 +12,11 @@ from catalog import selectors
 from catalog.filters import LanguageModelFilter
 from comparisons.chart import price_history_chart
 from comparisons.selectors import compare_url
-from comparisons.views import can_preview_drafts
+
+
+def can_preview_drafts(request) -> bool:
+    """Staff may open draft models and their comparisons (shown as a preview)."""
+    return bool(request.user.is_authenticated and request.user.is_staff)
 
 
 @require_GET

@@ -5,42 +5,22 @@ Views only route: selectors read, the snapshot and narrative decide what is true
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog_selectors
+from catalog.views import can_preview_drafts
 from comparisons import selectors
 from comparisons.calculator import read_options, workload_costs
 from comparisons.chart import price_bar_chart
+from comparisons.forms import PairPickerForm
 from comparisons.models import canonical_pair
-from comparisons.narrative import build_comparison_document
+from comparisons.narrative import build_comparison_document, faq_json_ld
 from comparisons.snapshot import build_pair_snapshot
 
 SEPARATOR = "-vs-"
-
-
-def can_preview_drafts(request) -> bool:
-    return bool(request.user.is_authenticated and request.user.is_staff)
-
-
-class PairPickerForm(forms.Form):
-    a = forms.ChoiceField(label="First model")
-    b = forms.ChoiceField(label="Second model")
-
-    def __init__(self, *args, choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        options = [("", "Choose a model")] + choices
-        self.fields["a"].choices = options
-        self.fields["b"].choices = options
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("a") and cleaned.get("a") == cleaned.get("b"):
-            raise forms.ValidationError("Pick two different models: a model equals itself.")
-        return cleaned
 
 
 @require_GET
@@ -118,18 +98,7 @@ def detail(request, pair: str):
             "costs": workload_costs(snapshot, workload) if workload else [],
             "chart": price_bar_chart(snapshot),
             "related": selectors.related_pairs(snapshot),
-            "faq_data": {
-                "@context": "https://schema.org",
-                "@type": "FAQPage",
-                "mainEntity": [
-                    {
-                        "@type": "Question",
-                        "name": item.question,
-                        "acceptedAnswer": {"@type": "Answer", "text": item.answer},
-                    }
-                    for item in document.faq
-                ],
-            },
+            "faq_data": faq_json_ld(document),
             "is_preview": snapshot.is_draft,
             "noindex": snapshot.noindex or snapshot.is_draft,
             "canonical_path": canonical_path,

@@ -1,6 +1,10 @@
 """Pure text generation for comparison pages and the partner API."""
 
-from comparisons.narrative.builder import build_comparison_document, cheapest_offering
+from comparisons.narrative.builder import (
+    build_comparison_document,
+    cheapest_offering,
+    faq_json_ld,
+)
 from comparisons.narrative.document import ComparisonDocument, FaqItem, Link, Row
 
 __all__ = [
@@ -10,4 +14,5 @@ __all__ = [
     "Row",
     "build_comparison_document",
     "cheapest_offering",
+    "faq_json_ld",
 ]

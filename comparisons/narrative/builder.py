@@ -664,3 +664,19 @@ def build_comparison_document(
         last_reviewed=last_reviewed,
         last_reviewed_text=format_date(last_reviewed) if last_reviewed else "not yet reviewed",
     )
+
+
+def faq_json_ld(document: ComparisonDocument) -> dict:
+    """The FAQ as a schema.org FAQPage object (serialise it with json_script escaping)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": item.question,
+                "acceptedAnswer": {"@type": "Answer", "text": item.answer},
+            }
+            for item in document.faq
+        ],
+    }

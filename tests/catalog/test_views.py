@@ -86,9 +86,15 @@ def test_models_list_query_count_is_capped(client, django_assert_max_num_queries
     gemini_seed_pair()
     if size == "large":
         catalog_of(models=60, providers=6, offerings_per_model=3)
-    with django_assert_max_num_queries(4):
-        response = client.get("/models/?sort=price&capability=vision")
+    query = (
+        "?organization=google-deepmind&provider=openrouter&capability=vision&open_weights=false"
+        "&min_context=1000&max_input_price=5&sort=-price"
+    )
+    # count, page, two filter look-ups and the two choice lists of the form.
+    with django_assert_max_num_queries(6):
+        response = client.get("/models/" + query)
     assert response.status_code == 200
+    assert "Gemini 3.1 Flash-Lite" in response.content.decode()
 
 
 def test_model_page_shows_specs_offerings_history_and_compare_links(client, catalog):

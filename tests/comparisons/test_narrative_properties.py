@@ -154,6 +154,10 @@ def test_generated_text_is_true_to_the_data(a, b, blend):
     if not (a.context_window and b.context_window and a.context_window != b.context_window):
         assert "has the larger context window" not in text
         assert "a larger context window" not in doc.verdict
+    if {a.open_weights, b.open_weights} != {True, False}:
+        assert "open weights" not in doc.verdict
+    if not re.search(r"shared benchmarks?", text):
+        assert "better scores" not in doc.verdict
     differing = {
         label.lower()
         for key, label, value in a.capabilities

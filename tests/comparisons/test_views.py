@@ -362,3 +362,13 @@ def test_every_provider_is_listed_with_its_prices_and_link(client, seed_pair):
             "15 January 2026",
         ],
     ]
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_pair_picker_query_count_is_capped(client, django_assert_max_num_queries, size):
+    gemini_seed_pair()
+    if size == "large":
+        catalog_of(models=30, providers=3, offerings_per_model=1)
+    with django_assert_max_num_queries(1):
+        response = client.get("/compare/?a=gemini-3-1-flash-lite&b=gemini-3-1-flash-lite")
+    assert response.status_code == 400
