@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import F, Func, Min, Q
+from django.db.models import F, Func, Q
 from django.db.models.functions import Least
 from django.urls import reverse
 
-from catalog.models import CAPABILITIES, LanguageModel
+from catalog.models import CAPABILITIES, LanguageModel, Offering
 from comparisons.models import Comparison, canonical_pair
 from comparisons.narrative import cheapest_offering
 from comparisons.pricing import DEFAULT_BLEND
@@ -88,17 +87,22 @@ def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPai
         if offering is not None:
             targets[me.slug] = (me, offering.input)
     if targets:
-        distances = [Abs(F("cheapest_input") - Decimal(price)) for _m, price in targets.values()]
+        # Offerings, not models: ordering current prices needs no GROUP BY.
+        distances = [Abs(F("current_price__input") - price) for _m, price in targets.values()]
         nearest = (
-            others.annotate(cheapest_input=Min("offerings__current_price__input"))
-            .filter(cheapest_input__isnull=False)
+            Offering.objects.filter(
+                model__status=LanguageModel.Status.PUBLISHED, current_price__isnull=False
+            )
+            .exclude(model__slug__in=[a.slug, b.slug])
             .annotate(distance=Least(*distances) if len(distances) > 1 else distances[0])
-            .order_by("distance", "name")
-            .values("slug", "name", "cheapest_input")[: per_reason * 2]
+            .order_by("distance", "model__name")
+            .values("model__slug", "model__name", "current_price__input")[: per_reason * 4]
         )
+        added = 0
         for other in nearest:
-            me = min(targets.values(), key=lambda t: abs(t[1] - other["cheapest_input"]))[0]
-            add(me, other["slug"], other["name"], "Nearest input price")
+            me = min(targets.values(), key=lambda t: abs(t[1] - other["current_price__input"]))[0]
+            if added < per_reason * 2:
+                added += add(me, other["model__slug"], other["model__name"], "Nearest input price")
     return found
 
 
