@@ -4,6 +4,7 @@ every comparison pair (paged at 50,000 URLs by Django's sitemap paginator)."""
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from catalog.models import LanguageModel, Provider
@@ -25,6 +26,9 @@ class ModelSitemap(Sitemap):
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class ProviderSitemap(Sitemap):
     def items(self):
@@ -32,6 +36,9 @@ class ProviderSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.updated_at
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ComparisonSitemap(Sitemap):

@@ -5,6 +5,8 @@ Views only route: selectors read, the snapshot and narrative decide what is true
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
@@ -21,6 +23,7 @@ from comparisons.narrative import build_comparison_document, faq_json_ld
 from comparisons.snapshot import build_pair_snapshot
 
 SEPARATOR = "-vs-"
+PAIR_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
 @require_GET
@@ -56,6 +59,8 @@ def pick(request):
 def split_pair(pair: str, *, include_drafts: bool) -> tuple[str, str, dict]:
     """Split "a-vs-b" where slugs may themselves contain "-vs-": try every split and
     keep the one where both sides are real, visible slugs (one query)."""
+    if not PAIR_PATTERN.match(pair):
+        raise Http404("No such comparison.")
     splits = []
     start = 0
     while (index := pair.find(SEPARATOR, start)) != -1:

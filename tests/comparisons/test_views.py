@@ -107,6 +107,8 @@ def test_reverse_order_redirects_permanently_keeping_the_query(client, seed_pair
         "/compare/gemini-3-1-flash-lite-vs-no-such-model/",
         "/compare/gemini-3-1-flash-lite/",
         "/compare/-vs-/",
+        "/compare/gemini-3-1-flash-lite-vs-%00/",
+        "/compare/gemini-3-1-flash-lite-vs-gemini%20pro/",
     ],
 )
 def test_self_unknown_and_malformed_pairs_are_404(client, seed_pair, path):
@@ -372,3 +374,17 @@ def test_pair_picker_query_count_is_capped(client, django_assert_max_num_queries
     with django_assert_max_num_queries(1):
         response = client.get("/compare/?a=gemini-3-1-flash-lite&b=gemini-3-1-flash-lite")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_sitemap_index_and_robots_query_counts_are_capped(
+    client, django_assert_max_num_queries, size
+):
+    gemini_seed_pair()
+    if size == "large":
+        catalog_of(models=40, providers=4, offerings_per_model=1)
+    # Per section: a count and a latest date (models, providers), the slugs (pairs).
+    with django_assert_max_num_queries(5):
+        assert client.get("/sitemap.xml").status_code == 200
+    with django_assert_max_num_queries(0):
+        assert client.get("/robots.txt").status_code == 200
