@@ -22,6 +22,7 @@ from catalog.formatting import (
     format_usd,
     pluralize,
 )
+from catalog.models import Modality
 from comparisons.narrative.document import (
     ComparisonDocument,
     FaqItem,
@@ -40,6 +41,7 @@ from comparisons.pricing import (
 from comparisons.snapshot import ModelSnapshot, OfferingSnapshot, PairSnapshot
 
 NOT_PUBLISHED = "— not published"
+MODALITY_LABELS = dict(Modality.choices)
 LIFECYCLE_LABELS = {
     "preview": "Preview",
     "ga": "Generally available",
@@ -193,6 +195,10 @@ def or_not_disclosed(text: str) -> str:
     return text if text and text != DASH else NOT_DISCLOSED
 
 
+def modality_list(modalities: tuple[str, ...]) -> str:
+    return ", ".join(MODALITY_LABELS.get(m, m.capitalize()) for m in modalities)
+
+
 def spec_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
     def tokens(value: int | None) -> str:
         return f"{format_tokens(value)} tokens" if value else NOT_DISCLOSED
@@ -213,11 +219,11 @@ def spec_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
         row("Knowledge cutoff", lambda m: or_not_disclosed(format_month(m.knowledge_cutoff))),
         row(
             "Input modalities",
-            lambda m: or_not_disclosed(", ".join(x.capitalize() for x in m.input_modalities)),
+            lambda m: or_not_disclosed(modality_list(m.input_modalities)),
         ),
         row(
             "Output modalities",
-            lambda m: or_not_disclosed(", ".join(x.capitalize() for x in m.output_modalities)),
+            lambda m: or_not_disclosed(modality_list(m.output_modalities)),
         ),
     )
 
@@ -531,15 +537,14 @@ def faq_items(
     items.append(FaqItem(f"Which is cheaper, {pair}?", price_answer))
 
     def weights(model: ModelSnapshot) -> str:
-        licence = model.license or "an undisclosed licence"
+        licence = f" (licence: {model.license})" if model.license else ""
         if model.open_weights is None:
-            return (
-                f"{model.name} is released under {licence}; "
-                "whether its weights are open is not disclosed."
-            )
+            return f"Whether {model.name} has open weights is not disclosed{licence}."
         if model.open_weights:
-            return f"{model.name} has open weights under {licence}."
-        return f"{model.name} does not publish its weights ({licence})."
+            if model.license:
+                return f"{model.name} has open weights under {model.license}."
+            return f"{model.name} has open weights; its licence is not disclosed."
+        return f"{model.name} does not publish its weights{licence}."
 
     items.append(FaqItem(f"Are the weights of {pair} open?", f"{weights(a)} {weights(b)}"))
     items.append(FaqItem(f"Where can I run {a.name} and {b.name}?", availability_sentence(a, b)))

@@ -236,3 +236,16 @@ def test_document_serialises_to_json_with_decimals_as_strings():
     assert encoded["blend"] == "70/30"
     assert encoded["pricing_rows"][0]["label"] == "Cheapest provider"
     assert encoded["faq"][0]["question"].startswith("Which has a larger context window")
+
+
+def test_modalities_use_their_labels_and_a_blank_licence_is_not_disclosed():
+    a = model("Alpha", input_modalities=("text", "pdf"), license="", open_weights=True)
+    b = model("Beta", license="Apache-2.0", open_weights=True)
+    doc = build_comparison_document(pair(a, b))
+    assert row(doc.spec_rows, "Input modalities").a == "Text, PDF"
+    assert row(doc.spec_rows, "Licence").a == "— not disclosed"
+    answer = next(item.answer for item in doc.faq if item.question.startswith("Are the weights"))
+    assert answer == (
+        "Alpha has open weights; its licence is not disclosed. "
+        "Beta has open weights under Apache-2.0."
+    )
