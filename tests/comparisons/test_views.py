@@ -388,3 +388,10 @@ def test_sitemap_index_and_robots_query_counts_are_capped(
         assert client.get("/sitemap.xml").status_code == 200
     with django_assert_max_num_queries(0):
         assert client.get("/robots.txt").status_code == 200
+
+
+def test_an_editor_can_ask_search_engines_not_to_index_a_pair(client, seed_pair):
+    live, lite = seed_pair
+    assert 'content="noindex"' not in client.get(SEED_URL).content.decode()
+    Comparison.objects.create(model_a=live, model_b=lite, noindex=True)
+    assert '<meta name="robots" content="noindex">' in client.get(SEED_URL).content.decode()
