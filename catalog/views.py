@@ -1,18 +1,94 @@
-from django.shortcuts import get_object_or_404, render
+"""Catalog pages: the models list, a model, a provider. Views route; selectors read."""
 
-from catalog.models import LanguageModel, Provider
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from catalog import selectors
+from catalog.filters import LanguageModelFilter
+from comparisons.chart import price_history_chart
+from comparisons.selectors import compare_url
 
 
+def can_preview_drafts(request) -> bool:
+    """Staff may open draft models and their comparisons (shown as a preview)."""
+    return bool(request.user.is_authenticated and request.user.is_staff)
+
+
+@require_GET
 def model_list(request):
-    models = LanguageModel.objects.published().select_related("organization")
-    return render(request, "catalog/model_list.html", {"models": models})
+    filterset = LanguageModelFilter(
+        request.GET or None, queryset=selectors.model_list(), request=request
+    )
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "catalog/model_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "canonical_path": "/models/",
+            "noindex": bool(request.GET),
+        },
+    )
 
 
+@require_GET
 def model_detail(request, slug: str):
-    model = get_object_or_404(LanguageModel.objects.published(), slug=slug)
-    return render(request, "catalog/model_detail.html", {"model": model})
+    model = selectors.model_detail(slug, include_drafts=can_preview_drafts(request))
+    if model is None:
+        raise Http404("No such model.")
+    offerings = list(model.offerings.all())
+    series = [
+        (
+            offering.provider.name,
+            [
+                (p.effective_date, p.input, p.output)
+                for p in offering.prices.all()
+                if p.is_base and p.effective_date <= timezone.localdate()
+            ],
+        )
+        for offering in offerings
+    ]
+    candidates = [
+        (other, compare_url(model.slug, other.slug))
+        for other in selectors.compare_candidates(model)
+    ]
+    return render(
+        request,
+        "catalog/model_detail.html",
+        {
+            "model": model,
+            "offerings": offerings,
+            "scores": list(model.scores.all()),
+            "sources": list(model.sources.all()),
+            "history_chart": price_history_chart(series, today=timezone.localdate()),
+            "candidates": candidates,
+            "is_preview": not model.is_published,
+            "noindex": not model.is_published,
+            "canonical_path": model.get_absolute_url(),
+        },
+    )
 
 
+@require_GET
 def provider_detail(request, slug: str):
-    provider = get_object_or_404(Provider, slug=slug)
-    return render(request, "catalog/provider_detail.html", {"provider": provider})
+    provider = selectors.provider_detail(slug)
+    if provider is None:
+        raise Http404("No such provider.")
+    return render(
+        request,
+        "catalog/provider_detail.html",
+        {
+            "provider": provider,
+            "offerings": list(provider.offerings.all()),
+            "canonical_path": provider.get_absolute_url(),
+        },
+    )

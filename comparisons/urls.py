@@ -6,5 +6,6 @@ app_name = "comparisons"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("compare/", views.pick, name="pick"),
     path("compare/<str:pair>/", views.detail, name="detail"),
 ]

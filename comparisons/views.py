@@ -1,16 +1,123 @@
-from django.http import Http404
-from django.shortcuts import render
+"""Pages of the comparisons app: home, the pair picker and `/compare/<a>-vs-<b>/`.
 
-from catalog.models import LanguageModel
+Views only route: selectors read, the snapshot and narrative decide what is true.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from catalog import selectors as catalog_selectors
+from catalog.views import can_preview_drafts
+from comparisons import selectors
+from comparisons.calculator import read_options, workload_costs
+from comparisons.chart import price_bar_chart
+from comparisons.forms import PairPickerForm
+from comparisons.models import canonical_pair
+from comparisons.narrative import build_comparison_document, faq_json_ld
+from comparisons.snapshot import build_pair_snapshot
+
+SEPARATOR = "-vs-"
+PAIR_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
+@require_GET
 def home(request):
-    return render(request, "comparisons/home.html", {})
+    return render(
+        request,
+        "comparisons/home.html",
+        {
+            "featured": selectors.featured_comparisons(),
+            "newest": catalog_selectors.newest_models(),
+            "price_changes": catalog_selectors.recent_price_changes(),
+            "picker": PairPickerForm(choices=selectors.picker_choices()),
+            "canonical_path": "/",
+        },
+    )
 
 
-def detail(request, pair: str):
-    a, sep, b = pair.partition("-vs-")
-    models = {m.slug: m for m in LanguageModel.objects.published().filter(slug__in=[a, b])}
-    if not sep or a == b or len(models) != 2:
+@require_GET
+def pick(request):
+    """`/compare/?a=<slug>&b=<slug>`: redirect to the pair's page, or show the form
+    again with what is wrong."""
+    form = PairPickerForm(request.GET or None, choices=selectors.picker_choices())
+    if form.is_bound and form.is_valid():
+        return redirect(selectors.compare_url(form.cleaned_data["a"], form.cleaned_data["b"]))
+    return render(
+        request,
+        "comparisons/pick.html",
+        {"picker": form, "canonical_path": "/compare/", "noindex": True},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def split_pair(pair: str, *, include_drafts: bool) -> tuple[str, str, dict]:
+    """Split "a-vs-b" where slugs may themselves contain "-vs-": try every split and
+    keep the one where both sides are real, visible slugs (one query)."""
+    if not PAIR_PATTERN.match(pair):
         raise Http404("No such comparison.")
-    return render(request, "comparisons/detail.html", {"a": models[a], "b": models[b]})
+    splits = []
+    start = 0
+    while (index := pair.find(SEPARATOR, start)) != -1:
+        splits.append((pair[:index], pair[index + len(SEPARATOR) :]))
+        start = index + 1
+    if not splits:
+        raise Http404("No such comparison.")
+    slugs = {slug for split in splits for slug in split if slug}
+    models = catalog_selectors.models_by_slug(slugs, include_drafts=include_drafts)
+    for left, right in splits:
+        if left in models and right in models and left != right:
+            return left, right, models
+    raise Http404("No such comparison.")
+
+
+@require_GET
+def detail(request, pair: str):
+    include_drafts = can_preview_drafts(request)
+    left, right, models = split_pair(pair, include_drafts=include_drafts)
+    first, second = canonical_pair(left, right)
+    if (left, right) != (first, second):
+        target = selectors.compare_url(first, second)
+        if request.META.get("QUERY_STRING"):
+            target += "?" + request.META["QUERY_STRING"]
+        return HttpResponsePermanentRedirect(target)
+    snapshot = build_pair_snapshot(first, second, include_drafts=include_drafts, models=models)
+    if snapshot is None:
+        raise Http404("No such comparison.")
+    options, blend, workload = read_options(request.GET)
+    document = build_comparison_document(snapshot, blend=blend)
+    canonical_path = selectors.compare_url(first, second)
+    return render(
+        request,
+        "comparisons/detail.html",
+        {
+            "doc": document,
+            "pair": snapshot,
+            "options": options,
+            "workload": workload,
+            "costs": workload_costs(snapshot, workload) if workload else [],
+            "chart": price_bar_chart(snapshot),
+            "related": selectors.related_pairs(snapshot),
+            "faq_data": faq_json_ld(document),
+            "is_preview": snapshot.is_draft,
+            "noindex": snapshot.noindex or snapshot.is_draft,
+            "canonical_path": canonical_path,
+        },
+    )
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /compare/?",
+        f"Sitemap: {settings.SITE_URL.rstrip('/')}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

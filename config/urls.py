@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from comparisons.sitemaps import SITEMAPS
+from comparisons.views import robots_txt
 
 admin.site.site_header = "LLM Compare editors"
 admin.site.site_title = "LLM Compare admin"
@@ -7,6 +11,19 @@ admin.site.index_title = "Catalog"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", robots_txt, name="robots-txt"),
     path("", include("comparisons.urls")),
     path("", include("catalog.urls")),
 ]

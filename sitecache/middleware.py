@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from sitecache.versioning import Version, current_version
+from sitecache.versioning import Version, current_version, request_version
 
 CACHEABLE_METHODS = {"GET", "HEAD"}
 
@@ -56,6 +56,13 @@ class CatalogPageCacheMiddleware:
             return self.get_response(request)
 
         version = current_version()
+        token = request_version.set(version)
+        try:
+            return self._respond(request, version)
+        finally:
+            request_version.reset(token)
+
+    def _respond(self, request: HttpRequest, version: Version) -> HttpResponse:
         key = page_cache_key(version, request)
         etag = version.etag_for(request.get_full_path())
         if not_modified(request, etag, version):

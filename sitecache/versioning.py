@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,6 +17,7 @@ from django.utils import timezone
 from sitecache.models import CatalogVersion
 
 ROW_ID = 1
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,12 +35,31 @@ class Version:
         return f'"{digest}"'
 
 
+# The version read at the start of this request (set by the page-cache middleware), so
+# code further down reuses it instead of asking the database again.
+request_version: ContextVar[Version | None] = ContextVar("catalog_version", default=None)
+
+
 def current_version() -> Version:
     """The catalog version, in one query."""
     row = CatalogVersion.objects.filter(pk=ROW_ID).values_list("version", "changed_at").first()
     if row is None:
         return bump_catalog_version()
     return Version(*row)
+
+
+def version_for_request() -> Version:
+    return request_version.get() or current_version()
+
+
+def cached_for_catalog_version(name: str, build: Callable[[], T]) -> T:
+    """`build()`'s result, computed once per catalog version (and cache process)."""
+    key = f"derived:{name}:{version_for_request().token}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, 86400)
+    return value
 
 
 def bump_catalog_version() -> Version:

@@ -113,3 +113,66 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
     url = factory.Sequence(lambda n: f"https://example.com/source/{n}")
     title = factory.Sequence(lambda n: f"Source {n}")
+
+
+def gemini_seed_pair():
+    """A factory-built replica of the seed page's pair (Gemini 2.5 Flash Live API and
+    Gemini 3.1 Flash-Lite), independent of the seed JSON. Returns (live, lite)."""
+    google = OrganizationFactory(name="Google DeepMind", slug="google-deepmind")
+    studio = ProviderFactory(
+        name="Google AI Studio", slug="google-ai-studio", url="https://aistudio.google.com/"
+    )
+    openrouter = ProviderFactory(name="OpenRouter", slug="openrouter", url="https://openrouter.ai/")
+    shared = {
+        "organization": google,
+        "architecture": "Decoder-only transformer",
+        "license": "Proprietary",
+        "open_weights": False,
+        "vision": True,
+        "multimodal": True,
+        "reasoning": False,
+        "function_calling": True,
+        "tool_use": True,
+        "input_modalities": "text,image,audio,video",
+    }
+    live = LanguageModelFactory(
+        name="Gemini 2.5 Flash Live API",
+        release_date=date(2025, 12, 1),
+        context_window=128_000,
+        max_output_tokens=8_192,
+        structured_outputs=False,
+        code_execution=False,
+        **shared,
+    )
+    lite = LanguageModelFactory(
+        name="Gemini 3.1 Flash-Lite",
+        release_date=date(2026, 5, 7),
+        context_window=1_000_000,
+        max_output_tokens=65_536,
+        knowledge_cutoff=date(2025, 1, 1),
+        structured_outputs=True,
+        code_execution=True,
+        **shared,
+    )
+    offer(live, studio, input="0.5", output="2")
+    offer(lite, studio, input="0.25", output="1.5")
+    offer(lite, openrouter, input="0.25", output="1.5")
+    return live, lite
+
+
+def catalog_of(*, models: int, providers: int, offerings_per_model: int, benchmarks: int = 0):
+    """A catalog of a given size around no particular pair, for query-count tests that
+    must not grow with the catalog. Returns the list of models."""
+    provider_list = [ProviderFactory() for _ in range(providers)]
+    bench_list = [BenchmarkFactory() for _ in range(benchmarks)]
+    orgs = [OrganizationFactory() for _ in range(3)]
+    built = []
+    for index in range(models):
+        model = LanguageModelFactory(organization=orgs[index % 3], vision=index % 2 == 0)
+        for offset in range(offerings_per_model):
+            provider = provider_list[(index + offset) % providers]
+            offer(model, provider, input=f"{1 + index % 7}", output=f"{4 + index % 5}")
+        for bench in bench_list:
+            BenchmarkScoreFactory(model=model, benchmark=bench, score=Decimal(40 + index % 50))
+        built.append(model)
+    return built

@@ -1,0 +1,135 @@
+"""The workload cost calculator: monthly cost of a workload for each model on each
+provider. Pure: reads a PairSnapshot, returns rows; the form validates the input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+
+from comparisons.pricing import DEFAULT_BLEND, monthly_cost, parse_blend
+from comparisons.snapshot import PairSnapshot
+
+MAX_TOKENS = 10**13  # ten trillion tokens a month: beyond any real workload
+
+
+class ComparisonOptionsForm(forms.Form):
+    """GET parameters of the comparison page: the blend and the workload."""
+
+    blend = forms.CharField(
+        required=False,
+        max_length=20,
+        label="Input/output blend",
+        help_text='For example "70/30", "3:1" or "50/50".',
+    )
+    input_tokens = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_TOKENS, label="Input tokens per month"
+    )
+    output_tokens = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_TOKENS, label="Output tokens per month"
+    )
+    cached_percent = forms.DecimalField(
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        label="Cached share of input (%)",
+    )
+    prompt_tokens = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100_000_000,
+        label="Typical prompt size (tokens)",
+        help_text="Optional: selects long-context prices where a provider has them.",
+    )
+
+    DEFAULTS = {"input_tokens": 10_000_000, "output_tokens": 2_000_000, "cached_percent": 0}
+
+    def clean_blend(self):
+        text = self.cleaned_data.get("blend") or ""
+        try:
+            return parse_blend(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+@dataclass(frozen=True)
+class Workload:
+    input_tokens: int
+    output_tokens: int
+    cached_share: Decimal = Decimal(0)
+    prompt_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class CostRow:
+    model_name: str
+    provider_name: str
+    provider_url: str
+    monthly: Decimal
+    is_cheapest: bool
+    notes: tuple[str, ...]
+
+
+def read_options(data) -> tuple[ComparisonOptionsForm, object, Workload | None]:
+    """(form, blend, workload) from GET data. Blank fields take defaults; an invalid
+    workload gives None (the form shows why) and an invalid blend the default blend."""
+    form = ComparisonOptionsForm(data)
+    form.is_valid()
+    cleaned = form.cleaned_data
+    blend = cleaned.get("blend") if "blend" not in form.errors else DEFAULT_BLEND
+    blend = blend or DEFAULT_BLEND
+    workload_fields = ("input_tokens", "output_tokens", "cached_percent", "prompt_tokens")
+    if any(field in form.errors for field in workload_fields):
+        return form, blend, None
+
+    def value(name):
+        found = cleaned.get(name)
+        return ComparisonOptionsForm.DEFAULTS.get(name) if found is None else found
+
+    workload = Workload(
+        input_tokens=value("input_tokens"),
+        output_tokens=value("output_tokens"),
+        cached_share=Decimal(value("cached_percent")) / 100,
+        prompt_tokens=cleaned.get("prompt_tokens"),
+    )
+    return form, blend, workload
+
+
+def workload_costs(pair: PairSnapshot, workload: Workload) -> list[CostRow]:
+    """A row per priced offering of either model, cheapest first; every row at the
+    lowest cost is marked cheapest."""
+    rows = []
+    for model in (pair.a, pair.b):
+        for offering in model.priced_offerings:
+            cost = monthly_cost(
+                offering.rates,
+                input_tokens=workload.input_tokens,
+                output_tokens=workload.output_tokens,
+                cached_share=workload.cached_share,
+                tiers=offering.tiers,
+                prompt_tokens=workload.prompt_tokens,
+            )
+            notes = []
+            if cost.cached_billed_as_input:
+                notes.append("no cache price published: cached input billed as input")
+            if cost.rates != offering.rates:
+                notes.append("long-context price applies")
+            rows.append((model.name, offering, cost.total, tuple(notes)))
+    if not rows:
+        return []
+    lowest = min(total for _n, _o, total, _notes in rows)
+    rows.sort(key=lambda r: (r[2], r[0], r[1].provider_name))
+    return [
+        CostRow(
+            model_name=name,
+            provider_name=offering.provider_name,
+            provider_url=offering.link,
+            monthly=total,
+            is_cheapest=total == lowest,
+            notes=notes,
+        )
+        for name, offering, total, notes in rows
+    ]

@@ -1,0 +1,60 @@
+"""Sitemaps: a sitemap index at /sitemap.xml with static pages, models, providers and
+every comparison pair (paged at 50,000 URLs by Django's sitemap paginator)."""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.urls import reverse
+
+from catalog.models import LanguageModel, Provider
+from comparisons.selectors import PairSequence, compare_url
+
+
+class StaticSitemap(Sitemap):
+    def items(self):
+        return ["comparisons:home", "catalog:model-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ModelSitemap(Sitemap):
+    def items(self):
+        return LanguageModel.objects.published().order_by("slug").only("slug", "updated_at")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class ProviderSitemap(Sitemap):
+    def items(self):
+        return Provider.objects.order_by("slug").only("slug", "updated_at")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class ComparisonSitemap(Sitemap):
+    limit = 50_000
+
+    def items(self):
+        slugs = LanguageModel.objects.published().values_list("slug", flat=True)
+        return PairSequence(list(slugs))
+
+    def location(self, item):
+        return compare_url(*item)
+
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "models": ModelSitemap,
+    "providers": ProviderSitemap,
+    "comparisons": ComparisonSitemap,
+}

@@ -1,0 +1,272 @@
+"""Plain, frozen pictures of two models, built from the ORM in exactly one place.
+
+Everything downstream (pricing maths, generated text, templates, the API) reads these
+dataclasses and never the ORM, so the text can be tested without a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from catalog import selectors
+from catalog.models import CAPABILITIES, LanguageModel
+from comparisons.models import Comparison, canonical_pair
+from comparisons.pricing import ContextTier, Rates
+
+
+@dataclass(frozen=True)
+class SourceSnapshot:
+    url: str
+    title: str = ""
+    retrieved_on: date | None = None
+
+
+@dataclass(frozen=True)
+class OfferingSnapshot:
+    """A model on one provider with the price in force today (standard tier)."""
+
+    provider_name: str
+    provider_slug: str
+    provider_url: str = ""
+    offering_url: str = ""
+    provider_model_id: str = ""
+    lifecycle: str = "ga"
+    input: Decimal | None = None
+    output: Decimal | None = None
+    cache_read: Decimal | None = None
+    cache_write: Decimal | None = None
+    price_effective_date: date | None = None
+    price_checked_on: date | None = None
+    price_source_url: str = ""
+    tiers: tuple[ContextTier, ...] = ()
+
+    @property
+    def has_price(self) -> bool:
+        return self.input is not None and self.output is not None
+
+    @property
+    def rates(self) -> Rates | None:
+        if not self.has_price:
+            return None
+        return Rates(input=self.input, output=self.output, cache_read=self.cache_read)
+
+    @property
+    def link(self) -> str:
+        return self.offering_url or self.provider_url
+
+
+@dataclass(frozen=True)
+class ScoreSnapshot:
+    benchmark_slug: str
+    benchmark_name: str
+    score: Decimal
+    variant: str = ""
+    metric: str = "accuracy"
+    scale: str = "0-100"
+    higher_is_better: bool = True
+    self_reported: bool = True
+    source_url: str = ""
+    measured_on: date | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.benchmark_name} ({self.variant})" if self.variant else self.benchmark_name
+
+
+@dataclass(frozen=True)
+class ModelSnapshot:
+    slug: str
+    name: str
+    organization_name: str
+    organization_slug: str = ""
+    is_draft: bool = False
+    lifecycle: str = "ga"
+    release_date: date | None = None
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    parameter_count: int | None = None
+    architecture: str = ""
+    license: str = ""
+    open_weights: bool | None = None
+    knowledge_cutoff: date | None = None
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    # (key, label, value) in CAPABILITIES order; None means not disclosed.
+    capabilities: tuple[tuple[str, str, bool | None], ...] = ()
+    last_reviewed: date | None = None
+    sources: tuple[SourceSnapshot, ...] = ()
+    offerings: tuple[OfferingSnapshot, ...] = ()
+    scores: tuple[ScoreSnapshot, ...] = ()
+
+    def capability(self, key: str) -> bool | None:
+        for name, _label, value in self.capabilities:
+            if name == key:
+                return value
+        return None
+
+    @property
+    def priced_offerings(self) -> tuple[OfferingSnapshot, ...]:
+        return tuple(o for o in self.offerings if o.has_price)
+
+
+@dataclass(frozen=True)
+class PairSnapshot:
+    """Two models in canonical (slug) order plus the editor's layer, if any."""
+
+    a: ModelSnapshot
+    b: ModelSnapshot
+    editor_note: str = ""
+    verdict_override: str = ""
+    noindex: bool = False
+    featured: bool = False
+
+    @property
+    def is_draft(self) -> bool:
+        return self.a.is_draft or self.b.is_draft
+
+    @property
+    def path_slug(self) -> str:
+        return f"{self.a.slug}-vs-{self.b.slug}"
+
+
+def capabilities_of(model: LanguageModel) -> tuple[tuple[str, str, bool | None], ...]:
+    return tuple((key, label, getattr(model, key)) for key, label in CAPABILITIES)
+
+
+def model_snapshot(
+    model: LanguageModel,
+    *,
+    offerings: tuple[OfferingSnapshot, ...] = (),
+    scores: tuple[ScoreSnapshot, ...] = (),
+    sources: tuple[SourceSnapshot, ...] = (),
+) -> ModelSnapshot:
+    return ModelSnapshot(
+        slug=model.slug,
+        name=model.name,
+        organization_name=model.organization.name,
+        organization_slug=model.organization.slug,
+        is_draft=not model.is_published,
+        lifecycle=model.lifecycle,
+        release_date=model.release_date,
+        context_window=model.context_window,
+        max_output_tokens=model.max_output_tokens,
+        parameter_count=model.parameter_count,
+        architecture=model.architecture,
+        license=model.license,
+        open_weights=model.open_weights,
+        knowledge_cutoff=model.knowledge_cutoff,
+        input_modalities=tuple(model.input_modality_list),
+        output_modalities=tuple(model.output_modality_list),
+        capabilities=capabilities_of(model),
+        last_reviewed=model.last_reviewed,
+        sources=sources,
+        offerings=offerings,
+        scores=scores,
+    )
+
+
+def build_pair_snapshot(
+    slug_a: str,
+    slug_b: str,
+    *,
+    include_drafts: bool = False,
+    models: dict[str, LanguageModel] | None = None,
+) -> PairSnapshot | None:
+    """The pair in canonical order, or None when either slug is unknown, not visible
+    (drafts need `include_drafts`), or both are the same model.
+
+    Runs 5 queries (models, offerings with current prices, long-context tiers, scores,
+    sources) plus one for the Comparison row; pass `models` (from
+    `selectors.models_by_slug`) to skip the first.
+    """
+    slug_a, slug_b = canonical_pair(slug_a, slug_b)
+    if slug_a == slug_b:
+        return None
+    if models is None or slug_a not in models or slug_b not in models:
+        models = selectors.models_by_slug([slug_a, slug_b], include_drafts=include_drafts)
+    if slug_a not in models or slug_b not in models:
+        return None
+    pair = (models[slug_a], models[slug_b])
+    if not include_drafts and not all(m.is_published for m in pair):
+        return None
+    ids = [m.pk for m in pair]
+
+    tiers: dict[int, dict[int, ContextTier]] = {}
+    for price in selectors.current_tier_prices(ids):
+        by_threshold = tiers.setdefault(price.offering_id, {})
+        # Newest first per threshold: keep the first seen.
+        by_threshold.setdefault(
+            price.context_threshold,
+            ContextTier(
+                threshold=price.context_threshold,
+                rates=Rates(input=price.input, output=price.output, cache_read=price.cache_read),
+            ),
+        )
+
+    offerings: dict[int, list[OfferingSnapshot]] = {pk: [] for pk in ids}
+    for offering in selectors.offerings_for_models(ids):
+        price = offering.current_price
+        offerings[offering.model_id].append(
+            OfferingSnapshot(
+                provider_name=offering.provider.name,
+                provider_slug=offering.provider.slug,
+                provider_url=offering.provider.url,
+                offering_url=offering.url,
+                provider_model_id=offering.provider_model_id,
+                lifecycle=offering.lifecycle,
+                input=price.input if price else None,
+                output=price.output if price else None,
+                cache_read=price.cache_read if price else None,
+                cache_write=price.cache_write if price else None,
+                price_effective_date=price.effective_date if price else None,
+                price_checked_on=price.checked_on if price else None,
+                price_source_url=price.source_url if price else "",
+                tiers=tuple(sorted(tiers.get(offering.pk, {}).values(), key=lambda t: t.threshold)),
+            )
+        )
+
+    scores: dict[int, list[ScoreSnapshot]] = {pk: [] for pk in ids}
+    for score in selectors.scores_for_models(ids):
+        bench = score.benchmark
+        scores[score.model_id].append(
+            ScoreSnapshot(
+                benchmark_slug=bench.slug,
+                benchmark_name=bench.name,
+                variant=bench.variant,
+                metric=bench.metric,
+                scale=bench.scale,
+                higher_is_better=bench.higher_is_better,
+                score=score.score,
+                self_reported=score.self_reported,
+                source_url=score.source_url,
+                measured_on=score.measured_on,
+            )
+        )
+
+    sources: dict[int, list[SourceSnapshot]] = {pk: [] for pk in ids}
+    for link in selectors.source_links_for_models(ids):
+        source = link.source
+        sources[link.languagemodel_id].append(
+            SourceSnapshot(url=source.url, title=source.title, retrieved_on=source.retrieved_on)
+        )
+
+    comparison = Comparison.objects.filter(model_a_id=ids[0], model_b_id=ids[1]).first()
+    a, b = (
+        model_snapshot(
+            m,
+            offerings=tuple(offerings[m.pk]),
+            scores=tuple(scores[m.pk]),
+            sources=tuple(sources[m.pk]),
+        )
+        for m in pair
+    )
+    return PairSnapshot(
+        a=a,
+        b=b,
+        editor_note=comparison.editor_note if comparison else "",
+        verdict_override=comparison.verdict_override if comparison else "",
+        noindex=comparison.noindex if comparison else False,
+        featured=comparison.featured if comparison else False,
+    )

@@ -1,0 +1,46 @@
+"""Template filters over catalog.formatting, so templates say numbers the site's way."""
+
+from django import template
+
+from catalog import formatting
+
+register = template.Library()
+
+register.filter("usd", formatting.format_usd)
+register.filter("per_million", formatting.format_price_per_million)
+register.filter("tokens", formatting.format_tokens)
+register.filter("parameters", formatting.format_parameters)
+register.filter("long_date", formatting.format_date)
+register.filter("month", formatting.format_month)
+
+
+@register.filter
+def yes_no(value):
+    if value is None:
+        return formatting.NOT_DISCLOSED
+    return "Yes" if value else "No"
+
+
+@register.simple_tag
+def absolute(path):
+    """The canonical absolute URL of a site path."""
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# The escapes of django.utils.html.json_script: no "</script>" can end the block early.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def ld_json(data):
+    """A schema.org JSON-LD block, escaped as json_script escapes."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    text = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

@@ -1,0 +1,173 @@
+"""Catalog pages: the filterable models list, a model page and a provider page."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from catalog.models import LanguageModel
+from catalog.services import PriceInput, record_price
+from tests.factories import (
+    LanguageModelFactory,
+    OrganizationFactory,
+    ProviderFactory,
+    catalog_of,
+    gemini_seed_pair,
+    offer,
+)
+from tests.html import Page
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(client, query=""):
+    response = client.get(f"/models/{query}")
+    assert response.status_code == 200
+    page = Page(response.content.decode())
+    return [row[0] for row in page.tables[0]["rows"]]
+
+
+@pytest.fixture
+def catalog():
+    live, lite = gemini_seed_pair()
+    meta = OrganizationFactory(name="Meta", slug="meta")
+    llama = LanguageModelFactory(
+        name="Llama Open",
+        organization=meta,
+        open_weights=True,
+        context_window=64_000,
+        release_date=date(2024, 4, 1),
+        vision=False,
+        license="Llama licence",
+    )
+    offer(llama, ProviderFactory(name="Together", slug="together"), input="0.1", output="0.3")
+    LanguageModelFactory(name="Secret Draft", status=LanguageModel.Status.DRAFT)
+    return live, lite, llama
+
+
+def test_models_list_shows_published_models_with_cheapest_prices(client, catalog):
+    response = client.get("/models/")
+    page = Page(response.content.decode())
+    rows = {row[0]: row for row in page.tables[0]["rows"]}
+    assert set(rows) == {"Gemini 2.5 Flash Live API", "Gemini 3.1 Flash-Lite", "Llama Open"}
+    assert rows["Gemini 3.1 Flash-Lite"][4:] == ["$0.25 / 1M tokens", "$1.50 / 1M tokens", "2"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?organization=meta", ["Llama Open"]),
+        ("?provider=openrouter", ["Gemini 3.1 Flash-Lite"]),
+        ("?capability=structured_outputs", ["Gemini 3.1 Flash-Lite"]),
+        ("?capability=vision&capability=code_execution", ["Gemini 3.1 Flash-Lite"]),
+        ("?open_weights=true", ["Llama Open"]),
+        ("?min_context=1000000", ["Gemini 3.1 Flash-Lite"]),
+        ("?max_input_price=0.25", ["Gemini 3.1 Flash-Lite", "Llama Open"]),
+        ("?sort=price", ["Llama Open", "Gemini 3.1 Flash-Lite", "Gemini 2.5 Flash Live API"]),
+        ("?sort=-context", ["Gemini 3.1 Flash-Lite", "Gemini 2.5 Flash Live API", "Llama Open"]),
+        ("?sort=-released", ["Gemini 3.1 Flash-Lite", "Gemini 2.5 Flash Live API", "Llama Open"]),
+    ],
+)
+def test_models_list_filters_and_sorts(client, catalog, query, expected):
+    assert listed(client, query) == expected
+
+
+@pytest.mark.parametrize(
+    "query", ["?organization=nope", "?min_context=abc", "?sort=bogus", "?max_input_price=-1"]
+)
+def test_bad_filters_show_an_error_not_a_500(client, catalog, query):
+    response = client.get(f"/models/{query}")
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_models_list_query_count_is_capped(client, django_assert_max_num_queries, size):
+    gemini_seed_pair()
+    if size == "large":
+        catalog_of(models=60, providers=6, offerings_per_model=3)
+    query = (
+        "?organization=google-deepmind&provider=openrouter&capability=vision&open_weights=false"
+        "&min_context=1000&max_input_price=5&sort=-price"
+    )
+    # count, page, two filter look-ups and the two choice lists of the form.
+    # +1: the catalog version read by the page cache (sitecache).
+    with django_assert_max_num_queries(7):
+        response = client.get("/models/" + query)
+    assert response.status_code == 200
+    assert "Gemini 3.1 Flash-Lite" in response.content.decode()
+
+
+def test_model_page_shows_specs_offerings_history_and_compare_links(client, catalog):
+    live, lite, llama = catalog
+    offering = lite.offerings.get(provider__slug="google-ai-studio")
+    record_price(
+        offering=offering,
+        price=PriceInput(input=Decimal("0.2"), output=Decimal("1.2")),
+        effective_date=date(2026, 3, 1),
+        source_url="https://ai.google.dev/pricing",
+    )
+    html = client.get(f"/models/{lite.slug}/").content.decode()
+    page = Page(html)
+    text = page.text
+    assert "1M tokens" in text and "Jan 2025" in text and "7 May 2026" in text
+    offerings = {row[0]: row for row in page.table("Current standard prices")["rows"]}
+    assert offerings["Google AI Studio"][2] == "$0.20 / 1M tokens"
+    assert offerings["OpenRouter"][2] == "$0.25 / 1M tokens"
+    svg = html.split("<svg", 1)[1].split("</svg>")[0]
+    assert "from 15 January 2026 input $0.25" in svg and "from 1 March 2026 input $0.20" in svg
+    assert 'href="/compare/gemini-2-5-flash-live-api-vs-gemini-3-1-flash-lite/"' in html
+    assert "Secret Draft" not in html
+
+
+def test_draft_model_page_is_404_for_visitors_and_a_preview_for_staff(client, admin_client):
+    draft = LanguageModelFactory(name="Secret Draft", status=LanguageModel.Status.DRAFT)
+    assert client.get(f"/models/{draft.slug}/").status_code == 404
+    response = admin_client.get(f"/models/{draft.slug}/")
+    assert response.status_code == 200
+    assert "Draft preview" in response.content.decode()
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_model_page_query_count_is_capped(client, django_assert_max_num_queries, size):
+    live, lite = gemini_seed_pair()
+    if size == "large":
+        catalog_of(models=40, providers=6, offerings_per_model=3, benchmarks=3)
+        for provider in ProviderFactory.create_batch(5):
+            offer(lite, provider, input="0.3", output="2")
+    # +1: the catalog version read by the page cache (sitecache).
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/models/{lite.slug}/")
+    assert response.status_code == 200
+
+
+def test_staff_preview_of_a_comparison_stays_within_a_fixed_cap(
+    admin_client, django_assert_max_num_queries
+):
+    live, lite = gemini_seed_pair()
+    LanguageModel.objects.filter(pk=live.pk).update(status=LanguageModel.Status.DRAFT)
+    catalog_of(models=20, providers=4, offerings_per_model=2)
+    # 8 for the page plus the session and the user.
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(f"/compare/{live.slug}-vs-{lite.slug}/")
+    assert response.status_code == 200
+
+
+def test_provider_page_lists_published_models_with_prices(client, catalog):
+    html = client.get("/providers/google-ai-studio/").content.decode()
+    page = Page(html)
+    rows = {row[0]: row for row in page.tables[0]["rows"]}
+    assert rows["Gemini 3.1 Flash-Lite"][2:] == ["$0.25 / 1M tokens", "$1.50 / 1M tokens"]
+    assert client.get("/providers/nope/").status_code == 404
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_provider_page_query_count_is_capped(client, django_assert_max_num_queries, size):
+    gemini_seed_pair()
+    if size == "large":
+        catalog_of(models=40, providers=2, offerings_per_model=2)
+    # +1: the catalog version read by the page cache (sitecache).
+    with django_assert_max_num_queries(3):
+        response = client.get("/providers/google-ai-studio/")
+    assert response.status_code == 200

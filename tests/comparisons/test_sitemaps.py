@@ -1,0 +1,56 @@
+from itertools import combinations
+
+import pytest
+
+from catalog.models import LanguageModel
+from comparisons.selectors import PairSequence
+from comparisons.sitemaps import ComparisonSitemap
+from tests.factories import LanguageModelFactory
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 20])
+def test_pair_sequence_matches_every_canonical_pair_in_order(n):
+    slugs = [f"m{index:02d}" for index in range(n)][::-1]
+    sequence = PairSequence(slugs)
+    expected = list(combinations(sorted(slugs), 2))
+    assert len(sequence) == len(expected)
+    assert sequence[0 : len(expected)] == expected
+    assert [sequence[k] for k in range(len(expected))] == expected
+    if expected:
+        assert sequence[len(expected) - 3 : len(expected) + 5] == expected[-3:]
+
+
+def test_pair_sequence_pages_without_building_other_pairs():
+    sequence = PairSequence([f"model-{index:04d}" for index in range(1000)])
+    assert len(sequence) == 499_500
+    page = sequence[450_000:450_003]
+    assert page[0] == sequence[450_000]
+    assert all(a < b for a, b in page)
+
+
+@pytest.mark.django_db
+def test_sitemap_index_lists_sections_and_splits_comparisons(client, monkeypatch):
+    for index in range(5):
+        LanguageModelFactory(name=f"Model {index}")
+    LanguageModelFactory(name="Hidden", status=LanguageModel.Status.DRAFT)
+    monkeypatch.setattr(ComparisonSitemap, "limit", 4)  # 10 pairs -> 3 files
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-models.xml" in index
+    assert "sitemap-comparisons.xml?p=3" in index
+    assert "sitemap-comparisons.xml?p=4" not in index
+    urls = []
+    for page in (1, 2, 3):
+        body = client.get(f"/sitemap-comparisons.xml?p={page}").content.decode()
+        urls += [line for line in body.split("<loc>")[1:]]
+    assert len(urls) == 10
+    assert not any("hidden" in url for url in urls)
+    assert "/compare/model-0-vs-model-1/" in urls[0]
+
+
+@pytest.mark.django_db
+def test_comparison_sitemap_query_count_does_not_grow(client, django_assert_max_num_queries):
+    for index in range(40):
+        LanguageModelFactory(name=f"Model {index}")
+    with django_assert_max_num_queries(2):
+        response = client.get("/sitemap-comparisons.xml")
+    assert response.content.decode().count("<loc>") == 780

@@ -1,0 +1,50 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import LanguageModel, Source
+from catalog.services import PriceInput, record_price
+from comparisons.snapshot import build_pair_snapshot
+from tests.factories import BenchmarkScoreFactory, gemini_seed_pair
+
+pytestmark = pytest.mark.django_db
+
+
+def test_snapshot_is_in_canonical_order_with_current_prices_and_tiers():
+    live, lite = gemini_seed_pair()
+    offering = lite.offerings.get(provider__slug="google-ai-studio")
+    for when, price in ((date(2026, 1, 1), "0.5"), (date(2026, 2, 1), "0.6")):
+        record_price(
+            offering=offering,
+            price=PriceInput(input=Decimal(price), output=Decimal("3"), context_threshold=200_000),
+            effective_date=when,
+        )
+    record_price(  # a future price is not in force yet
+        offering=offering,
+        price=PriceInput(input=Decimal("9"), output=Decimal("9"), context_threshold=200_000),
+        effective_date=timezone.localdate() + timedelta(days=30),
+    )
+    source = Source.objects.create(url="https://ai.google.dev/", title="Gemini docs")
+    lite.sources.add(source)
+    BenchmarkScoreFactory(model=lite, score=Decimal("71.5"))
+
+    pair = build_pair_snapshot(lite.slug, live.slug)
+    assert (pair.a.slug, pair.b.slug) == (live.slug, lite.slug)
+    studio = next(o for o in pair.b.offerings if o.provider_slug == "google-ai-studio")
+    assert (studio.input, studio.output) == (Decimal("0.25"), Decimal("1.5"))
+    assert [(t.threshold, t.rates.input) for t in studio.tiers] == [(200_000, Decimal("0.6"))]
+    assert pair.b.sources[0].title == "Gemini docs"
+    assert pair.b.scores[0].score == Decimal("71.5")
+    assert pair.b.capability("code_execution") is True
+
+
+def test_snapshot_refuses_drafts_unless_asked_and_self_pairs():
+    live, lite = gemini_seed_pair()
+    LanguageModel.objects.filter(pk=live.pk).update(status=LanguageModel.Status.DRAFT)
+    assert build_pair_snapshot(live.slug, lite.slug) is None
+    preview = build_pair_snapshot(live.slug, lite.slug, include_drafts=True)
+    assert preview.is_draft
+    assert build_pair_snapshot(lite.slug, lite.slug) is None
+    assert build_pair_snapshot(lite.slug, "missing") is None

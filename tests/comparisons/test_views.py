@@ -1,0 +1,400 @@
+"""The comparison page, the pair picker, the home page, sitemaps and robots.txt."""
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from catalog.models import LanguageModel, Source
+from comparisons.models import Comparison
+from tests.factories import (
+    BenchmarkFactory,
+    BenchmarkScoreFactory,
+    LanguageModelFactory,
+    OrganizationFactory,
+    ProviderFactory,
+    catalog_of,
+    gemini_seed_pair,
+    offer,
+)
+from tests.html import Page
+
+pytestmark = pytest.mark.django_db
+SEED_URL = "/compare/gemini-2-5-flash-live-api-vs-gemini-3-1-flash-lite/"
+
+
+@pytest.fixture
+def seed_pair():
+    return gemini_seed_pair()
+
+
+def test_seed_pair_page_shows_both_names_in_every_table_header(client, seed_pair):
+    response = client.get(SEED_URL)
+    assert response.status_code == 200
+    page = Page(response.content.decode())
+    pair_tables = [
+        t
+        for t in page.tables
+        if t["head"]
+        and len(t["head"]) == 3
+        and t["head"][0] in {"Specification", "Pricing", "Capability", "Benchmark"}
+    ]
+    assert len(pair_tables) == 3  # specs, pricing, capabilities (no shared benchmarks)
+    for table in pair_tables:
+        assert table["head"][1:] == ["Gemini 2.5 Flash Live API", "Gemini 3.1 Flash-Lite"]
+
+
+def test_seed_pair_page_shows_the_seed_figures(client, seed_pair):
+    page = Page(client.get(SEED_URL).content.decode())
+    specs = {row[0]: row[1:] for row in page.table("Specifications")["rows"]}
+    assert specs["Released"] == ["1 December 2025", "7 May 2026"]
+    assert specs["Context window"] == ["128K tokens", "1M tokens"]
+    assert specs["Knowledge cutoff"] == ["— not disclosed", "Jan 2025"]
+    assert specs["Parameters"] == ["— not disclosed", "— not disclosed"]
+    assert specs["Licence"] == ["Proprietary", "Proprietary"]
+    pricing = {row[0]: row[1:] for row in page.table("Pricing on the cheapest")["rows"]}
+    assert pricing["Input price"] == ["$0.50 / 1M tokens", "$0.25 / 1M tokens"]
+    assert pricing["Output price"] == ["$2 / 1M tokens", "$1.50 / 1M tokens"]
+    assert pricing["Cheapest provider"] == ["Google AI Studio", "Google AI Studio"]
+    assert pricing["Providers"] == [
+        "1 provider: Google AI Studio",
+        "2 providers: Google AI Studio, OpenRouter",
+    ]
+    assert pricing["Blended price (70/30 input/output)"] == [
+        "$0.95 / 1M tokens",
+        "$0.625 / 1M tokens",
+    ]
+    html = client.get(SEED_URL).content.decode()
+    assert 'href="https://openrouter.ai/"' in html
+
+
+def test_seed_pair_page_prose_is_correct(client, seed_pair):
+    page = Page(client.get(SEED_URL).content.decode())
+    text = page.text
+    assert "50% cheaper on input tokens" in text
+    assert "100% cheaper" not in text
+    assert "1 provider (Google AI Studio)" in text
+    assert "2 providers (Google AI Studio and OpenRouter)" in text
+    assert "1 providers" not in text
+    verdict = re.search(r"Verdict: (.*?) Specs", text).group(1)
+    for shared in ("vision", "multimodal", "function calling", "tool use"):
+        assert shared not in verdict.lower()
+    assert "No benchmark has a sourced score for both" in text
+    for heading in (
+        "Specs",
+        "Pricing and availability",
+        "Capabilities",
+        "Benchmarks",
+        "Deep dive",
+        "FAQ",
+        "Continue comparing",
+        "Last reviewed",
+    ):
+        assert heading in text
+
+
+def test_reverse_order_redirects_permanently_keeping_the_query(client, seed_pair):
+    response = client.get("/compare/gemini-3-1-flash-lite-vs-gemini-2-5-flash-live-api/?blend=3:1")
+    assert response.status_code == 301
+    assert response["Location"] == SEED_URL + "?blend=3:1"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/compare/gemini-3-1-flash-lite-vs-gemini-3-1-flash-lite/",
+        "/compare/gemini-3-1-flash-lite-vs-no-such-model/",
+        "/compare/gemini-3-1-flash-lite/",
+        "/compare/-vs-/",
+        "/compare/gemini-3-1-flash-lite-vs-%00/",
+        "/compare/gemini-3-1-flash-lite-vs-gemini%20pro/",
+    ],
+)
+def test_self_unknown_and_malformed_pairs_are_404(client, seed_pair, path):
+    assert client.get(path).status_code == 404
+
+
+def test_unpublished_model_is_404_for_visitors_and_a_marked_preview_for_staff(
+    client, admin_client, seed_pair
+):
+    live, lite = seed_pair
+    LanguageModel.objects.filter(pk=live.pk).update(status=LanguageModel.Status.DRAFT)
+    assert client.get(SEED_URL).status_code == 404
+    response = admin_client.get(SEED_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Draft preview" in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_slugs_containing_vs_are_split_against_real_slugs(client):
+    a = LanguageModelFactory(name="Alpha vs Omega")  # slug alpha-vs-omega
+    b = LanguageModelFactory(name="Beta")
+    response = client.get(f"/compare/{a.slug}-vs-{b.slug}/")
+    assert response.status_code == 200
+    assert "Alpha vs Omega vs Beta" in response.content.decode()
+
+
+def test_editor_note_is_escaped_and_override_replaces_the_verdict(client, seed_pair):
+    live, lite = seed_pair
+    Comparison.objects.create(
+        model_a=live,
+        model_b=lite,
+        editor_note="<script>alert(1)</script> Tested by us",
+        verdict_override="Use Flash-Lite unless you need the Live API.",
+    )
+    html = client.get(SEED_URL).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Tested by us" in html
+    assert "<script>alert(1)" not in html
+    assert "Editor's verdict:</strong> Use Flash-Lite unless you need the Live API." in html
+    assert "comes out ahead" not in html
+
+
+def test_seo_tags_and_faq_json_ld(client, seed_pair):
+    html = client.get(SEED_URL).content.decode()
+    page = Page(html)
+    assert "<title>Gemini 2.5 Flash Live API vs Gemini 3.1 Flash-Lite:" in html
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000{SEED_URL}">' in html
+    assert '<meta property="og:title" content="Gemini 2.5 Flash Live API vs Gemini 3.1' in html
+    assert '<meta name="description" content="Gemini 2.5 Flash Live API (Google DeepMind' in html
+    ((attrs, body),) = page.scripts
+    assert attrs["type"] == "application/ld+json"
+    data = json.loads(body)
+    assert data["@type"] == "FAQPage"
+    assert data["mainEntity"][0]["name"].startswith("Which has a larger context window")
+
+
+def test_json_ld_cannot_be_broken_out_of(client):
+    a = LanguageModelFactory(name="Evil </script><b>x")
+    b = LanguageModelFactory(name="Plain")
+    html = client.get(f"/compare/{min(a.slug, b.slug)}-vs-{max(a.slug, b.slug)}/").content
+    html = html.decode()
+    body = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert "<" not in body
+    assert json.loads(body)["mainEntity"][0]["name"].startswith("Which has a larger")
+
+
+def test_no_inline_styles_scripts_or_external_assets(client, seed_pair):
+    page = Page(client.get(SEED_URL).content.decode())
+    assert page.style_attributes == 0
+    assert all(attrs.get("type") == "application/ld+json" for attrs, _ in page.scripts)
+    assert page.external == []
+
+
+def test_calculator_defaults_and_cheapest_highlight(client, seed_pair):
+    html = client.get(SEED_URL + "?input_tokens=1000000&output_tokens=1000000").content.decode()
+    page = Page(html)
+    costs = page.table("Monthly cost for")["rows"]
+    # 1M in + 1M out: Flash-Lite 0.25 + 1.5 = $1.75 on both providers, Live API 0.5 + 2 = $2.50.
+    assert costs[0][:2] == ["Gemini 3.1 Flash-Lite", "Google AI Studio"]
+    assert costs[0][2].startswith("$1.75 Cheapest")
+    assert costs[1][2].startswith("$1.75 Cheapest")
+    assert costs[2] == ["Gemini 2.5 Flash Live API", "Google AI Studio", "$2.50"]
+    assert html.count('class="cheapest"') == 2
+
+
+def test_calculator_uses_cache_and_long_context_prices(client):
+    a = LanguageModelFactory(name="Alpha")
+    b = LanguageModelFactory(name="Beta")
+    provider = ProviderFactory(name="Host")
+    offering = offer(a, provider, input="1", output="2", cache_read="0.1")
+    from decimal import Decimal
+
+    from catalog.services import PriceInput, record_price
+
+    record_price(
+        offering=offering,
+        price=PriceInput(input=Decimal("2"), output=Decimal("4"), context_threshold=200_000),
+        effective_date=date(2026, 1, 15),
+    )
+    offer(b, provider, input="1", output="2")
+    query = "?input_tokens=1000000&output_tokens=0&cached_percent=50"
+    page = Page(client.get("/compare/alpha-vs-beta/" + query).content.decode())
+    rows = {r[0]: r[2] for r in page.table("Monthly cost for")["rows"]}
+    assert rows["Alpha"].startswith("$0.55")  # 0.5M * $1 + 0.5M * $0.10
+    assert "cached input billed as input" in rows["Beta"]
+    page = Page(
+        client.get("/compare/alpha-vs-beta/" + query + "&prompt_tokens=300000").content.decode()
+    )
+    rows = {r[0]: r[2] for r in page.table("Monthly cost for")["rows"]}
+    # Above 200K the whole request is billed at the tier, which has no cache price: 1M * $2.
+    assert rows["Alpha"].startswith("$2")
+    assert "long-context price applies" in rows["Alpha"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "input_tokens=abc",
+        "input_tokens=-5",
+        "output_tokens=1e30",
+        "input_tokens=99999999999999999999999999999999",
+        "cached_percent=150",
+        "cached_percent=nan",
+        "prompt_tokens=0",
+        "blend=banana",
+        "blend=0:0",
+    ],
+)
+def test_bad_calculator_input_is_a_form_error_not_a_500(client, seed_pair, query):
+    response = client.get(f"{SEED_URL}?{query}")
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+
+
+def test_blend_parameter_changes_the_stated_ratio(client, seed_pair):
+    text = Page(client.get(SEED_URL + "?blend=3:1").content.decode()).text
+    assert "Blended price (75/25 input/output)" in text
+    assert "$0.875 / 1M tokens" in text
+    text = Page(client.get(SEED_URL + "?blend=50/50").content.decode()).text
+    assert "Blended price (50/50 input/output)" in text
+
+
+def test_price_chart_is_inline_svg_with_both_models(client, seed_pair):
+    html = client.get(SEED_URL).content.decode()
+    svg = html.split("<svg", 1)[1].split("</svg>")[0]
+    assert "Gemini 2.5 Flash Live API — Google AI Studio" in svg
+    assert "Gemini 3.1 Flash-Lite — OpenRouter" in svg
+    assert "input $0.25" in svg and "output $2" in svg
+
+
+def test_related_pairs_link_same_organisation_and_nearest_price(client, seed_pair):
+    live, lite = seed_pair
+    other = LanguageModelFactory(name="Gemini Pro", organization=live.organization)
+    cheap = LanguageModelFactory(name="Zeta", organization=OrganizationFactory())
+    offer(cheap, ProviderFactory(), input="0.26", output="1")
+    page = Page(client.get(SEED_URL).content.decode())
+    text = page.text
+    assert f"{live.name} vs {other.name}" in text or f"{other.name} vs {live.name}" in text
+    assert "Gemini 3.1 Flash-Lite vs Zeta Nearest input price" in text
+
+
+def page_queries(django_assert_max_num_queries, client, url, cap):
+    with django_assert_max_num_queries(cap):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_comparison_page_query_count_is_capped(client, django_assert_max_num_queries, size):
+    live, lite = gemini_seed_pair()
+    if size == "large":
+        catalog_of(models=30, providers=6, offerings_per_model=3, benchmarks=4)
+        for bench in [BenchmarkFactory() for _ in range(4)]:
+            BenchmarkScoreFactory(model=live, benchmark=bench)
+            BenchmarkScoreFactory(model=lite, benchmark=bench)
+        source = Source.objects.create(url="https://ai.google.dev/", title="Gemini docs")
+        live.sources.add(source)
+        lite.sources.add(source)
+        Comparison.objects.create(model_a=live, model_b=lite, editor_note="Note")
+    page_queries(django_assert_max_num_queries, client, SEED_URL + "?blend=3:1", 8)
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_home_query_count_is_capped(client, django_assert_max_num_queries, size):
+    live, lite = gemini_seed_pair()
+    Comparison.objects.create(model_a=live, model_b=lite, featured=True)
+    if size == "large":
+        catalog_of(models=30, providers=6, offerings_per_model=3)
+    page_queries(django_assert_max_num_queries, client, "/", 5)
+
+
+def test_home_shows_featured_newest_and_price_changes(client, seed_pair):
+    live, lite = seed_pair
+    Comparison.objects.create(model_a=live, model_b=lite, featured=True)
+    text = Page(client.get("/").content.decode()).text
+    assert "Gemini 2.5 Flash Live API vs Gemini 3.1 Flash-Lite" in text
+    assert "Newest models" in text and "Recent price changes" in text
+
+
+def test_pair_picker_redirects_to_the_canonical_page(client, seed_pair):
+    response = client.get("/compare/?a=gemini-3-1-flash-lite&b=gemini-2-5-flash-live-api")
+    assert response.status_code == 302
+    assert response["Location"] == SEED_URL
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("a=gemini-3-1-flash-lite&b=gemini-3-1-flash-lite", "Pick two different models"),
+        ("a=gemini-3-1-flash-lite&b=nope", "Select a valid choice"),
+        ("a=gemini-3-1-flash-lite&b=", "This field is required"),
+    ],
+)
+def test_a_bad_pick_rerenders_the_form_with_a_message(client, seed_pair, query, message):
+    response = client.get(f"/compare/?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_every_provider_is_listed_with_its_prices_and_link(client, seed_pair):
+    page = Page(client.get(SEED_URL).content.decode())
+    rows = page.table("Prices on every provider")["rows"]
+    assert rows == [
+        [
+            "Gemini 2.5 Flash Live API",
+            "Google AI Studio",
+            "$0.50 / 1M tokens",
+            "$2 / 1M tokens",
+            "— not published",
+            "15 January 2026",
+        ],
+        [
+            "Gemini 3.1 Flash-Lite",
+            "Google AI Studio",
+            "$0.25 / 1M tokens",
+            "$1.50 / 1M tokens",
+            "— not published",
+            "15 January 2026",
+        ],
+        [
+            "Gemini 3.1 Flash-Lite",
+            "OpenRouter",
+            "$0.25 / 1M tokens",
+            "$1.50 / 1M tokens",
+            "— not published",
+            "15 January 2026",
+        ],
+    ]
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_pair_picker_query_count_is_capped(client, django_assert_max_num_queries, size):
+    gemini_seed_pair()
+    if size == "large":
+        catalog_of(models=30, providers=3, offerings_per_model=1)
+    # +1: the catalog version read by the page cache (sitecache).
+    with django_assert_max_num_queries(2):
+        response = client.get("/compare/?a=gemini-3-1-flash-lite&b=gemini-3-1-flash-lite")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_sitemap_index_and_robots_query_counts_are_capped(
+    client, django_assert_max_num_queries, size
+):
+    gemini_seed_pair()
+    if size == "large":
+        catalog_of(models=40, providers=4, offerings_per_model=1)
+    # Per section: a count and a latest date (models, providers), the slugs (pairs).
+    # +1: the catalog version read by the page cache (sitecache).
+    with django_assert_max_num_queries(6):
+        assert client.get("/sitemap.xml").status_code == 200
+    # +1: the catalog version read by the page cache (sitecache).
+    with django_assert_max_num_queries(1):
+        assert client.get("/robots.txt").status_code == 200
+
+
+def test_an_editor_can_ask_search_engines_not_to_index_a_pair(client, seed_pair):
+    live, lite = seed_pair
+    assert 'content="noindex"' not in client.get(SEED_URL).content.decode()
+    Comparison.objects.create(model_a=live, model_b=lite, noindex=True)
+    assert '<meta name="robots" content="noindex">' in client.get(SEED_URL).content.decode()
