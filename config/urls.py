@@ -7,6 +7,11 @@ admin.site.index_title = "Catalog"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("", include("comparisons.urls")),
     path("", include("catalog.urls")),
 ]
+
+# JSON errors under /api/, the site's pages elsewhere.
+handler404 = "api.exceptions.not_found"
+handler500 = "api.exceptions.server_error"

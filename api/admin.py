@@ -1,0 +1,50 @@
+"""API keys are a superuser's business: editors (staff in the Editor group) neither see
+nor manage them, whatever permissions a group is given."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from api.models import ApiKey
+from api.services import issue_api_key
+
+
+@admin.action(description="Revoke selected keys")
+def revoke_keys(modeladmin, request, queryset):
+    count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    noun = "key" if count == 1 else "keys"
+    modeladmin.message_user(request, f"Revoked {count} {noun}.", messages.SUCCESS)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["partner", "name", "prefix", "created", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["partner", "name", "prefix"]
+    readonly_fields = ["prefix", "created", "last_used_at", "revoked_at"]
+    fields = ["name", "partner", "prefix", "created", "last_used_at", "revoked_at"]
+    actions = [revoke_keys]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_add_permission = has_view_permission
+    has_change_permission = has_view_permission
+
+    def has_delete_permission(self, request, obj=None):
+        # Revoke instead: a deleted key leaves no trace of who had access.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        _, raw_key = issue_api_key(name=obj.name, partner=obj.partner, api_key=obj)
+        self.message_user(
+            request,
+            f"The new key is {raw_key} — copy it now: it is not stored and will not be "
+            "shown again.",
+            messages.WARNING,
+        )
