@@ -11,7 +11,7 @@ the pair resolution and the redirects do not change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from api.serializers import LanguageModelSerializer
 from catalog.models import LanguageModel
@@ -57,14 +57,15 @@ def comparison_payload(model_a: LanguageModel, model_b: LanguageModel, blend: Bl
 
     PLACEHOLDER: specs and prices straight from the serializer; see the module docstring.
     `model_a` and `model_b` come from api.selectors.api_models(), so their offerings,
-    prices and sources are already fetched.
+    prices and sources are already fetched. Returns plain JSON data (strings for
+    decimals), documented by api.serializers.ComparisonSerializer.
     """
     quantum = Decimal("0.0001")
     return {
         "pair": f"{model_a.slug}-vs-{model_b.slug}",
         "blend": {
-            "input_share": blend.input_share.quantize(quantum),
-            "output_share": blend.output_share.quantize(quantum),
+            "input_share": str(blend.input_share.quantize(quantum, rounding=ROUND_HALF_UP)),
+            "output_share": str(blend.output_share.quantize(quantum, rounding=ROUND_HALF_UP)),
             "ratio": blend.ratio,
         },
         "models": LanguageModelSerializer([model_a, model_b], many=True).data,

@@ -243,7 +243,6 @@ class ErrorSerializer(serializers.Serializer):
     message = serializers.CharField(read_only=True)
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        read_only=True,
         required=False,
         help_text="Invalid input only: parameter -> reasons.",
     )

@@ -110,5 +110,6 @@ class ComparisonView(HttpCachingMixin, APIView):
             if request.META.get("QUERY_STRING"):
                 url += "?" + request.META["QUERY_STRING"]
             return HttpResponsePermanentRedirect(url)
-        payload = comparison_payload(models[slug_a], models[slug_b], blend)
-        return Response(serializers.ComparisonSerializer(payload).data)
+        # ComparisonSerializer documents the payload in the schema; the payload is
+        # already plain JSON data.
+        return Response(comparison_payload(models[slug_a], models[slug_b], blend))
