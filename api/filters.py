@@ -4,13 +4,14 @@ into the API's error shape by api.exceptions), never a silently ignored filter."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.db.models import DateField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -86,9 +87,24 @@ class StrictBooleanFilter(django_filters.ChoiceFilter):
         return qs.filter(**{self.field_name: value == "true"})
 
 
-@extend_schema_field({"type": "integer", "minimum": 1})
+MAX_PRICE = Decimal("999999")
+MAX_TOKENS = 2**31 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_TOKENS})
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": float(MAX_PRICE)})
+class PriceFilter(django_filters.NumberFilter):
+    """USD per 1M tokens, 0 to 999999."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", MAX_PRICE)
+        kwargs.setdefault("lookup_expr", "lte")
+        super().__init__(*args, **kwargs)
 
 
 class OrderingChoiceFilter(django_filters.ChoiceFilter):
@@ -106,7 +122,23 @@ class OrderingChoiceFilter(django_filters.ChoiceFilter):
         return qs.annotate(**annotations).order_by(*order_by, "pk")
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC (databases reject some offsets Python
+    accepts, such as -20:52); one that leaves the calendar in UTC is a 400."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except (OverflowError, ValueError) as error:
+            raise forms.ValidationError("Enter a date-time between years 1 and 9999.") from error
+
+
 class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "help_text",
@@ -144,18 +176,18 @@ class LanguageModelFilter(django_filters.FilterSet):
         help_text="Models accepting or producing this modality.",
     )
     min_context_window = IntegerFilter(
-        field_name="context_window", lookup_expr="gte", min_value=1, help_text="Tokens."
+        field_name="context_window",
+        lookup_expr="gte",
+        min_value=1,
+        max_value=MAX_TOKENS,
+        help_text="Tokens.",
     )
-    max_input_price = django_filters.NumberFilter(
+    max_input_price = PriceFilter(
         field_name="cheapest_input",
-        lookup_expr="lte",
-        min_value=0,
         help_text="USD per 1M input tokens, cheapest current offering.",
     )
-    max_output_price = django_filters.NumberFilter(
+    max_output_price = PriceFilter(
         field_name="cheapest_output",
-        lookup_expr="lte",
-        min_value=0,
         help_text="USD per 1M output tokens, cheapest current offering.",
     )
     released_after = django_filters.DateFilter(
@@ -204,12 +236,8 @@ class OfferingFilter(django_filters.FilterSet):
         to_field_name="slug",
         help_text="Organisation slug of the model.",
     )
-    max_input_price = django_filters.NumberFilter(
-        field_name="current_price__input", lookup_expr="lte", min_value=0
-    )
-    max_output_price = django_filters.NumberFilter(
-        field_name="current_price__output", lookup_expr="lte", min_value=0
-    )
+    max_input_price = PriceFilter(field_name="current_price__input")
+    max_output_price = PriceFilter(field_name="current_price__output")
     updated_since = UpdatedSinceFilter(method="filter_updated_since")
     ordering = OrderingChoiceFilter(
         orderings=OFFERING_ORDERINGS, help_text="Sort order; default: id."

@@ -68,6 +68,8 @@ def test_every_capability_flag_filters(api, catalog, flag):
         ("min_context_window=1.5", "min_context_window"),
         ("max_input_price=cheap", "max_input_price"),
         ("max_input_price=-1", "max_input_price"),
+        ("max_input_price=1e999999", "max_input_price"),
+        ("min_context_window=99999999999", "min_context_window"),
         ("max_output_price=NaN", "max_output_price"),
         ("released_after=2026-13-01", "released_after"),
         ("released_before=yesterday", "released_before"),
@@ -175,3 +177,20 @@ def test_updated_since_on_organizations_providers_and_benchmarks(api, catalog):
         assert slugs(api.get(f"/api/v1/{endpoint}/?updated_since={future}")) == []
         assert slugs(api.get(f"/api/v1/{endpoint}/?updated_since={past}"))
         assert api.get(f"/api/v1/{endpoint}/?updated_since=soon").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        ("2026-01-01T00:00:00-20:52", 200),  # odd offsets are converted to UTC
+        ("2026-01-01T00:00:00+05:30", 200),
+        ("2026-01-01T00:00:00", 200),  # naive means UTC
+        ("9999-12-31T23:00:00-05:00", 400),  # past year 9999 in UTC
+        ("0001-01-01T00:00:00+05:00", 400),
+    ],
+)
+def test_updated_since_accepts_any_offset_within_the_calendar(api, catalog, value, status):
+    from urllib.parse import quote
+
+    assert api.get(f"/api/v1/models/?updated_since={quote(value)}").status_code == status
+    assert api.get(f"/api/v1/offerings/?updated_since={quote(value)}").status_code == status

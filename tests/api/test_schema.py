@@ -7,6 +7,8 @@ import re
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -112,6 +114,14 @@ def schema_catalog(settings):
         offer(model, provider, input="0.25", output="1.5")
         BenchmarkScoreFactory(model=model)
     LanguageModelFactory(name="Bare", release_date=None, max_output_tokens=None)
+    # As django.test.Client does: a request must not close the connection that holds
+    # the test's transaction (PostgreSQL would lose the data above).
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
 
 
 def django_app(environ, start_response):
