@@ -9,6 +9,7 @@ import secrets
 
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 PREFIX_BYTES = 4  # 8 hex characters, public, shown in the admin list
 SECRET_BYTES = 32
@@ -39,6 +40,9 @@ class ApiKey(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Who issued or revoked a key, and when; use is tracked by last_used_at alone.
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     objects = ApiKeyQuerySet.as_manager()
 

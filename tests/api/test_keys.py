@@ -82,16 +82,17 @@ def test_editors_cannot_see_api_keys_in_the_admin(editor_client, partner_key):
 def test_superuser_creates_a_key_and_sees_it_once(client, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw-12345")
     client.force_login(admin)
-    response = client.post(
-        "/admin/api/apikey/add/", {"name": "Nightly", "partner": "Acme"}, follow=True
-    )
+    response = client.post("/admin/api/apikey/add/", {"name": "Nightly", "partner": "Acme"})
     assert response.status_code == 200
-    shown = re.search(r"The new key is ([0-9a-f]{8}\.[\w-]+)", response.content.decode())
+    assert "no-store" in response["Cache-Control"]
+    shown = re.search(r'id="new-api-key"[^>]*>([0-9a-f]{8}\.[\w-]+)<', response.content.decode())
     assert shown, "the new key is shown once"
     api_key = ApiKey.objects.get()
     assert api_key.hashed_key == hash_key(shown.group(1))
-    page = client.get(f"/admin/api/apikey/{api_key.pk}/change/").content.decode()
-    assert shown.group(1) not in page
+    assert api_key.history.get().history_user == admin
+    for page in ("/admin/api/apikey/", f"/admin/api/apikey/{api_key.pk}/change/"):
+        assert shown.group(1) not in client.get(page).content.decode()
+    assert not client.cookies.get("messages")
 
 
 def test_superuser_revokes_keys_with_the_admin_action(client, django_user_model, api, catalog):
@@ -104,4 +105,5 @@ def test_superuser_revokes_keys_with_the_admin_action(client, django_user_model,
     )
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
+    assert api_key.history.latest().history_user == admin
     assert api.get("/api/v1/models/", HTTP_X_API_KEY=raw_key).status_code == 401
