@@ -30,7 +30,9 @@ BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
 # Nullable sort keys are coalesced so keyset pagination compares real values, and so
 # records without the value come last in either direction.
-PRICE_LAST_ASC = Value(Decimal("999999999"), output_field=selectors.PRICE_FIELD)
+# The largest amount a price field holds (catalog.models.MONEY), so a cursor carrying it
+# still fits the column's type.
+PRICE_LAST_ASC = Value(Decimal("999999.999999"), output_field=selectors.PRICE_FIELD)
 PRICE_LAST_DESC = Value(Decimal("-1"), output_field=selectors.PRICE_FIELD)
 DATE_LAST_ASC = Value(date(9999, 12, 31), output_field=DateField())
 DATE_LAST_DESC = Value(date(1, 1, 1), output_field=DateField())

@@ -73,6 +73,19 @@ def test_walk_ordered_by_price_visits_each_record_once_including_ties(api, db):
 
 
 @pytest.mark.parametrize(
+    "ordering", ["input_price", "-input_price", "release_date", "-release_date"]
+)
+def test_records_missing_the_sort_value_page_correctly(api, db, ordering):
+    provider = ProviderFactory()
+    offer(LanguageModelFactory(), provider, input="1.00")
+    made = [LanguageModelFactory(release_date=None).slug for _ in range(4)]
+    seen = walk(api, f"/api/v1/models/?ordering={ordering}&page_size=1")
+    assert len(seen) == len(set(seen)) == 5
+    if "price" in ordering:
+        assert seen[1:] == made  # unpriced models last, by id
+
+
+@pytest.mark.parametrize(
     "ordering",
     ["name", "-name", "context_window", "-release_date", "-input_price", "output_price"],
 )
