@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "catalog",
     "comparisons",
     "sitecache",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -146,11 +147,30 @@ CATALOG_STALE_AFTER_DAYS = int(os.environ.get("CATALOG_STALE_AFTER_DAYS", "30"))
 SITE_NAME = os.environ.get("SITE_NAME", "LLM Compare")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# The partner API (api app): read-only, anonymous or with a partner key.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonymousRateThrottle",
+        "api.throttling.PartnerRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "60/min"),
+        "partner": os.environ.get("API_PARTNER_RATE", "1200/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    # Proxies in front of the app, so throttling sees the client's address.
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if "API_NUM_PROXIES" in os.environ else None,
 }
+# Cache-Control max-age of API responses (public catalog data), in seconds.
+API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "300"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "LLM Compare catalog API",
@@ -160,6 +180,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
 LOGGING = {

@@ -24,6 +24,11 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("api/", include("api.urls")),
     path("", include("comparisons.urls")),
     path("", include("catalog.urls")),
 ]
+
+# JSON errors under /api/, the site's pages elsewhere.
+handler404 = "api.exceptions.not_found"
+handler500 = "api.exceptions.server_error"

@@ -1,0 +1,80 @@
+"""Every API error is JSON of one shape:
+
+    {"status": 400, "code": "invalid", "message": "…", "errors": {"min_context_window": [...]}}
+
+`errors` is present only for invalid input, naming each parameter and the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+def _flatten(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [f"{key}: {msg}" for key, value in detail.items() for msg in _flatten(value)]
+    if isinstance(detail, list):
+        return [msg for item in detail for msg in _flatten(item)]
+    return [str(detail)]
+
+
+def error_body(status_code: int, code: str, message: str, errors=None) -> dict:
+    body = {"status": status_code, "code": code, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def api_exception_handler(exc, context):
+    # DRF turns Django's Http404 / PermissionDenied into its own; do it here too so the
+    # code below sees one kind of exception.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+    response = exception_handler(exc, context)
+    if response is None:
+        # An unexpected error: log it with its traceback, answer a JSON 500.
+        logger.exception("Unhandled error in API view", exc_info=exc)
+        return Response(
+            error_body(500, "server_error", "Internal server error."),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    detail = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        errors = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        message = "Invalid request: " + "; ".join(_flatten(errors))
+        response.data = error_body(response.status_code, "invalid", message, errors)
+    else:
+        message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
+        code = getattr(exc, "default_code", "error")
+        if isinstance(exc, exceptions.APIException):
+            codes = exc.get_codes()
+            code = codes if isinstance(codes, str) else code
+        response.data = error_body(response.status_code, code, message)
+    return response
+
+
+def not_found(request, exception=None):
+    """handler404: JSON under /api/, the site's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: JSON under /api/, the site's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(error_body(500, "server_error", "Internal server error."), status=500)
+    return defaults.server_error(request)

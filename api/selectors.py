@@ -1,0 +1,156 @@
+"""Read paths of the API: one queryset per list, with every relation it renders fetched
+up front, so a page costs the same number of queries whatever its size."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import (
+    DecimalField,
+    Exists,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_naive, make_aware
+
+from catalog.models import (
+    MONEY,
+    Benchmark,
+    BenchmarkScore,
+    LanguageModel,
+    Offering,
+    Organization,
+    Price,
+    Provider,
+)
+
+PRICE_FIELD = DecimalField(**MONEY)
+
+
+def _cheapest(field: str) -> Subquery:
+    return Subquery(
+        Offering.objects.filter(model=OuterRef("pk"), current_price__isnull=False)
+        .order_by()
+        .values("model")
+        .annotate(cheapest=Min(f"current_price__{field}"))
+        .values("cheapest"),
+        output_field=PRICE_FIELD,
+    )
+
+
+def published_offerings() -> QuerySet[Offering]:
+    return Offering.objects.filter(model__status=LanguageModel.Status.PUBLISHED)
+
+
+def model_offerings_prefetch() -> Prefetch:
+    return Prefetch(
+        "offerings",
+        queryset=Offering.objects.select_related("provider", "current_price")
+        .prefetch_related("aliases")
+        .order_by("provider__name", "pk"),
+    )
+
+
+def api_models() -> QuerySet[LanguageModel]:
+    """Published models with their organisation, offerings (current prices), sources and
+    the cheapest current input/output price across providers."""
+    return (
+        LanguageModel.objects.published()
+        .select_related("organization")
+        .prefetch_related(model_offerings_prefetch(), "sources")
+        .annotate(cheapest_input=_cheapest("input"), cheapest_output=_cheapest("output"))
+        .order_by("pk")
+    )
+
+
+def api_offerings() -> QuerySet[Offering]:
+    """Offerings of published models with their current price and full price history."""
+    return (
+        published_offerings()
+        .select_related("model__organization", "provider", "current_price")
+        .prefetch_related(
+            "aliases",
+            Prefetch(
+                "prices",
+                queryset=Price.objects.order_by("tier", "context_threshold", "-effective_date"),
+            ),
+        )
+        .order_by("pk")
+    )
+
+
+def api_benchmarks() -> QuerySet[Benchmark]:
+    """Benchmarks with their scores for published models."""
+    scores = (
+        BenchmarkScore.objects.filter(model__status=LanguageModel.Status.PUBLISHED)
+        .select_related("model")
+        .order_by("model__slug", "pk")
+    )
+    return Benchmark.objects.prefetch_related(Prefetch("scores", queryset=scores)).order_by("pk")
+
+
+def api_organizations() -> QuerySet[Organization]:
+    return Organization.objects.order_by("pk")
+
+
+def api_providers() -> QuerySet[Provider]:
+    return Provider.objects.order_by("pk")
+
+
+def models_changed_since(queryset: QuerySet[LanguageModel], since: datetime) -> QuerySet:
+    """Models that changed at or after `since`: the model itself, one of its offerings, or
+    one of its prices (a price's history row is written on every create, edit or delete)."""
+    offering_changed = Offering.objects.filter(model=OuterRef("pk"), updated_at__gte=since)
+    price_changed = Price.history.filter(offering__model=OuterRef("pk"), history_date__gte=since)
+    return queryset.filter(
+        Q(updated_at__gte=since) | Exists(offering_changed) | Exists(price_changed)
+    )
+
+
+def offerings_changed_since(queryset: QuerySet[Offering], since: datetime) -> QuerySet:
+    price_changed = Price.history.filter(offering=OuterRef("pk"), history_date__gte=since)
+    return queryset.filter(
+        Q(updated_at__gte=since) | Q(model__updated_at__gte=since) | Exists(price_changed)
+    )
+
+
+# (table, column) pairs whose maximum is the moment the public catalog last changed.
+def _change_columns() -> list[tuple[str, str]]:
+    columns = [
+        (Organization._meta.db_table, "updated_at"),
+        (Provider._meta.db_table, "updated_at"),
+        (LanguageModel._meta.db_table, "updated_at"),
+        (Offering._meta.db_table, "updated_at"),
+        (Benchmark._meta.db_table, "updated_at"),
+        (BenchmarkScore._meta.db_table, "updated_at"),
+    ]
+    # History rows also record deletions and in-place price corrections.
+    for model in (LanguageModel, Offering, Price, BenchmarkScore):
+        columns.append((model.history.model._meta.db_table, "history_date"))
+    return columns
+
+
+def catalog_last_modified() -> datetime | None:
+    """When anything in the public catalog last changed, in one query."""
+    quote = connection.ops.quote_name
+    parts = [
+        f"SELECT MAX({quote(col)}) AS changed FROM {quote(table)}"
+        for table, col in _change_columns()
+    ]
+    sql = f"SELECT MAX(changed) FROM ({' UNION ALL '.join(parts)}) AS changes"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        (value,) = cursor.fetchone()
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and is_naive(value):
+        value = make_aware(value)
+    return value

@@ -1,0 +1,248 @@
+"""Output representations of API v1. Money is a decimal string whose field name carries
+its unit (`*_usd_per_mtok`: US dollars per 1M tokens); dates are ISO 8601."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from catalog.models import (
+    CAPABILITIES,
+    MONEY,
+    Benchmark,
+    BenchmarkScore,
+    LanguageModel,
+    Offering,
+    Organization,
+    Price,
+    Provider,
+    Source,
+)
+
+PRICE_UNIT = "USD per 1M tokens"
+
+
+def money(source: str, help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        source=source,
+        read_only=True,
+        allow_null=True,
+        help_text=f"{help_text} ({PRICE_UNIT}), a decimal string.",
+        **MONEY,
+    )
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["slug", "name", "url", "updated_at"]
+
+
+class ProviderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Provider
+        fields = ["slug", "name", "kind", "url", "updated_at"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["url", "title", "retrieved_on"]
+
+
+class PriceSerializer(serializers.ModelSerializer):
+    input_usd_per_mtok = money("input", "Input tokens")
+    output_usd_per_mtok = money("output", "Output tokens")
+    cache_read_usd_per_mtok = money("cache_read", "Cached input tokens read")
+    cache_write_usd_per_mtok = money("cache_write", "Input tokens written to the cache")
+
+    class Meta:
+        model = Price
+        fields = [
+            "tier",
+            "context_threshold",
+            "effective_date",
+            "input_usd_per_mtok",
+            "output_usd_per_mtok",
+            "cache_read_usd_per_mtok",
+            "cache_write_usd_per_mtok",
+            "source_url",
+            "checked_on",
+            "created_at",
+        ]
+
+
+class OfferingInModelSerializer(serializers.ModelSerializer):
+    """An offering inside a model: where to run it and what it costs today."""
+
+    provider = ProviderSerializer(read_only=True)
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="alias")
+    current_price = PriceSerializer(
+        read_only=True, allow_null=True, help_text="Standard tier, base context; null if none."
+    )
+
+    class Meta:
+        model = Offering
+        fields = [
+            "id",
+            "provider",
+            "provider_model_id",
+            "aliases",
+            "lifecycle",
+            "deprecation_date",
+            "retirement_date",
+            "url",
+            "current_price",
+            "last_reviewed",
+            "updated_at",
+        ]
+
+
+class CapabilitiesSerializer(serializers.Serializer):
+    """Capability flags; null means the maker does not say."""
+
+    def get_fields(self):
+        return {
+            flag: serializers.BooleanField(read_only=True, allow_null=True, help_text=label)
+            for flag, label in CAPABILITIES
+        }
+
+
+class LanguageModelSerializer(serializers.ModelSerializer):
+    organization = OrganizationSerializer(read_only=True)
+    input_modalities = serializers.ListField(
+        source="input_modality_list", child=serializers.CharField(), read_only=True
+    )
+    output_modalities = serializers.ListField(
+        source="output_modality_list", child=serializers.CharField(), read_only=True
+    )
+    capabilities = CapabilitiesSerializer(source="*", read_only=True)
+    cheapest_input_usd_per_mtok = money("cheapest_input", "Cheapest current input price")
+    cheapest_output_usd_per_mtok = money("cheapest_output", "Cheapest current output price")
+    offerings = OfferingInModelSerializer(many=True, read_only=True)
+    sources = SourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LanguageModel
+        fields = [
+            "slug",
+            "name",
+            "organization",
+            "lifecycle",
+            "release_date",
+            "deprecation_date",
+            "retirement_date",
+            "context_window",
+            "max_output_tokens",
+            "parameter_count",
+            "architecture",
+            "license",
+            "open_weights",
+            "knowledge_cutoff",
+            "input_modalities",
+            "output_modalities",
+            "capabilities",
+            "cheapest_input_usd_per_mtok",
+            "cheapest_output_usd_per_mtok",
+            "offerings",
+            "description",
+            "last_reviewed",
+            "sources",
+            "updated_at",
+        ]
+
+
+class ModelRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LanguageModel
+        fields = ["slug", "name"]
+
+
+class OfferingSerializer(serializers.ModelSerializer):
+    """An offering with its current price and its full price history."""
+
+    model = ModelRefSerializer(read_only=True)
+    organization = serializers.SlugRelatedField(
+        source="model.organization", slug_field="slug", read_only=True
+    )
+    provider = ProviderSerializer(read_only=True)
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="alias")
+    current_price = PriceSerializer(
+        read_only=True, allow_null=True, help_text="Standard tier, base context; null if none."
+    )
+    price_history = PriceSerializer(
+        source="prices",
+        many=True,
+        read_only=True,
+        help_text="Every price record, by tier and context threshold, newest first.",
+    )
+
+    class Meta:
+        model = Offering
+        fields = [
+            "id",
+            "model",
+            "organization",
+            "provider",
+            "provider_model_id",
+            "aliases",
+            "lifecycle",
+            "deprecation_date",
+            "retirement_date",
+            "url",
+            "current_price",
+            "price_history",
+            "last_reviewed",
+            "updated_at",
+        ]
+
+
+class BenchmarkScoreSerializer(serializers.ModelSerializer):
+    model = ModelRefSerializer(read_only=True)
+    score = serializers.DecimalField(max_digits=9, decimal_places=4, read_only=True)
+
+    class Meta:
+        model = BenchmarkScore
+        fields = ["model", "score", "self_reported", "source_url", "measured_on", "updated_at"]
+
+
+class BenchmarkSerializer(serializers.ModelSerializer):
+    scores = BenchmarkScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Benchmark
+        fields = [
+            "slug",
+            "name",
+            "variant",
+            "metric",
+            "scale",
+            "higher_is_better",
+            "url",
+            "scores",
+            "updated_at",
+        ]
+
+
+class BlendSerializer(serializers.Serializer):
+    input_share = serializers.DecimalField(max_digits=5, decimal_places=4, read_only=True)
+    output_share = serializers.DecimalField(max_digits=5, decimal_places=4, read_only=True)
+    ratio = serializers.CharField(read_only=True, help_text='As asked for, e.g. "70:30".')
+
+
+class ComparisonSerializer(serializers.Serializer):
+    """The comparison document. Its body comes from api.comparison_document."""
+
+    pair = serializers.CharField(read_only=True, help_text="Canonical <a>-vs-<b>.")
+    blend = BlendSerializer(read_only=True)
+    models = LanguageModelSerializer(many=True, read_only=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    status = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    message = serializers.CharField(read_only=True)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Invalid input only: parameter -> reasons.",
+    )

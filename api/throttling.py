@@ -1,0 +1,28 @@
+"""Rates live in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]: "anon" for requests
+without a key (per client IP), "partner" for requests with one (per key).
+
+DRF's throttles copy the rates when the module is imported; these read them on every
+request, so a settings override (tests, a reload) takes effect at once."""
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+from api.models import ApiKey
+
+
+class CurrentSettingsRateMixin:
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class AnonymousRateThrottle(CurrentSettingsRateMixin, AnonRateThrottle):
+    scope = "anon"
+
+
+class PartnerRateThrottle(CurrentSettingsRateMixin, SimpleRateThrottle):
+    scope = "partner"
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, ApiKey):
+            return None  # requests without a key are AnonymousRateThrottle's business
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

@@ -1,0 +1,60 @@
+import pytest
+from django.test import Client
+
+from api import selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_api_url_is_a_json_404(db):
+    response = Client().get("/api/v2/models/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": 404, "code": "not_found", "message": "Not found."}
+
+
+def test_unknown_site_url_keeps_the_html_404(db):
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    assert "application/json" not in response["Content-Type"]
+
+
+def test_unknown_record_is_a_json_404(api, catalog):
+    response = api.get("/api/v1/providers/nowhere/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_are_a_json_405(api, catalog, method):
+    response = getattr(api, method)("/api/v1/models/alpha-1/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_crash_in_an_api_view_is_a_json_500(api, catalog, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(selectors, "catalog_last_modified", explode)
+    monkeypatch.setattr("api.caching.catalog_last_modified", explode)
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/providers/")
+    assert response.status_code == 500
+    assert response.json()["message"] == "Internal server error."
+
+
+def test_crash_inside_a_drf_view_is_a_json_500_from_the_exception_handler(api, monkeypatch):
+    from api.views import ProviderViewSet
+
+    def explode(self, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ProviderViewSet, "list", explode)
+    response = Client(raise_request_exception=False).get("/api/v1/providers/")
+    assert response.status_code == 500
+    assert response.json() == {
+        "status": 500,
+        "code": "server_error",
+        "message": "Internal server error.",
+    }

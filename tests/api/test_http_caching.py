@@ -1,0 +1,64 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django.utils.http import http_date, parse_http_date
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = [
+    "/api/v1/models/",
+    "/api/v1/models/alpha-1/",
+    "/api/v1/organizations/",
+    "/api/v1/providers/",
+    "/api/v1/offerings/",
+    "/api/v1/benchmarks/",
+    "/api/v1/comparisons/alpha-1-vs-beta-2/",
+]
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_every_read_has_etag_last_modified_and_public_cache_control(api, catalog, url):
+    response = api.get(url)
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"')
+    assert parse_http_date(response["Last-Modified"]) <= timezone.now().timestamp() + 1
+    assert response["Cache-Control"] == "public, max-age=300"
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_matching_if_none_match_answers_304(api, catalog, url):
+    etag = api.get(url)["ETag"]
+    response = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert api.get(url, HTTP_IF_NONE_MATCH='"stale"').status_code == 200
+
+
+def test_if_modified_since_answers_304_until_the_catalog_changes(api, catalog):
+    last_modified = api.get("/api/v1/models/")["Last-Modified"]
+    assert api.get("/api/v1/models/", HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    earlier = http_date(parse_http_date(last_modified) - 60)
+    assert api.get("/api/v1/models/", HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
+
+
+def test_an_edit_changes_etag_and_last_modified(api, catalog):
+    from unittest import mock
+
+    first = api.get("/api/v1/models/")
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(hours=1)):
+        catalog["alpha"].name = "Alpha One"
+        catalog["alpha"].save()
+    second = api.get("/api/v1/models/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    assert parse_http_date(second["Last-Modified"]) > parse_http_date(first["Last-Modified"])
+    again = api.get("/api/v1/models/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200
+
+
+def test_errors_are_not_cached(api, catalog):
+    response = api.get("/api/v1/models/?vision=maybe")
+    assert response.status_code == 400
+    assert "no-store" in response["Cache-Control"]

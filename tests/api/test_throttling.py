@@ -1,0 +1,47 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rates(settings):
+    def set_rates(anon: str, partner: str):
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"anon": anon, "partner": partner},
+        }
+
+    return set_rates
+
+
+def test_anonymous_reads_over_the_limit_get_a_json_429_with_retry_after(api, catalog, rates):
+    rates("3/min", "10/min")
+    for _ in range(3):
+        assert api.get("/api/v1/models/").status_code == 200
+    response = api.get("/api/v1/models/")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert response.json()["code"] == "throttled"
+    assert "throttled" in response.json()["message"]
+
+
+def test_partner_key_gets_the_higher_limit(api, catalog, partner_key, rates):
+    rates("2/min", "5/min")
+    _, raw_key = partner_key
+    for _ in range(5):
+        assert api.get("/api/v1/models/", HTTP_X_API_KEY=raw_key).status_code == 200
+    assert api.get("/api/v1/models/", HTTP_X_API_KEY=raw_key).status_code == 429
+    # The partner's traffic does not use up the anonymous allowance.
+    assert api.get("/api/v1/models/").status_code == 200
+
+
+def test_each_key_has_its_own_allowance(api, catalog, rates):
+    from api.services import issue_api_key
+
+    rates("1/min", "2/min")
+    _, first = issue_api_key(name="a", partner="A")
+    _, second = issue_api_key(name="b", partner="B")
+    for _ in range(2):
+        assert api.get("/api/v1/providers/", HTTP_X_API_KEY=first).status_code == 200
+    assert api.get("/api/v1/providers/", HTTP_X_API_KEY=first).status_code == 429
+    assert api.get("/api/v1/providers/", HTTP_X_API_KEY=second).status_code == 200
