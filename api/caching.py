@@ -7,10 +7,26 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from rest_framework.response import Response
 
-from api.selectors import catalog_last_modified
+from sitecache.versioning import version_for_request
+
+
+def cached_response(request, build) -> Response:
+    """The view's answer for this URL at this catalog version, computed once. Only
+    successful answers are kept; any edit to the catalog makes a new version."""
+    version = version_for_request()
+    key = f"api:{version.token}:{request.get_full_path()}"
+    data = cache.get(key)
+    if data is not None:
+        return Response(data)
+    response = build()
+    if response.status_code == 200:
+        cache.set(key, response.data, settings.PAGE_CACHE_SECONDS)
+    return response
 
 
 def apply_http_caching(request, response):
@@ -23,10 +39,8 @@ def apply_http_caching(request, response):
     response.render()
     etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
     response["ETag"] = etag
-    last_modified = catalog_last_modified()
-    timestamp = int(last_modified.timestamp()) if last_modified else None
-    if timestamp is not None:
-        response["Last-Modified"] = http_date(timestamp)
+    timestamp = int(version_for_request().changed_at.timestamp())
+    response["Last-Modified"] = http_date(timestamp)
     patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
     # The body does not depend on who asks, so shared caches may serve it to anyone.
     patch_vary_headers(response, ["Accept"])

@@ -1,72 +1,37 @@
-"""The body of `/api/v1/comparisons/<a>-vs-<b>/`.
+"""The body of `/api/v1/comparisons/<a>-vs-<b>/`: the page's own document.
 
-PLACEHOLDER, to be replaced by the integrator: `comparison_payload` must return the same
-sections as the comparison page, built by the shared text generator
-(comparisons/narrative, another branch). Until then it returns the two models' specs and
-prices straight from the model serializer. Replace the body of this one function (and
-ComparisonSerializer in api/serializers.py, which documents it in the schema); the view,
-the pair resolution and the redirects do not change.
+The API and the page share one generator (comparisons.narrative) over one snapshot
+(comparisons.snapshot), so what a partner shows is exactly what our page says.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from django.http import Http404
 
-from api.serializers import LanguageModelSerializer
-from catalog.models import LanguageModel
-
-
-@dataclass(frozen=True)
-class Blend:
-    """How input and output prices are weighted into one blended price."""
-
-    input_weight: int
-    output_weight: int
-
-    @property
-    def input_share(self) -> Decimal:
-        return Decimal(self.input_weight) / Decimal(self.input_weight + self.output_weight)
-
-    @property
-    def output_share(self) -> Decimal:
-        return 1 - self.input_share
-
-    @property
-    def ratio(self) -> str:
-        return f"{self.input_weight}:{self.output_weight}"
+from comparisons.narrative import build_comparison_document
+from comparisons.pricing import BlendRatio
+from comparisons.selectors import compare_url, related_pairs
+from comparisons.snapshot import build_pair_snapshot
 
 
-DEFAULT_BLEND = Blend(70, 30)
-
-
-def parse_blend(raw: str | None) -> Blend:
-    """ "70:30" or "3:1" -> Blend; raises ValueError with a reason."""
-    if raw is None or raw == "":
-        return DEFAULT_BLEND
-    left, sep, right = raw.partition(":")
-    if not sep or not left.isdigit() or not right.isdigit():
-        raise ValueError('Give input:output weights as whole numbers, e.g. "70:30" or "3:1".')
-    if len(left) > 6 or len(right) > 6 or int(left) + int(right) == 0:
-        raise ValueError("Weights must be whole numbers up to 999999, not both zero.")
-    return Blend(int(left), int(right))
-
-
-def comparison_payload(model_a: LanguageModel, model_b: LanguageModel, blend: Blend) -> dict:
-    """The comparison document for a canonical pair (model_a's slug sorts first).
-
-    PLACEHOLDER: specs and prices straight from the serializer; see the module docstring.
-    `model_a` and `model_b` come from api.selectors.api_models(), so their offerings,
-    prices and sources are already fetched. Returns plain JSON data (strings for
-    decimals), documented by api.serializers.ComparisonSerializer.
-    """
-    quantum = Decimal("0.0001")
+def comparison_payload(slug_a: str, slug_b: str, models: dict, blend: BlendRatio) -> dict:
+    """The comparison document for a canonical pair, as plain JSON data (decimal strings,
+    ISO dates), plus the related pairs and the blend used. Documented by
+    api.serializers.ComparisonSerializer."""
+    snapshot = build_pair_snapshot(slug_a, slug_b, models=models)
+    if snapshot is None:
+        raise Http404("No such comparison.")
+    document = build_comparison_document(snapshot, blend=blend)
     return {
-        "pair": f"{model_a.slug}-vs-{model_b.slug}",
-        "blend": {
-            "input_share": str(blend.input_share.quantize(quantum, rounding=ROUND_HALF_UP)),
-            "output_share": str(blend.output_share.quantize(quantum, rounding=ROUND_HALF_UP)),
-            "ratio": blend.ratio,
+        "pair": f"{slug_a}-vs-{slug_b}",
+        "page_url": compare_url(slug_a, slug_b),
+        "blend_ratio": {
+            "input_parts": blend.input_parts,
+            "output_parts": blend.output_parts,
+            "label": blend.label,
         },
-        "models": LanguageModelSerializer([model_a, model_b], many=True).data,
+        **document.to_dict(),
+        "related": [
+            {"reason": r.reason, "title": r.title, "url": r.url} for r in related_pairs(snapshot)
+        ],
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import (
     DecimalField,
     Exists,
@@ -16,8 +15,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.utils.dateparse import parse_datetime
-from django.utils.timezone import is_naive, make_aware
 
 from catalog.models import (
     MONEY,
@@ -118,39 +115,3 @@ def offerings_changed_since(queryset: QuerySet[Offering], since: datetime) -> Qu
     return queryset.filter(
         Q(updated_at__gte=since) | Q(model__updated_at__gte=since) | Exists(price_changed)
     )
-
-
-# (table, column) pairs whose maximum is the moment the public catalog last changed.
-def _change_columns() -> list[tuple[str, str]]:
-    columns = [
-        (Organization._meta.db_table, "updated_at"),
-        (Provider._meta.db_table, "updated_at"),
-        (LanguageModel._meta.db_table, "updated_at"),
-        (Offering._meta.db_table, "updated_at"),
-        (Benchmark._meta.db_table, "updated_at"),
-        (BenchmarkScore._meta.db_table, "updated_at"),
-    ]
-    # History rows also record deletions and in-place price corrections.
-    for model in (LanguageModel, Offering, Price, BenchmarkScore):
-        columns.append((model.history.model._meta.db_table, "history_date"))
-    return columns
-
-
-def catalog_last_modified() -> datetime | None:
-    """When anything in the public catalog last changed, in one query."""
-    quote = connection.ops.quote_name
-    parts = [
-        f"SELECT MAX({quote(col)}) AS changed FROM {quote(table)}"
-        for table, col in _change_columns()
-    ]
-    sql = f"SELECT MAX(changed) FROM ({' UNION ALL '.join(parts)}) AS changes"
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        (value,) = cursor.fetchone()
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and is_naive(value):
-        value = make_aware(value)
-    return value

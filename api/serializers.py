@@ -223,18 +223,83 @@ class BenchmarkSerializer(serializers.ModelSerializer):
         ]
 
 
-class BlendSerializer(serializers.Serializer):
-    input_share = serializers.DecimalField(max_digits=5, decimal_places=4, read_only=True)
-    output_share = serializers.DecimalField(max_digits=5, decimal_places=4, read_only=True)
-    ratio = serializers.CharField(read_only=True, help_text='As asked for, e.g. "70:30".')
+class LinkSerializer(serializers.Serializer):
+    text = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True)
+
+
+class RowSerializer(serializers.Serializer):
+    """A table row: its label and the value for each model (never empty: "—" when
+    unknown), with links where a cell names providers."""
+
+    label = serializers.CharField(read_only=True)
+    a = serializers.CharField(read_only=True, help_text="The value for model_a, formatted.")
+    b = serializers.CharField(read_only=True, help_text="The value for model_b, formatted.")
+    a_links = LinkSerializer(many=True, read_only=True)
+    b_links = LinkSerializer(many=True, read_only=True)
+
+
+class ProviderPriceRowSerializer(serializers.Serializer):
+    model_name = serializers.CharField(read_only=True)
+    provider = LinkSerializer(read_only=True)
+    input = serializers.CharField(read_only=True, help_text='e.g. "$0.25 / 1M tokens"')
+    output = serializers.CharField(read_only=True)
+    cached_input = serializers.CharField(read_only=True)
+    checked_on = serializers.CharField(read_only=True)
+
+
+class FaqItemSerializer(serializers.Serializer):
+    question = serializers.CharField(read_only=True)
+    answer = serializers.CharField(read_only=True)
+
+
+class ModelRefSerializer(serializers.Serializer):
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class BlendRatioSerializer(serializers.Serializer):
+    input_parts = serializers.IntegerField(read_only=True)
+    output_parts = serializers.IntegerField(read_only=True)
+    label = serializers.CharField(read_only=True, help_text='"70/30" or "3:1".')
+
+
+class RelatedPairSerializer(serializers.Serializer):
+    reason = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True)
 
 
 class ComparisonSerializer(serializers.Serializer):
-    """The comparison document. Its body comes from api.comparison_document."""
+    """The comparison page as data, built by the same generator as the page."""
 
     pair = serializers.CharField(read_only=True, help_text="Canonical <a>-vs-<b>.")
-    blend = BlendSerializer(read_only=True)
-    models = LanguageModelSerializer(many=True, read_only=True)
+    page_url = serializers.CharField(read_only=True)
+    blend_ratio = BlendRatioSerializer(read_only=True)
+    model_a = ModelRefSerializer(read_only=True)
+    model_b = ModelRefSerializer(read_only=True)
+    title = serializers.CharField(read_only=True)
+    meta_description = serializers.CharField(read_only=True)
+    summary = serializers.CharField(read_only=True)
+    verdict = serializers.CharField(read_only=True)
+    verdict_is_editorial = serializers.BooleanField(read_only=True)
+    editor_note = serializers.CharField(read_only=True, allow_blank=True)
+    spec_rows = RowSerializer(many=True, read_only=True)
+    pricing_rows = RowSerializer(many=True, read_only=True)
+    provider_price_rows = ProviderPriceRowSerializer(many=True, read_only=True)
+    capability_rows = RowSerializer(many=True, read_only=True)
+    benchmark_rows = RowSerializer(many=True, read_only=True)
+    benchmark_note = serializers.CharField(read_only=True, allow_blank=True)
+    deep_dive = serializers.ListField(child=serializers.CharField(), read_only=True)
+    faq = FaqItemSerializer(many=True, read_only=True)
+    blend = serializers.CharField(read_only=True, help_text="The blend as the text states it.")
+    blend_query = serializers.CharField(read_only=True)
+    cheapest_provider_a = serializers.CharField(read_only=True, allow_null=True)
+    cheapest_provider_b = serializers.CharField(read_only=True, allow_null=True)
+    sources = LinkSerializer(many=True, read_only=True)
+    last_reviewed = serializers.DateField(read_only=True, allow_null=True)
+    last_reviewed_text = serializers.CharField(read_only=True)
+    related = RelatedPairSerializer(many=True, read_only=True)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@ pagination, filtering and errors are configured in settings.REST_FRAMEWORK."""
 
 from __future__ import annotations
 
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,13 +12,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import filters, selectors, serializers
-from api.caching import apply_http_caching
-from api.comparison_document import comparison_payload, parse_blend
+from api.caching import apply_http_caching, cached_response
+from api.comparison_document import comparison_payload
 from comparisons.models import canonical_pair
+from comparisons.pricing import parse_blend
+from comparisons.views import split_pair
+from sitecache.versioning import current_version, request_version
 
 
 class HttpCachingMixin:
-    """ETag, Last-Modified, Cache-Control and 304s on every successful read."""
+    """Reads the catalog version once per request; ETag, Last-Modified, Cache-Control and
+    304s on every successful read."""
+
+    def dispatch(self, request, *args, **kwargs):
+        token = request_version.set(current_version())
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            request_version.reset(token)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -26,7 +37,15 @@ class HttpCachingMixin:
 
 
 class CatalogViewSet(HttpCachingMixin, viewsets.ReadOnlyModelViewSet):
-    pass
+    # Authentication and throttling run before these, so a cached answer still counts
+    # against the caller's limit.
+    def list(self, request, *args, **kwargs):
+        return cached_response(request, lambda: super(CatalogViewSet, self).list(request))
+
+    def retrieve(self, request, *args, **kwargs):
+        return cached_response(
+            request, lambda: super(CatalogViewSet, self).retrieve(request, *args, **kwargs)
+        )
 
 
 class LanguageModelViewSet(CatalogViewSet):
@@ -83,9 +102,9 @@ class ComparisonView(HttpCachingMixin, APIView):
             OpenApiParameter(
                 "blend",
                 OpenApiTypes.STR,
-                description='Input:output weights of the blended price, e.g. "70:30" '
-                '(default) or "3:1".',
-                pattern=r"^[0-9]{1,6}:[0-9]{1,6}$",
+                description='Input:output weights of the blended price, e.g. "70/30" '
+                '(default), "3:1" or "50/50".',
+                pattern=r"^[0-9]{1,4}[:/][0-9]{1,4}$",
             ),
         ],
         responses={
@@ -94,22 +113,25 @@ class ComparisonView(HttpCachingMixin, APIView):
         },
     )
     def get(self, request, pair: str):
-        slug_a, sep, slug_b = pair.partition("-vs-")
-        if not sep or not slug_a or not slug_b or slug_a == slug_b:
-            raise exceptions.NotFound("No such comparison.")
         try:
             blend = parse_blend(request.query_params.get("blend"))
         except ValueError as error:
             raise exceptions.ValidationError({"blend": [str(error)]}) from error
-        models = {m.slug: m for m in selectors.api_models().filter(slug__in=[slug_a, slug_b])}
-        if len(models) != 2:
-            raise exceptions.NotFound("No such comparison: both models must be published.")
+        try:
+            slug_a, slug_b, models = split_pair(pair, include_drafts=False)
+        except Http404 as error:
+            raise exceptions.NotFound(
+                "No such comparison: both models must exist, be published and differ."
+            ) from error
         canonical = canonical_pair(slug_a, slug_b)
         if canonical != (slug_a, slug_b):
             url = reverse("api:comparison", kwargs={"pair": "-vs-".join(canonical)})
             if request.META.get("QUERY_STRING"):
                 url += "?" + request.META["QUERY_STRING"]
             return HttpResponsePermanentRedirect(url)
-        # ComparisonSerializer documents the payload in the schema; the payload is
-        # already plain JSON data.
-        return Response(comparison_payload(models[slug_a], models[slug_b], blend))
+        try:
+            return cached_response(
+                request, lambda: Response(comparison_payload(slug_a, slug_b, models, blend))
+            )
+        except Http404 as error:
+            raise exceptions.NotFound("No such comparison.") from error

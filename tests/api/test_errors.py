@@ -1,8 +1,6 @@
 import pytest
 from django.test import Client
 
-from api import selectors
-
 pytestmark = pytest.mark.django_db
 
 
@@ -36,8 +34,7 @@ def test_crash_in_an_api_view_is_a_json_500(api, catalog, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(selectors, "catalog_last_modified", explode)
-    monkeypatch.setattr("api.caching.catalog_last_modified", explode)
+    monkeypatch.setattr("api.caching.version_for_request", explode)
     client = Client(raise_request_exception=False)
     response = client.get("/api/v1/providers/")
     assert response.status_code == 500

@@ -107,3 +107,24 @@ def test_not_found_is_not_cached(client):
     response = client.get("/models/no-such-model/")
     assert response.status_code == 404
     assert "X-Page-Cache" not in response
+
+
+def test_an_edit_changes_the_cached_api_answer_at_once(client):
+    model = LanguageModelFactory(name="Api Before")
+    url = f"/api/v1/models/{model.slug}/"
+    first = client.get(url)
+    assert first.json()["name"] == "Api Before"
+    assert client.get(url).json()["name"] == "Api Before"  # served from the cache
+    model.name = "Api After"
+    model.save()
+    second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert second.json()["name"] == "Api After"
+    assert second["Last-Modified"] != first["Last-Modified"] or second["ETag"] != first["ETag"]
+
+
+def test_a_cached_api_list_costs_at_most_two_queries(client, django_assert_max_num_queries):
+    LanguageModelFactory.create_batch(3)
+    client.get("/api/v1/models/")
+    with django_assert_max_num_queries(2):  # the version, and the throttle's nothing
+        assert client.get("/api/v1/models/").status_code == 200
