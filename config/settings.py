@@ -132,6 +132,9 @@ else:
 
 # A record not reviewed for this many days is "stale" in the admin.
 CATALOG_STALE_AFTER_DAYS = int(os.environ.get("CATALOG_STALE_AFTER_DAYS", "30"))
+# Imports refuse larger files before reading them (a models.dev tree counts its .toml
+# files together).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # Public site identity, used in canonical links and Open Graph tags.
 SITE_NAME = os.environ.get("SITE_NAME", "LLM Compare")
