@@ -7,7 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from catalog.models import Price
-from tests.catalog.import_fixtures import small_catalog, write_csv  # noqa: F401
+from tests.catalog import import_fixtures
+from tests.catalog.import_fixtures import write_csv
+
+small_catalog = import_fixtures.small_catalog
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,10 @@ from catalog.importers import csv_format
 from catalog.importers.plan import ImportRefused, apply_plan, build_plan
 from catalog.importers.source import ImportFormatError
 from catalog.models import Offering, Price
-from tests.catalog.import_fixtures import small_catalog, write_csv  # noqa: F401
+from tests.catalog import import_fixtures
+from tests.catalog.import_fixtures import write_csv
+
+small_catalog = import_fixtures.small_catalog
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,11 @@ from catalog.importers import litellm, models_dev, openrouter
 from catalog.importers.plan import apply_plan, build_plan
 from catalog.importers.source import ImportFormatError
 from catalog.models import Offering
-from tests.catalog.import_fixtures import data_path, small_catalog  # noqa: F401
-from tests.factories import ProviderFactory
+from tests.catalog import import_fixtures
+from tests.catalog.import_fixtures import data_path, priced_offering
+from tests.factories import LanguageModelFactory, ProviderFactory
+
+small_catalog = import_fixtures.small_catalog
 
 # --- models.dev --------------------------------------------------------------------
 
@@ -231,8 +234,6 @@ def test_openrouter_real_file_preview(small_catalog):
     path = data_path("openrouter", "models.json")
     parsed = openrouter.parse(path)
     assert len(parsed.rows) == 364
-    from tests.catalog.import_fixtures import priced_offering
-
     priced_offering(
         small_catalog["gpt4o"], small_catalog["openrouter"], "openai/gpt-4o", "2.00", "10.00"
     )
@@ -323,8 +324,6 @@ def test_litellm_real_file_preview_and_apply(small_catalog):
 @pytest.mark.django_db
 def test_litellm_maps_provider_names_to_our_slugs(tmp_path):
     studio = ProviderFactory(name="Google AI Studio", slug="google-ai-studio")
-    from tests.factories import LanguageModelFactory
-
     LanguageModelFactory(name="Gemini 2.5 Pro")
     path = tmp_path / "prices.json"
     path.write_text(
