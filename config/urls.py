@@ -7,6 +7,7 @@ admin.site.index_title = "Catalog"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("changes/", include("catalog.changes_urls")),
     path("", include("comparisons.urls")),
     path("", include("catalog.urls")),
 ]
