@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import time
 import uuid
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -32,6 +33,7 @@ from catalog.importers.source import ImportFormatError
 IMPORT_PERMISSION = "catalog.can_import_prices"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 PREVIEW_LIMIT = 200
+STAGING_TTL_SECONDS = 24 * 3600
 
 
 def staging_root() -> Path:
@@ -59,6 +61,7 @@ class ImportUploadForm(forms.Form):
 
 def _stage(upload, source_format: str) -> tuple[str, Path]:
     """Keep an upload for the confirm step; returns its token and the path to parse."""
+    _discard_expired()
     token = uuid.uuid4().hex
     folder = staging_root() / token
     folder.mkdir(parents=True)
@@ -106,6 +109,17 @@ def _unzip_tree(archive: Path, target: Path) -> None:
                 destination.write_bytes(bundle.read(member))
     except zipfile.BadZipFile:
         raise ImportFormatError("A models.dev import must be a .zip of the tree.") from None
+
+
+def _discard_expired() -> None:
+    """Previews nobody confirmed: drop their files after a day."""
+    root = staging_root()
+    if not root.is_dir():
+        return
+    cutoff = time.time() - STAGING_TTL_SECONDS
+    for folder in root.iterdir():
+        if TOKEN.match(folder.name) and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _plan_for(path: Path, source_format: str):

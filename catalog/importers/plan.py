@@ -183,7 +183,7 @@ class ImportPlan:
 
 def _price_key(p: PlannedPrice) -> str:
     figures = "|".join(str(getattr(p.new, f)) for f in PRICE_FIELDS)
-    old = p.old.pk if p.old else "-"
+    old = f"{p.old.pk}:" + ":".join(str(getattr(p.old, f)) for f in PRICE_FIELDS) if p.old else "-"
     offering = p.offering.pk if p.offering else "-"
     return f"price|{offering}|{p.tier}|{p.context_threshold}|{old}|{figures}|{p.effective_date}"
 
