@@ -1,8 +1,8 @@
 """Price change history people can read: the admin pages, /changes/ and its feed."""
 
 from datetime import date, timedelta
-from types import SimpleNamespace
 from decimal import Decimal
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
