@@ -319,6 +319,15 @@ class OfferingAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["model", "provider"]
     actions = [mark_reviewed_today, export_selected_as_csv]
     change_list_template = "admin/catalog/offering/change_list.html"
+    object_history_template = "admin/catalog/offering/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Prices are their own records; show their changes on the offering's history too.
+        changes = []
+        if str(object_id).isdigit():
+            changes = recent_price_changes(limit=RECENT_CHANGES_LIMIT, offering_id=int(object_id))
+        extra_context = {**(extra_context or {}), "price_changes": changes}
+        return super().history_view(request, object_id, extra_context)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -97,12 +97,14 @@ def signed_percent(value) -> str:
 
 
 def recent_price_changes(
-    *, limit: int = 50, published_only: bool = False
+    *, limit: int = 50, published_only: bool = False, offering_id: int | None = None
 ) -> list[PriceChangeEvent]:
     """The latest price changes, newest first, in three queries whatever the catalog
     size: recent history rows, the history of the offerings they touch, the offerings."""
     History = Price.history.model
     recent = History.objects.filter(history_type__in=["+", "~"])
+    if offering_id is not None:
+        recent = recent.filter(offering_id=offering_id)
     if published_only:
         recent = recent.filter(offering__model__status=LanguageModel.Status.PUBLISHED)
     offering_ids = set(

@@ -146,3 +146,15 @@ def test_price_history_page_shows_old_and_new_price(editor_client, changed_price
     assert history.status_code == 200
     assert "edith" in html
     assert "10.000000" in html and "9" in html
+
+
+def test_offering_history_page_lists_its_price_changes(editor_client, changed_price):
+    other = offer(LanguageModelFactory(name="Other"), changed_price.provider, input="7")
+    response = editor_client.get(reverse("admin:catalog_offering_history", args=[changed_price.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    section = html.split('id="offering-price-changes"')[1].split("</table>")[0]
+    assert "<td>edith</td>" in section
+    assert "<td>$2.50</td><td>$2</td><td>−20%</td>" in section
+    assert "$7" not in section
+    assert other.pk != changed_price.pk

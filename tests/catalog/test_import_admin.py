@@ -237,3 +237,19 @@ def test_admin_index_query_count_does_not_grow(
         OfferingFactory(last_reviewed=None)
     with django_assert_max_num_queries(12):
         editor_client.get(reverse("admin:index"))
+
+
+def test_preview_query_count_does_not_grow_with_the_file(
+    editor_client, small_catalog, django_assert_max_num_queries
+):
+    provider = small_catalog["openai"]
+    lines = []
+    for n in range(20):
+        model = LanguageModelFactory()
+        OfferingFactory(model=model, provider=provider, provider_model_id=f"m-{n}")
+        lines.append(f"openai,m-{n},,standard,0,{n + 1},{n + 2},,,,\n")
+        lines.append(f"openai,unknown-{n},,standard,0,1,2,,,,\n")
+    with django_assert_max_num_queries(15):
+        response = upload(editor_client, HEADER + "".join(lines))
+    assert response.context["counts"]["changed"] == 20  # priced for the first time
+    assert response.context["counts"]["unmatched"] == 20
