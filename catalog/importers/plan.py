@@ -195,7 +195,13 @@ class _Catalog:
     providers: dict[str, Provider]
     offerings: dict[tuple[int, str], Offering]  # (provider id, casefolded id or alias)
     by_pair: dict[tuple[int, int], Offering]  # (provider id, model id)
-    prices: dict[tuple[int, str, int], Price]  # (offering id, tier, threshold) in force
+    # (offering id, tier, threshold) -> its prices, newest effective date first
+    prices: dict[tuple[int, str, int], list[Price]]
+
+    def price_on(self, key: tuple[int, str, int], day: date) -> Price | None:
+        """The price in force on `day` (today's, or a scheduled future one)."""
+        return next((p for p in self.prices.get(key, []) if p.effective_date <= day), None)
+
     models_by_slug: dict[str, LanguageModel]
     models_by_name: dict[str, LanguageModel]
 
@@ -215,13 +221,14 @@ def _load_catalog(provider_slugs: set[str]) -> _Catalog:
     for alias in OfferingAlias.objects.filter(offering_id__in=by_pk):
         offering = by_pk[alias.offering_id]
         offerings.setdefault((offering.provider_id, alias.alias.casefold()), offering)
-    today = timezone.localdate()
-    prices: dict[tuple[int, str, int], Price] = {}
-    in_force = Price.objects.filter(offering_id__in=by_pk, effective_date__lte=today).order_by(
+    prices: dict[tuple[int, str, int], list[Price]] = {}
+    ordered = Price.objects.filter(offering_id__in=by_pk).order_by(
         "offering_id", "tier", "context_threshold", "-effective_date"
     )
-    for price in in_force:
-        prices.setdefault((price.offering_id, price.tier, price.context_threshold), price)
+    for price in ordered:
+        prices.setdefault((price.offering_id, price.tier, price.context_threshold), []).append(
+            price
+        )
     models = list(LanguageModel.objects.only("pk", "name", "slug"))
     return _Catalog(
         providers=providers,
@@ -355,11 +362,11 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
                     )
                 continue
             seen_prices[key] = (row.ref, price)
-            old = (
-                catalog.prices.get((offering.pk, price.tier, price.context_threshold))
-                if offering
-                else None
-            )
+            price_key = (offering.pk if offering else 0, price.tier, price.context_threshold)
+            # Compared with the price in force on the row's date (a file may schedule one);
+            # never backdated before the price in force today.
+            old = catalog.price_on(price_key, effective) if offering else None
+            current = catalog.price_on(price_key, today) if offering else None
             planned = PlannedPrice(
                 ref=row.ref,
                 provider=provider,
@@ -371,17 +378,19 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
                 effective_date=effective,
                 source_url=source_url,
             )
-            if old is not None and effective <= old.effective_date and planned.is_change:
-                if effective < old.effective_date:
-                    plan.errors.append(
-                        RowProblem(
-                            row.ref,
-                            f"effective_date {effective} is before the current price's date "
-                            f"{old.effective_date}; a new price must take effect later",
-                        )
+            if planned.is_change and current is not None and effective < current.effective_date:
+                plan.errors.append(
+                    RowProblem(
+                        row.ref,
+                        f"effective_date {effective} is before the current price's date "
+                        f"{current.effective_date}; a new price must take effect later",
                     )
-                    continue
-                planned.effective_date = max(today, old.effective_date)
+                )
+                continue
+            if planned.is_change and current is not None and effective == current.effective_date:
+                # An edited export keeps the current price's date: the change starts today
+                # rather than overwriting the record in force.
+                planned.effective_date = today
             if new_offering is not None:
                 new_offering.prices.append(planned)
             elif planned.is_change:

@@ -1,6 +1,6 @@
 """Importing our own CSV: preview counts, all-or-nothing apply, history, idempotence."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -217,3 +217,17 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path, settings
         handle.truncate(50 * 1024 * 1024)
     with pytest.raises(ImportFormatError, match="52.4 MB; imports are limited to 21.0 MB"):
         csv_format.parse(path)
+
+
+def test_a_scheduled_price_is_recorded_once_and_does_not_change_today(tmp_path, small_catalog):
+    later = (date.today() + timedelta(days=10)).isoformat()
+    path = write_csv(tmp_path, f"openai,gpt-4o,,standard,0,3,12,1.25,,{later},\n")
+    plan = build_plan(csv_format.parse(path))
+    assert [(p.ref, p.effective_date.isoformat()) for p in plan.changed] == [("line 2", later)]
+    apply_plan(plan)
+    offering = small_catalog["offering"]
+    offering.refresh_from_db()
+    assert offering.current_price.input == Decimal("2.5")  # in force until the date
+    assert offering.prices.count() == 2
+    again = build_plan(csv_format.parse(path))
+    assert (len(again.changed), len(again.unchanged)) == (0, 1)
