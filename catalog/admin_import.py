@@ -37,9 +37,7 @@ STAGING_TTL_SECONDS = 24 * 3600
 
 
 def staging_root() -> Path:
-    return Path(getattr(settings, "IMPORT_STAGING_DIR", "") or tempfile.gettempdir()) / (
-        "catalog-imports"
-    )
+    return Path(settings.IMPORT_STAGING_DIR or tempfile.gettempdir()) / "catalog-imports"
 
 
 class ImportUploadForm(forms.Form):

@@ -253,3 +253,20 @@ def test_preview_query_count_does_not_grow_with_the_file(
         response = upload(editor_client, HEADER + "".join(lines))
     assert response.context["counts"]["changed"] == 20  # priced for the first time
     assert response.context["counts"]["unmatched"] == 20
+
+
+def test_real_litellm_file_previews_in_the_admin(editor_client, small_catalog):
+    path = import_fixtures.data_path("litellm", "model_prices_and_context_window.json")
+    response = editor_client.post(
+        IMPORT_URL,
+        {
+            "format": "litellm",
+            "file": SimpleUploadedFile(path.name, path.read_bytes(), "application/json"),
+        },
+    )
+    assert response.status_code == 200
+    counts = response.context["counts"]
+    # GPT-4o's standard price is current; LiteLLM adds its batch and priority tiers.
+    assert (counts["changed"], counts["unchanged"], counts["errors"]) == (2, 1, 0)
+    assert counts["unmatched"] > 2000
+    assert 'name="confirm"' in response.content.decode()
