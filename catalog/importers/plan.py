@@ -270,7 +270,10 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
         )
         if provider is None:
             if parsed.format == "csv":
-                plan.errors.append(RowProblem(row.ref, f"unknown provider {row.provider!r}"))
+                problems = list(row.errors)
+                if row.provider:
+                    problems.append(f"unknown provider {row.provider!r}")
+                plan.errors.extend(RowProblem(row.ref, message) for message in problems)
             else:
                 plan.unmatched.append(
                     Unmatched(
@@ -279,7 +282,19 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
                 )
             continue
         if row.errors:
-            plan.errors.extend(RowProblem(row.ref, message) for message in row.errors)
+            # A broken row blocks the import when it concerns our catalog; a broken row
+            # about a model we do not carry is reported but cannot do harm.
+            if parsed.format != "csv" and not _concerns_catalog(catalog, provider, row):
+                plan.unmatched.append(
+                    Unmatched(
+                        row.ref,
+                        row.provider,
+                        row.provider_model_id,
+                        "no offering or model matches (and: " + "; ".join(row.errors) + ")",
+                    )
+                )
+            else:
+                plan.errors.extend(RowProblem(row.ref, message) for message in row.errors)
             continue
         plan.warnings.extend(RowProblem(row.ref, message) for message in row.warnings)
         if row.no_price_reason:
@@ -406,6 +421,10 @@ def _find_offering(catalog: _Catalog, provider: Provider, row: SourceRow) -> Off
         if offering is not None:
             return offering
     return None
+
+
+def _concerns_catalog(catalog: _Catalog, provider: Provider, row: SourceRow) -> bool:
+    return bool(_find_offering(catalog, provider, row) or _find_model(catalog, row))
 
 
 def _find_model(catalog: _Catalog, row: SourceRow) -> LanguageModel | None:

@@ -340,3 +340,25 @@ def test_litellm_maps_provider_names_to_our_slugs(tmp_path):
     assert [(u.ref, u.reason) for u in plan.unmatched] == [
         ("nope/x", "provider not in our catalog")
     ]
+
+
+@pytest.mark.django_db
+def test_a_broken_row_about_a_model_we_lack_does_not_block(tmp_path, small_catalog):
+    path = openrouter_file(
+        tmp_path,
+        [
+            {"id": "acme/unknown-1", "pricing": {"prompt": "-0.5", "completion": "0.000001"}},
+            {"id": "openai/gpt-4o", "pricing": {"prompt": "0.0000025", "completion": "0.00001"}},
+        ],
+    )
+    plan = build_plan(openrouter.parse(path))
+    assert plan.errors == []
+    assert plan.unmatched[0].ref == "data[0] (acme/unknown-1)"
+    assert "cannot be negative" in plan.unmatched[0].reason
+    # The same problem on a model we carry blocks the import.
+    path = openrouter_file(
+        tmp_path,
+        [{"id": "openai/gpt-4o", "pricing": {"prompt": "-0.5", "completion": "0.00001"}}],
+    )
+    plan = build_plan(openrouter.parse(path))
+    assert [e.ref for e in plan.errors] == ["data[0] (openai/gpt-4o)"]
