@@ -9,11 +9,16 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Min, Q
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from catalog import admin_import
+from catalog.changes import recent_price_changes
 from catalog.formatting import format_tokens, format_usd
 from catalog.models import (
     Benchmark,
@@ -27,6 +32,8 @@ from catalog.models import (
     Source,
 )
 from catalog.services import PriceInput, mark_reviewed, record_price
+
+RECENT_CHANGES_LIMIT = 100
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -52,6 +59,11 @@ def mark_reviewed_today(modeladmin, request, queryset):
     count = mark_reviewed(queryset)
     noun = "record" if count == 1 else "records"
     modeladmin.message_user(request, f"Marked {count} {noun} reviewed today.", messages.SUCCESS)
+
+
+@admin.action(description="Export selected as CSV (prices in force today)")
+def export_selected_as_csv(modeladmin, request, queryset):
+    return admin_import.csv_response(queryset, name="prices-selection")
 
 
 def stale_badge(obj) -> bool:
@@ -305,7 +317,41 @@ class OfferingAdmin(SimpleHistoryAdmin):
     list_select_related = ["model", "provider", "current_price"]
     search_fields = ["model__name", "provider__name", "provider_model_id", "aliases__alias"]
     autocomplete_fields = ["model", "provider"]
-    actions = [mark_reviewed_today]
+    actions = [mark_reviewed_today, export_selected_as_csv]
+    change_list_template = "admin/catalog/offering/change_list.html"
+    object_history_template = "admin/catalog/offering/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Prices are their own records; show their changes on the offering's history too.
+        changes = []
+        if str(object_id).isdigit():
+            changes = recent_price_changes(limit=RECENT_CHANGES_LIMIT, offering_id=int(object_id))
+        extra_context = {**(extra_context or {}), "price_changes": changes}
+        return super().history_view(request, object_id, extra_context)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "import/",
+                wrap(lambda request: admin_import.import_view(self, request)),
+                name="catalog_offering_import",
+            ),
+            path(
+                "export/",
+                wrap(lambda request: admin_import.export_view(self, request)),
+                name="catalog_offering_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_import": request.user.has_perm(admin_import.IMPORT_PERMISSION),
+        }
+        return super().changelist_view(request, extra_context)
+
     inlines = [PriceInline, AliasInline]
     readonly_fields = ["price_history"]
 
@@ -364,6 +410,29 @@ class PriceAdmin(SimpleHistoryAdmin):
     search_fields = ["offering__model__name", "offering__provider__name"]
     autocomplete_fields = ["offering"]
     date_hierarchy = "effective_date"
+
+    def get_urls(self):
+        return [
+            path(
+                "recent-changes/",
+                self.admin_site.admin_view(self.recent_changes_view),
+                name="catalog_price_recent_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def recent_changes_view(self, request):
+        """Price changes across the catalog: who, when, offering, old -> new, %."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Recent price changes",
+            "events": recent_price_changes(limit=RECENT_CHANGES_LIMIT),
+            "limit": RECENT_CHANGES_LIMIT,
+        }
+        return TemplateResponse(request, "admin/catalog/price/recent_changes.html", context)
 
     def save_model(self, request, obj, form, change):
         from catalog.services import refresh_current_price

@@ -277,6 +277,7 @@ class Offering(Reviewed):
         constraints = [
             models.UniqueConstraint(fields=["model", "provider"], name="offering_unique_pair"),
         ]
+        permissions = [("can_import_prices", "Can import price lists")]
 
     def __str__(self) -> str:
         return f"{self.model} on {self.provider}"

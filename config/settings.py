@@ -142,6 +142,12 @@ PAGE_CACHE_CONTROL = os.environ.get("PAGE_CACHE_CONTROL", "public, max-age=0, mu
 
 # A record not reviewed for this many days is "stale" in the admin.
 CATALOG_STALE_AFTER_DAYS = int(os.environ.get("CATALOG_STALE_AFTER_DAYS", "30"))
+# Imports refuse larger files before reading them (a models.dev tree counts its .toml
+# files together).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Where an admin upload waits between preview and confirm (the system temp folder when
+# empty). With several app hosts, point it at storage they share.
+IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", "")
 
 # Public site identity, used in canonical links and Open Graph tags.
 SITE_NAME = os.environ.get("SITE_NAME", "LLM Compare")

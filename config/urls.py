@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("api/", include("api.urls")),
+    path("changes/", include("catalog.changes_urls")),
     path("", include("comparisons.urls")),
     path("", include("catalog.urls")),
 ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0002_editor_group'),
+        ('catalog', '0003_import_permission'),
     ]
 
     operations = [

@@ -1,0 +1,21 @@
+"""Price file importers: one pure parser per format, and `plan` to match and apply.
+
+parsed = PARSERS["litellm"](path)          # ParsedSource, no database
+plan = build_plan(parsed)                  # ImportPlan: what would change
+apply_plan(plan, user=request.user)        # one transaction, all or nothing
+"""
+
+from catalog.importers import csv_format, litellm, models_dev, openrouter
+
+PARSERS = {
+    "models-dev": models_dev.parse,
+    "openrouter": openrouter.parse,
+    "litellm": litellm.parse,
+    "csv": csv_format.parse,
+}
+FORMAT_CHOICES = [
+    ("csv", "Our price CSV (docs/csv-format.md)"),
+    ("openrouter", "OpenRouter /api/v1/models JSON"),
+    ("litellm", "LiteLLM model_prices_and_context_window.json"),
+    ("models-dev", "models.dev tree (zip of providers/ and models/)"),
+]

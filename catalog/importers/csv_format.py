@@ -1,0 +1,131 @@
+"""Our own price list CSV (docs/csv-format.md): one line per offering price.
+
+    provider,provider_model_id,model,tier,context_threshold,input,output,cache_read,
+    cache_write,effective_date,source_url
+
+Money is USD per 1M tokens written as a decimal ("0.25"). The exporter writes the same
+columns, so an export imported again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from catalog.importers.source import (
+    ImportFormatError,
+    ParsedSource,
+    PriceValueError,
+    SourceRow,
+    check_size,
+    price_per_million,
+)
+
+FORMAT = "csv"
+COLUMNS = [
+    "provider",
+    "provider_model_id",
+    "model",
+    "tier",
+    "context_threshold",
+    "input",
+    "output",
+    "cache_read",
+    "cache_write",
+    "effective_date",
+    "source_url",
+]
+REQUIRED = {"provider", "provider_model_id", "input", "output"}
+TIERS = ("standard", "batch", "flex", "priority")
+
+
+def parse(path: str | Path) -> ParsedSource:
+    path = Path(path)
+    check_size(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFormatError("The CSV is not UTF-8 text.") from None
+    return parse_text(text)
+
+
+def parse_text(text: str) -> ParsedSource:
+    if "\x00" in text:
+        raise ImportFormatError("The file is binary, not a CSV.")
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ImportFormatError(f"Not a readable CSV: {exc}") from None
+    missing = sorted(REQUIRED - {h.strip() for h in header})
+    if missing:
+        raise ImportFormatError(
+            f"Not our price CSV: the header lacks {', '.join(missing)} "
+            f"(expected columns: {', '.join(COLUMNS)})."
+        )
+    parsed = ParsedSource(format=FORMAT)
+    line = 1
+    try:
+        for record in reader:
+            line = reader.line_num
+            record = {(k or "").strip(): (v or "").strip() for k, v in record.items() if k}
+            if not any(record.values()):
+                continue
+            parsed.rows.append(_row(line, record))
+    except csv.Error as exc:
+        raise ImportFormatError(f"Line {reader.line_num}: broken CSV ({exc}).") from None
+    return parsed
+
+
+def _row(line: int, record: dict[str, str]) -> SourceRow:
+    row = SourceRow(
+        ref=f"line {line}",
+        provider=record.get("provider", ""),
+        provider_model_id=record.get("provider_model_id", ""),
+        model_slug=record.get("model", ""),
+        model_name=record.get("model", ""),
+        source_url=record.get("source_url", ""),
+        effective_date=record.get("effective_date", ""),
+    )
+    if not row.provider:
+        row.errors.append("provider is empty")
+    if not row.provider_model_id:
+        row.errors.append("provider_model_id is empty")
+    row.tier = record.get("tier") or "standard"
+    if row.tier not in TIERS:
+        row.errors.append(f"tier {row.tier!r} is not one of {', '.join(TIERS)}")
+    threshold = record.get("context_threshold") or "0"
+    if not threshold.isdigit():
+        row.errors.append(f"context_threshold {threshold!r} is not a whole number of tokens")
+    else:
+        row.context_threshold = int(threshold)
+    if row.effective_date:
+        try:
+            date.fromisoformat(row.effective_date)
+        except ValueError:
+            row.errors.append(f"effective_date {row.effective_date!r} is not YYYY-MM-DD")
+    for field in ("input", "output", "cache_read", "cache_write"):
+        value = record.get(field, "")
+        if value == "":
+            if field in ("input", "output"):
+                row.errors.append(f"{field} price is missing")
+            continue
+        try:
+            setattr(row, field, price_per_million(value, what=field))
+        except PriceValueError as exc:
+            row.errors.append(str(exc))
+    return row
+
+
+def write(lines: Iterable[dict], out) -> int:
+    """Write price lines (dicts keyed by COLUMNS) as our CSV; returns the line count."""
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for line in lines:
+        writer.writerow({key: "" if line.get(key) is None else line[key] for key in COLUMNS})
+        count += 1
+    return count

@@ -1,0 +1,93 @@
+"""OpenRouter's `/api/v1/models` response: {"data": [{id, name, pricing, ...}]}.
+
+Prices are USD per token as strings. The provider is always OpenRouter and the model id
+is OpenRouter's id ("anthropic/claude-opus-4.7"). A price of "-1" is OpenRouter's way
+of saying "variable" (its routers); such rows carry no price rather than an error.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from catalog.importers.source import (
+    ImportFormatError,
+    ParsedSource,
+    PriceValueError,
+    SourceRow,
+    check_size,
+    positive_int,
+    price_per_token,
+)
+
+FORMAT = "openrouter"
+PROVIDER = "openrouter"
+PRICE_KEYS = {
+    "prompt": "input",
+    "completion": "output",
+    "input_cache_read": "cache_read",
+    "input_cache_write": "cache_write",
+}
+VARIABLE_PRICE = "-1"
+
+
+def parse(path: str | Path) -> ParsedSource:
+    path = Path(path)
+    check_size(path)
+    try:
+        document = json.loads(path.read_bytes(), parse_float=Decimal)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ImportFormatError(f"Not valid JSON: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("data"), list):
+        raise ImportFormatError(
+            'Not an OpenRouter /api/v1/models response: expected {"data": [...]}.'
+        )
+    parsed = ParsedSource(format=FORMAT)
+    for index, entry in enumerate(document["data"]):
+        parsed.rows.append(_row(index, entry))
+    return parsed
+
+
+def _row(index: int, entry) -> SourceRow:
+    if not isinstance(entry, dict) or not entry.get("id"):
+        return SourceRow(
+            ref=f"data[{index}]",
+            provider=PROVIDER,
+            provider_model_id="",
+            errors=["entry has no id"],
+        )
+    model_id = str(entry["id"])
+    name = str(entry.get("name") or model_id)
+    # "Anthropic: Claude Opus 4.7" -> "Claude Opus 4.7": the vendor prefix is not the name.
+    model_name = name.split(": ", 1)[1] if ": " in name else name
+    top = entry.get("top_provider") or {}
+    row = SourceRow(
+        ref=f"data[{index}] ({model_id})",
+        provider=PROVIDER,
+        provider_model_id=model_id,
+        model_name=model_name,
+        context_window=positive_int(entry.get("context_length")),
+        max_output_tokens=positive_int(top.get("max_completion_tokens")),
+        alternate_ids=tuple(s for s in [entry.get("canonical_slug")] if s and s != model_id),
+    )
+    pricing = entry.get("pricing")
+    if not isinstance(pricing, dict):
+        row.errors.append("no pricing object")
+        return row
+    if str(pricing.get("prompt")) == VARIABLE_PRICE or str(pricing.get("completion")) == (
+        VARIABLE_PRICE
+    ):
+        row.no_price_reason = "variable pricing (an OpenRouter router)"
+        return row
+    for key, value in pricing.items():
+        if key not in PRICE_KEYS:
+            row.extras[f"pricing.{key}"] = value
+    try:
+        for key, attr in PRICE_KEYS.items():
+            if pricing.get(key) is not None:
+                figure = price_per_token(pricing[key], what=f"pricing.{key}", warnings=row.warnings)
+                setattr(row, attr, figure)
+    except PriceValueError as exc:
+        row.errors.append(str(exc))
+    return row

@@ -1,0 +1,240 @@
+"""What every price file becomes: plain dataclasses, no ORM.
+
+Parsers (one module per format) turn a file into a `ParsedSource`; `plan.py` matches its
+rows to the catalog. Keeping the two apart lets other features (price reconciliation)
+reuse the parsers without a database.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+
+from catalog.formatting import quantize_half_up
+
+PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
+TIERS = ("standard", "batch", "flex", "priority")
+# Price columns hold USD per 1M tokens with at most six decimals (catalog.models.MONEY).
+PRICE_PLACES = 6
+PRICE_MAX = Decimal("999999.999999")
+ONE_MILLION = Decimal(1_000_000)
+
+
+class ImportFormatError(ValueError):
+    """The file as a whole cannot be read in this format; nothing was imported."""
+
+
+class PriceValueError(ValueError):
+    """One price figure is not a usable price (negative, not a number, too precise)."""
+
+
+@dataclass(frozen=True)
+class TierPrice:
+    """A price for a service tier and/or above a prompt-size threshold (cliff)."""
+
+    tier: str
+    context_threshold: int
+    input: Decimal | None
+    output: Decimal | None
+    cache_read: Decimal | None = None
+    cache_write: Decimal | None = None
+
+
+@dataclass
+class SourceRow:
+    """One offering's prices as a source states them, in USD per 1M tokens.
+
+    `ref` names the row for people ("line 7", "providers/openai/models/gpt-4o.toml").
+    The main figures are for `tier`/`context_threshold` (standard, 0 unless the format
+    says otherwise, as CSV lines do); `tiers` holds the source's other prices.
+    """
+
+    ref: str
+    provider: str
+    provider_model_id: str
+    model_name: str = ""
+    input: Decimal | None = None
+    output: Decimal | None = None
+    cache_read: Decimal | None = None
+    cache_write: Decimal | None = None
+    tier: str = "standard"
+    context_threshold: int = 0
+    tiers: list[TierPrice] = field(default_factory=list)
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    # Our model slug, when the source knows it (CSV) - used to create a new offering.
+    model_slug: str = ""
+    # Other spellings of the id in the same source (LiteLLM's "gemini/..." keys).
+    alternate_ids: tuple[str, ...] = ()
+    source_url: str = ""
+    effective_date: str = ""
+    extras: dict = field(default_factory=dict)
+    # Problems found while reading this row; a row with errors is never applied.
+    errors: list[str] = field(default_factory=list)
+    # Things an editor should see but that do not stop the import (rounding).
+    warnings: list[str] = field(default_factory=list)
+    # Why the row carries no usable price (e.g. OpenRouter's variable-priced routers).
+    no_price_reason: str = ""
+
+    @property
+    def main_price(self) -> TierPrice | None:
+        if self.input is None and self.output is None:
+            return None
+        return TierPrice(
+            tier=self.tier,
+            context_threshold=self.context_threshold,
+            input=self.input,
+            output=self.output,
+            cache_read=self.cache_read,
+            cache_write=self.cache_write,
+        )
+
+    @property
+    def prices(self) -> list[TierPrice]:
+        main = self.main_price
+        return ([main] if main else []) + list(self.tiers)
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    name: str
+    score: Decimal
+    metric: str = ""
+    source_url: str = ""
+    date: str = ""
+
+
+@dataclass
+class CanonicalModel:
+    """A model as models.dev describes it, independent of where it runs."""
+
+    ref: str
+    key: str  # "openai/gpt-4o"
+    name: str
+    release_date: str = ""
+    knowledge: str = ""
+    open_weights: bool | None = None
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    benchmarks: list[BenchmarkRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    ref: str
+    message: str
+
+
+@dataclass
+class ParsedSource:
+    format: str
+    rows: list[SourceRow] = field(default_factory=list)
+    # Problems not tied to one provider's row; any of them blocks an import.
+    errors: list[FileProblem] = field(default_factory=list)
+    # Entries deliberately left out, with why (broken symlinks, non-chat models).
+    skipped: list[FileProblem] = field(default_factory=list)
+    canonical_models: list[CanonicalModel] = field(default_factory=list)
+    provider_names: dict[str, str] = field(default_factory=dict)
+
+
+def max_import_bytes() -> int:
+    return settings.IMPORT_MAX_BYTES
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file (or a tree's .toml files together) over IMPORT_MAX_BYTES, before
+    anything is read."""
+    limit = max_import_bytes()
+    if path.is_dir():
+        size = sum(p.stat().st_size for p in path.rglob("*.toml") if p.is_file())
+    elif path.exists():
+        size = path.stat().st_size
+    else:
+        raise ImportFormatError(f"{path} does not exist.")
+    if size > limit:
+        raise ImportFormatError(
+            f"The file is {size / 1_000_000:.1f} MB; imports are limited to "
+            f"{limit / 1_000_000:.1f} MB (setting IMPORT_MAX_BYTES)."
+        )
+
+
+def to_decimal(value, *, what: str) -> Decimal:
+    """A number from a file as an exact Decimal. Floats are refused: they already lost
+    precision (parse JSON with parse_float=Decimal, TOML likewise)."""
+    if isinstance(value, bool | float):
+        raise PriceValueError(f"{what}: {value!r} is not an exact decimal number.")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise PriceValueError(f"{what}: {value!r} is not a number.") from None
+    else:
+        raise PriceValueError(f"{what}: {value!r} is not a number.")
+    if not number.is_finite():
+        raise PriceValueError(f"{what}: {value!r} is not a number.")
+    return number
+
+
+def plain(number: Decimal) -> Decimal:
+    """Drop exponent notation and trailing zeros: 2.50E+0 -> 2.5, 1E+1 -> 10."""
+    number = number.normalize()
+    if number.as_tuple().exponent > 0:
+        number = number.quantize(Decimal(1))
+    return number
+
+
+def checked_price(number: Decimal, *, what: str, warnings: list[str] | None) -> Decimal:
+    """A valid price per 1M tokens. Sources written through floats carry noise such as
+    0.049999999999999996; the catalog stores six decimals, so such a figure is rounded
+    half up and the rounding is reported in `warnings` (shown in the preview)."""
+    if number < 0:
+        raise PriceValueError(f"{what}: a price cannot be negative ({number}).")
+    number = plain(number)
+    if -number.as_tuple().exponent > PRICE_PLACES:
+        rounded = plain(quantize_half_up(number, PRICE_PLACES))
+        if warnings is None:
+            raise PriceValueError(
+                f"{what}: {number} has more than {PRICE_PLACES} decimals per 1M tokens."
+            )
+        warnings.append(f"{what}: {number} rounded to {rounded} (six decimals per 1M).")
+        number = rounded
+    if number > PRICE_MAX:
+        raise PriceValueError(f"{what}: {number} is too large.")
+    return number
+
+
+def price_per_million(value, *, what: str, warnings: list[str] | None = None) -> Decimal:
+    """A price already stated per 1M tokens. Without a `warnings` list, a figure with
+    more than six decimals is an error instead of being rounded."""
+    return checked_price(to_decimal(value, what=what), what=what, warnings=warnings)
+
+
+def price_per_token(value, *, what: str, warnings: list[str] | None = None) -> Decimal:
+    """A per-token price as a price per 1M tokens: "2.5e-07" -> Decimal("0.25")."""
+    number = to_decimal(value, what=what) * ONE_MILLION
+    return checked_price(number, what=what, warnings=warnings)
+
+
+def positive_int(value) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def relative_ref(path: Path, root: Path) -> str:
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:
+        return str(path)
