@@ -69,7 +69,11 @@ def _row(index: int, entry) -> SourceRow:
         model_name=model_name,
         context_window=positive_int(entry.get("context_length")),
         max_output_tokens=positive_int(top.get("max_completion_tokens")),
-        alternate_ids=tuple(s for s in [entry.get("canonical_slug")] if s and s != model_id),
+        # A variant such as "...:free" is its own offering with its own price: its
+        # canonical slug names the paid base model, so it must not match through it.
+        alternate_ids=tuple(
+            s for s in [entry.get("canonical_slug")] if s and s != model_id and ":" not in model_id
+        ),
     )
     pricing = entry.get("pricing")
     if not isinstance(pricing, dict):

@@ -362,3 +362,48 @@ def test_a_broken_row_about_a_model_we_lack_does_not_block(tmp_path, small_catal
     )
     plan = build_plan(openrouter.parse(path))
     assert [e.ref for e in plan.errors] == ["data[0] (openai/gpt-4o)"]
+
+
+@pytest.mark.django_db
+def test_openrouter_free_variant_never_rewrites_the_paid_offerings_price(tmp_path):
+    model = LanguageModelFactory(name="gpt-oss-120b")
+    priced_offering(
+        model,
+        ProviderFactory(name="OpenRouter", slug="openrouter"),
+        "openai/gpt-oss-120b",
+        "0.039",
+        "0.18",
+    )
+    path = openrouter_file(
+        tmp_path,
+        [
+            {
+                "id": "openai/gpt-oss-120b:free",
+                "canonical_slug": "openai/gpt-oss-120b",
+                "name": "OpenAI: gpt-oss-120b (free)",
+                "pricing": {"prompt": "0", "completion": "0"},
+            }
+        ],
+    )
+    plan = build_plan(openrouter.parse(path))
+    assert plan.counts()["changed"] == 0
+    assert [u.ref for u in plan.unmatched] == ["data[0] (openai/gpt-oss-120b:free)"]
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "slug"),
+    [
+        ("litellm", "vertex_ai-language-models", "google-vertex-ai"),
+        ("litellm", "bedrock", "amazon-bedrock"),
+        ("litellm", "together_ai", "together-ai"),
+        ("models-dev", "togetherai", "together-ai"),
+        ("models-dev", "moonshotai", "moonshot-ai"),
+    ],
+)
+def test_source_provider_names_map_to_the_seed_catalogs_slugs(source, name, slug):
+    from catalog.importers.plan import provider_slug_candidates
+    from catalog.seeding import SEED_PATH
+
+    seed_slugs = {p["slug"] for p in json.loads(SEED_PATH.read_text())["providers"]}
+    assert slug in seed_slugs
+    assert provider_slug_candidates(source, name)[0] == slug
