@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from catalog.admin_concurrency import OptimisticLockingAdmin, OptimisticLockingInline
 from catalog.formatting import format_tokens, format_usd
 from catalog.models import (
     Benchmark,
@@ -70,7 +71,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(OptimisticLockingAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -146,7 +147,7 @@ class OfferingInlineForm(forms.ModelForm):
         )
 
 
-class OfferingInline(admin.TabularInline):
+class OfferingInline(OptimisticLockingInline, admin.TabularInline):
     model = Offering
     form = OfferingInlineForm
     extra = 0
@@ -179,7 +180,7 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(SimpleHistoryAdmin):
+class LanguageModelAdmin(OptimisticLockingAdmin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "organization",
@@ -266,7 +267,7 @@ class LanguageModelAdmin(SimpleHistoryAdmin):
                     inline_form.record_price_if_changed()
 
 
-class PriceInline(admin.TabularInline):
+class PriceInline(OptimisticLockingInline, admin.TabularInline):
     model = Price
     extra = 1
     can_delete = False
@@ -290,7 +291,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(SimpleHistoryAdmin):
+class OfferingAdmin(OptimisticLockingAdmin, SimpleHistoryAdmin):
     list_display = [
         "model",
         "provider",
@@ -348,7 +349,7 @@ class OfferingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Price)
-class PriceAdmin(SimpleHistoryAdmin):
+class PriceAdmin(OptimisticLockingAdmin, SimpleHistoryAdmin):
     list_display = [
         "offering",
         "effective_date",
