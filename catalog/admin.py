@@ -12,9 +12,9 @@ from django.contrib import admin, messages
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.html import format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.admin_concurrency import OptimisticLockingAdmin, OptimisticLockingInline
+from catalog.admin_safety import CatalogHistoryAdmin
 from catalog.formatting import format_tokens, format_usd
 from catalog.models import (
     Benchmark,
@@ -64,14 +64,14 @@ stale_badge.short_description = "Fresh"
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(CatalogHistoryAdmin):
     list_display = ["name", "slug", "url"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Provider)
-class ProviderAdmin(OptimisticLockingAdmin, SimpleHistoryAdmin):
+class ProviderAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     list_display = ["name", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -180,7 +180,7 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(OptimisticLockingAdmin, SimpleHistoryAdmin):
+class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     list_display = [
         "name",
         "organization",
@@ -291,7 +291,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(OptimisticLockingAdmin, SimpleHistoryAdmin):
+class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     list_display = [
         "model",
         "provider",
@@ -349,7 +349,7 @@ class OfferingAdmin(OptimisticLockingAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Price)
-class PriceAdmin(OptimisticLockingAdmin, SimpleHistoryAdmin):
+class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     list_display = [
         "offering",
         "effective_date",
@@ -374,14 +374,14 @@ class PriceAdmin(OptimisticLockingAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(SimpleHistoryAdmin):
+class BenchmarkAdmin(CatalogHistoryAdmin):
     list_display = ["name", "variant", "metric", "scale", "higher_is_better"]
     search_fields = ["name", "variant"]
     prepopulated_fields = {"slug": ["name", "variant"]}
 
 
 @admin.register(BenchmarkScore)
-class BenchmarkScoreAdmin(SimpleHistoryAdmin):
+class BenchmarkScoreAdmin(CatalogHistoryAdmin):
     list_display = ["model", "benchmark", "score", "self_reported", "measured_on"]
     list_filter = ["benchmark", "self_reported"]
     list_select_related = ["model", "benchmark"]
