@@ -112,7 +112,28 @@ def versioned_form(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
     )
 
 
-def _with_version_field(fieldsets):
+def _without_version_field(fieldsets):
+    return [
+        (name, {**options, "fields": _drop_version(options.get("fields", []))})
+        for name, options in fieldsets
+    ]
+
+
+def _drop_version(fields):
+    kept = []
+    for field in fields:
+        if isinstance(field, list | tuple):
+            field = type(field)(f for f in field if f != VERSION_FIELD)
+            if field:
+                kept.append(field)
+        elif field != VERSION_FIELD:
+            kept.append(field)
+    return kept
+
+
+def _with_version_field(fieldsets, *, can_change: bool = True):
+    if not can_change:  # a read-only page would print the version as a field
+        return _without_version_field(fieldsets)
     if VERSION_FIELD in flatten_fieldsets(fieldsets):
         return fieldsets
     fieldsets = list(fieldsets) or [(None, {"fields": []})]
@@ -129,7 +150,8 @@ class OptimisticLockingAdmin:
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        return _with_version_field(super().get_fieldsets(request, obj))
+        can_change = obj is None or self.has_change_permission(request, obj)
+        return _with_version_field(super().get_fieldsets(request, obj), can_change=can_change)
 
     def get_object(self, request, object_id, from_field=None):
         # On save, lock the row first (PostgreSQL) so the version compared in clean()
@@ -154,4 +176,5 @@ class OptimisticLockingInline:
         return super().get_formset(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        return _with_version_field(super().get_fieldsets(request, obj))
+        can_change = obj is None or self.has_change_permission(request, obj)
+        return _with_version_field(super().get_fieldsets(request, obj), can_change=can_change)

@@ -5,7 +5,7 @@ first change."""
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -186,3 +186,14 @@ def test_the_version_travels_in_hidden_inputs_of_the_page_and_its_rows(editor_cl
     ).content.decode()
     assert f'type="hidden" name="{VERSION_FIELD}"' in html
     assert f'type="hidden" name="offerings-0-{VERSION_FIELD}"' in html
+
+
+def test_a_read_only_page_does_not_show_the_version(client, django_user_model):
+    viewer = django_user_model.objects.create_user(username="vera", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_provider"))
+    client.force_login(viewer)
+    provider = ProviderFactory(name="Nebius")
+    html = client.get(reverse("admin:catalog_provider_change", args=[provider.pk])).content
+    assert b"Nebius" in html
+    assert VERSION_FIELD.encode() not in html
+    assert b"Version seen" not in html
