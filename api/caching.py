@@ -19,7 +19,8 @@ def cached_response(request, build) -> Response:
     """The view's answer for this URL at this catalog version, computed once. Only
     successful answers are kept; any edit to the catalog makes a new version."""
     version = version_for_request()
-    key = f"api:{version.token}:{request.get_full_path()}"
+    path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"api:{version.token}:{path_hash}"
     data = cache.get(key)
     if data is not None:
         return Response(data)

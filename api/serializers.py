@@ -253,7 +253,7 @@ class FaqItemSerializer(serializers.Serializer):
     answer = serializers.CharField(read_only=True)
 
 
-class ModelRefSerializer(serializers.Serializer):
+class ComparedModelSerializer(serializers.Serializer):
     slug = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
 
@@ -276,8 +276,8 @@ class ComparisonSerializer(serializers.Serializer):
     pair = serializers.CharField(read_only=True, help_text="Canonical <a>-vs-<b>.")
     page_url = serializers.CharField(read_only=True)
     blend_ratio = BlendRatioSerializer(read_only=True)
-    model_a = ModelRefSerializer(read_only=True)
-    model_b = ModelRefSerializer(read_only=True)
+    model_a = ComparedModelSerializer(read_only=True)
+    model_b = ComparedModelSerializer(read_only=True)
     title = serializers.CharField(read_only=True)
     meta_description = serializers.CharField(read_only=True)
     summary = serializers.CharField(read_only=True)

@@ -15,9 +15,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import admin_import
+from catalog.admin_concurrency import OptimisticLockingAdmin, OptimisticLockingInline
+from catalog.admin_safety import CatalogHistoryAdmin
 from catalog.changes import recent_price_changes
 from catalog.formatting import format_tokens, format_usd
 from catalog.models import (
@@ -75,14 +76,14 @@ stale_badge.short_description = "Fresh"
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(CatalogHistoryAdmin):
     list_display = ["name", "slug", "url"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     list_display = ["name", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -158,7 +159,7 @@ class OfferingInlineForm(forms.ModelForm):
         )
 
 
-class OfferingInline(admin.TabularInline):
+class OfferingInline(OptimisticLockingInline, admin.TabularInline):
     model = Offering
     form = OfferingInlineForm
     extra = 0
@@ -191,7 +192,7 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(SimpleHistoryAdmin):
+class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     list_display = [
         "name",
         "organization",
@@ -278,7 +279,7 @@ class LanguageModelAdmin(SimpleHistoryAdmin):
                     inline_form.record_price_if_changed()
 
 
-class PriceInline(admin.TabularInline):
+class PriceInline(OptimisticLockingInline, admin.TabularInline):
     model = Price
     extra = 1
     can_delete = False
@@ -302,7 +303,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(SimpleHistoryAdmin):
+class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     list_display = [
         "model",
         "provider",
@@ -394,7 +395,7 @@ class OfferingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Price)
-class PriceAdmin(SimpleHistoryAdmin):
+class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     list_display = [
         "offering",
         "effective_date",
@@ -442,14 +443,14 @@ class PriceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(SimpleHistoryAdmin):
+class BenchmarkAdmin(CatalogHistoryAdmin):
     list_display = ["name", "variant", "metric", "scale", "higher_is_better"]
     search_fields = ["name", "variant"]
     prepopulated_fields = {"slug": ["name", "variant"]}
 
 
 @admin.register(BenchmarkScore)
-class BenchmarkScoreAdmin(SimpleHistoryAdmin):
+class BenchmarkScoreAdmin(CatalogHistoryAdmin):
     list_display = ["model", "benchmark", "score", "self_reported", "measured_on"]
     list_filter = ["benchmark", "self_reported"]
     list_select_related = ["model", "benchmark"]

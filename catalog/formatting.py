@@ -30,7 +30,7 @@ def format_usd(amount: Decimal | None, *, max_places: int = 4) -> str:
     amount = abs(amount)
     if amount == 0:
         return "$0"
-    if amount >= 1:
+    if amount >= 1 or quantize_half_up(amount, max_places) >= 1:  # $0.99995 reads "$1"
         rounded = quantize_half_up(amount, 2)
         text = f"{rounded:,.2f}"
         if text.endswith(".00"):
@@ -59,14 +59,14 @@ def format_tokens(count: int | None) -> str:
     if count is None:
         return DASH
     count = int(count)
-    if count >= 1_000_000:
-        value, unit = quantize_half_up(Decimal(count) / 1_000_000, 1), "M"
-    elif count >= 10_000:
+    if count >= 10_000:
         value, unit = quantize_half_up(Decimal(count) / 1_000, 0), "K"
     elif count >= 1_000:
         value, unit = quantize_half_up(Decimal(count) / 1_000, 1), "K"
     else:
         return str(count)
+    if value >= 1_000:  # 999_999 rounds to a thousand K: say "1M"
+        value, unit = quantize_half_up(Decimal(count) / 1_000_000, 1), "M"
     text = f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -77,9 +77,13 @@ def format_parameters(count: int | None) -> str:
     """Parameter counts: 70_000_000_000 -> "70B", 1_200_000_000_000 -> "1.2T"."""
     if count is None:
         return NOT_DISCLOSED
-    for unit, size in (("T", 10**12), ("B", 10**9), ("M", 10**6)):
+    units = (("T", 10**12), ("B", 10**9), ("M", 10**6))
+    for index, (unit, size) in enumerate(units):
         if count >= size:
             value = quantize_half_up(Decimal(count) / size, 1)
+            if value >= 1_000 and index > 0:  # 999.96B rounds to a thousand: say "1T"
+                unit, size = units[index - 1]
+                value = quantize_half_up(Decimal(count) / size, 1)
             return f"{value:f}".rstrip("0").rstrip(".") + unit
     return str(count)
 
@@ -100,7 +104,8 @@ def format_month(value: date | None) -> str:
 
 def format_percent(value: Decimal) -> str:
     """A whole percentage, rounded half up: Decimal("49.5") -> "50%"."""
-    return f"{quantize_half_up(value, 0):f}%"
+    rounded = quantize_half_up(value, 0)
+    return f"{rounded.copy_abs() if rounded == 0 else rounded:f}%"  # never "-0%"
 
 
 def pluralize(count: int, singular: str, plural: str | None = None) -> str:

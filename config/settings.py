@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sitecache.middleware.CatalogPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -210,3 +212,48 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (config.middleware.SecurityHeadersMiddleware): no inline code
+# anywhere; the admin needs none. The API docs pages (Swagger UI, ReDoc) ship an inline
+# <style> and set style attributes, so only those paths get 'unsafe-inline' (for scripts
+# too, unless the docs use drf-spectacular's SpectacularSwaggerSplitView).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+}
+_API_DOCS_CSP = {
+    "script-src": "'self' 'unsafe-inline'",
+    "style-src": "'self' 'unsafe-inline'",
+    "worker-src": "'self' blob:",
+}
+CSP_PATH_OVERRIDES = {"/api/docs/": _API_DOCS_CSP, "/api/redoc/": _API_DOCS_CSP}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Paths answered in JSON (errors included) rather than HTML.
+API_PATH_PREFIX = "/api/"
+# When the database is unreachable pages answer 503 with this Retry-After (seconds).
+DATABASE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DATABASE_UNAVAILABLE_RETRY_AFTER", "30"))
+
+# Admin sign-in throttling (config.security): after this many failures for one username
+# from one address (or many usernames from one address) within the window, sign-in is
+# refused for the cooldown. Counters live in the cache: set REDIS_URL so every worker
+# shares them.
+LOGIN_FAILURES_PER_USER_AND_IP = int(os.environ.get("LOGIN_FAILURES_PER_USER_AND_IP", "5"))
+LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "50"))
+LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# Behind a reverse proxy that appends the client address to X-Forwarded-For, set this so
+# throttling counts per client rather than per proxy.
+LOGIN_TRUST_X_FORWARDED_FOR = env_bool("LOGIN_TRUST_X_FORWARDED_FOR", False)

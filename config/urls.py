@@ -4,10 +4,12 @@ from django.urls import include, path
 
 from comparisons.sitemaps import SITEMAPS
 from comparisons.views import robots_txt
+from config.security import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = "LLM Compare editors"
 admin.site.site_title = "LLM Compare admin"
 admin.site.index_title = "Catalog"
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -8,19 +8,24 @@ from the version alone. Anything personal is never cached: requests carrying a s
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from config.middleware import database_unavailable_response
 from sitecache.versioning import Version, current_version, request_version
 
 CACHEABLE_METHODS = {"GET", "HEAD"}
 
 
 def page_cache_key(version: Version, request: HttpRequest) -> str:
-    return f"page:{version.token}:{request.get_full_path()}"
+    # Hashed: a hostile URL must not make a key longer than a cache backend accepts.
+    return f"page:{version.token}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:
@@ -55,7 +60,12 @@ class CatalogPageCacheMiddleware:
         if not settings.PAGE_CACHE_ENABLED or not is_cacheable_request(request):
             return self.get_response(request)
 
-        version = current_version()
+        try:
+            version = current_version()
+        except (OperationalError, InterfaceError):
+            # Django turns an exception here into a 500 before outer middleware sees
+            # it, so answer the outage ourselves.
+            return database_unavailable_response(request)
         token = request_version.set(version)
         try:
             return self._respond(request, version)

@@ -69,3 +69,7 @@ def test_parameters_and_percent_and_plurals():
     assert pluralize(1, "provider") == "1 provider"
     assert pluralize(2, "provider") == "2 providers"
     assert pluralize(0, "provider") == "0 providers"
+
+
+def test_an_amount_that_rounds_up_to_a_dollar_reads_one_dollar():
+    assert format_usd(Decimal("0.99995")) == "$1"

@@ -1,0 +1,92 @@
+"""Site-wide response hardening: security headers on every response, and a clear 503
+(HTML for pages, JSON under /api/) instead of a 500 when the database is unreachable."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+DATABASE_UNAVAILABLE_DETAIL = (
+    "The catalog database is unavailable for a moment. Please try again shortly."
+)
+
+
+def build_csp(directives: dict[str, str]) -> str:
+    """{"default-src": "'self'"} -> "default-src 'self'"."""
+    return "; ".join(f"{name} {value}".strip() for name, value in directives.items())
+
+
+def csp_for_path(path: str) -> str:
+    """The policy for a path: the site-wide one, with `CSP_PATH_OVERRIDES` applied to the
+    longest matching path prefix (only pages that cannot work without inline code)."""
+    directives = dict(settings.CONTENT_SECURITY_POLICY)
+    matches = [prefix for prefix in settings.CSP_PATH_OVERRIDES if path.startswith(prefix)]
+    if matches:
+        directives.update(settings.CSP_PATH_OVERRIDES[max(matches, key=len)])
+    return build_csp(directives)
+
+
+class SecurityHeadersMiddleware:
+    """Adds Content-Security-Policy and Permissions-Policy to every response.
+
+    Django's SecurityMiddleware already sends X-Content-Type-Options, Referrer-Policy,
+    Cross-Origin-Opener-Policy and HSTS; XFrameOptionsMiddleware sends X-Frame-Options.
+    A view that sets its own policy keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", csp_for_path(request.path))
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith(settings.API_PATH_PREFIX)
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns "the database is down" into a 503 with Retry-After instead of a 500.
+
+    Connection errors reach `process_exception` from the view; Django closes the broken
+    connection at the end of the request (its health check), so the next request after
+    the database returns is served normally.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "Database unavailable while serving %s: %s",
+            request.path,
+            exception,
+            exc_info=exception,
+        )
+        return database_unavailable_response(request)
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    if wants_json(request):
+        response = JsonResponse({"detail": DATABASE_UNAVAILABLE_DETAIL}, status=503)
+    else:
+        # Rendered without the request: context processors could touch the database.
+        body = render_to_string("503.html", {"detail": DATABASE_UNAVAILABLE_DETAIL})
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,199 @@
+"""Two editors saving the same record from forms opened at the same time: the first save
+wins, the second is refused with a message and saves nothing, and the history has the
+first change."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.urls import reverse
+
+from catalog.admin_concurrency import VERSION_FIELD
+from catalog.models import LanguageModel, Offering, Price, Provider
+from tests.admin_forms import change_form_data
+from tests.factories import LanguageModelFactory, PriceFactory, ProviderFactory, offer
+
+pytestmark = pytest.mark.django_db
+
+CONFLICT = "Someone else saved this"
+
+
+@pytest.fixture
+def second_editor_client(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="otto", password="another long passphrase", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editor"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def without_blank_rows(data: dict) -> dict:
+    """Drop the empty "add another" inline rows, as a browser leaves them untouched."""
+    for key in [k for k in data if k.endswith("-TOTAL_FORMS")]:
+        data[key] = data[key.replace("TOTAL", "INITIAL")]
+    return data
+
+
+def open_both(url, first, second):
+    return (
+        without_blank_rows(change_form_data(first.get(url))),
+        without_blank_rows(change_form_data(second.get(url))),
+    )
+
+
+def test_the_second_stale_save_of_a_model_is_refused_and_changes_nothing(
+    editor_client, second_editor_client
+):
+    model = LanguageModelFactory(name="Claude Opus 5", context_window=200_000)
+    url = reverse("admin:catalog_languagemodel_change", args=[model.pk])
+    edith, otto = open_both(url, editor_client, second_editor_client)
+    assert edith[VERSION_FIELD]
+
+    edith["context_window"] = "1000000"
+    assert editor_client.post(url, edith).status_code == 302
+
+    otto["description"] = "Otto's note"
+    response = second_editor_client.post(url, otto)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert CONFLICT in text and "edith" in text
+
+    model.refresh_from_db()
+    assert model.context_window == 1_000_000  # Edith's change stands
+    assert model.description == ""  # Otto's was not saved
+    history = list(model.history.order_by("history_date"))
+    assert [h.history_user.username for h in history[1:]] == ["edith"]
+    assert history[-1].context_window == 1_000_000
+
+
+def test_a_fresh_form_after_the_conflict_saves(editor_client, second_editor_client):
+    model = LanguageModelFactory(name="Claude Sonnet 5")
+    url = reverse("admin:catalog_languagemodel_change", args=[model.pk])
+    edith, _ = open_both(url, editor_client, second_editor_client)
+    edith["description"] = "first"
+    assert editor_client.post(url, edith).status_code == 302
+
+    otto = change_form_data(second_editor_client.get(url))
+    otto["description"] = "second, having seen the first"
+    assert second_editor_client.post(url, otto).status_code == 302
+    model.refresh_from_db()
+    assert model.description == "second, having seen the first"
+
+
+def test_a_stale_price_on_the_model_page_does_not_overwrite_a_newer_one(
+    editor_client, second_editor_client
+):
+    model = LanguageModelFactory(name="Gemini 3 Pro")
+    offering = offer(model, ProviderFactory(name="Vertex AI"), input="2", output="12")
+    url = reverse("admin:catalog_languagemodel_change", args=[model.pk])
+    edith, otto = open_both(url, editor_client, second_editor_client)
+
+    edith["offerings-0-input"] = "1.75"
+    assert editor_client.post(url, edith).status_code == 302
+    otto["offerings-0-output"] = "10"
+    response = second_editor_client.post(url, otto)
+    assert response.status_code == 200
+    assert CONFLICT in response.content.decode()
+
+    offering.refresh_from_db()
+    assert offering.current_price.input == Decimal("1.75")
+    assert offering.current_price.output == Decimal("12")
+
+
+def test_the_second_stale_save_of_an_offering_is_refused(editor_client, second_editor_client):
+    offering = offer(LanguageModelFactory(), ProviderFactory(name="Bedrock"))
+    url = reverse("admin:catalog_offering_change", args=[offering.pk])
+    edith, otto = open_both(url, editor_client, second_editor_client)
+    edith["provider_model_id"] = "edith-id"
+    assert editor_client.post(url, edith).status_code == 302
+    otto["url"] = "https://example.com/otto"
+    response = second_editor_client.post(url, otto)
+    assert response.status_code == 200 and CONFLICT in response.content.decode()
+    offering.refresh_from_db()
+    assert (offering.provider_model_id, offering.url) == ("edith-id", "")
+    assert Offering.history.filter(id=offering.pk).count() == 2
+
+
+def test_a_stale_price_row_on_the_offering_page_is_refused(editor_client, second_editor_client):
+    price = PriceFactory(input=Decimal("3"), output=Decimal("15"))
+    url = reverse("admin:catalog_offering_change", args=[price.offering.pk])
+    edith, otto = open_both(url, editor_client, second_editor_client)
+    edith["prices-0-source_url"] = "https://example.com/edith"
+    assert editor_client.post(url, edith).status_code == 302
+    otto["prices-0-input"] = "2.5"
+    response = second_editor_client.post(url, otto)
+    assert response.status_code == 200 and CONFLICT in response.content.decode()
+    price.refresh_from_db()
+    assert (price.input, price.source_url) == (Decimal("3"), "https://example.com/edith")
+
+
+def test_the_second_stale_save_of_a_price_is_refused(editor_client, second_editor_client):
+    price = PriceFactory(input=Decimal("3"), output=Decimal("15"))
+    url = reverse("admin:catalog_price_change", args=[price.pk])
+    edith, otto = open_both(url, editor_client, second_editor_client)
+    edith["output"] = "14"
+    assert editor_client.post(url, edith).status_code == 302
+    otto["input"] = "2.5"
+    response = second_editor_client.post(url, otto)
+    assert response.status_code == 200 and CONFLICT in response.content.decode()
+    price.refresh_from_db()
+    assert (price.input, price.output) == (Decimal("3"), Decimal("14"))
+    assert Price.history.filter(id=price.pk).count() == 2
+
+
+def test_the_second_stale_save_of_a_provider_is_refused(editor_client, second_editor_client):
+    provider = ProviderFactory(name="Fireworks")
+    url = reverse("admin:catalog_provider_change", args=[provider.pk])
+    edith, otto = open_both(url, editor_client, second_editor_client)
+    edith["kind"] = Provider.Kind.INFERENCE
+    assert editor_client.post(url, edith).status_code == 302
+    otto["url"] = "https://otto.example.com/"
+    response = second_editor_client.post(url, otto)
+    assert response.status_code == 200 and CONFLICT in response.content.decode()
+    provider.refresh_from_db()
+    assert provider.kind == Provider.Kind.INFERENCE
+    assert provider.url == "https://fireworks.example.com/"
+
+
+def test_a_form_without_its_version_is_refused(editor_client):
+    model = LanguageModelFactory(name="Llama 5")
+    url = reverse("admin:catalog_languagemodel_change", args=[model.pk])
+    data = change_form_data(editor_client.get(url))
+    del data[VERSION_FIELD]
+    data["description"] = "blind write"
+    response = editor_client.post(url, data)
+    assert response.status_code == 200 and CONFLICT in response.content.decode()
+    assert LanguageModel.objects.get(pk=model.pk).description == ""
+
+
+def test_adding_a_record_needs_no_version(editor_client):
+    response = editor_client.post(
+        reverse("admin:catalog_provider_add"),
+        {"name": "Cerebras", "slug": "cerebras", "kind": Provider.Kind.INFERENCE, "url": ""},
+    )
+    assert response.status_code == 302
+    assert Provider.objects.filter(slug="cerebras").exists()
+
+
+def test_the_version_travels_in_hidden_inputs_of_the_page_and_its_rows(editor_client):
+    model = LanguageModelFactory(name="Qwen 4")
+    offer(model, ProviderFactory(name="Alibaba Cloud"))
+    html = editor_client.get(
+        reverse("admin:catalog_languagemodel_change", args=[model.pk])
+    ).content.decode()
+    assert f'type="hidden" name="{VERSION_FIELD}"' in html
+    assert f'type="hidden" name="offerings-0-{VERSION_FIELD}"' in html
+
+
+def test_a_read_only_page_does_not_show_the_version(client, django_user_model):
+    viewer = django_user_model.objects.create_user(username="vera", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_provider"))
+    client.force_login(viewer)
+    provider = ProviderFactory(name="Nebius")
+    html = client.get(reverse("admin:catalog_provider_change", args=[provider.pk])).content
+    assert b"Nebius" in html
+    assert VERSION_FIELD.encode() not in html
+    assert b"Version seen" not in html

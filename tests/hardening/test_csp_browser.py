@@ -1,0 +1,88 @@
+"""In a real browser the admin works under the Content Security Policy: nothing it needs
+is refused (scripts, styles, images), so editors keep autocomplete, inlines, calendars.
+
+The browser's requests are answered by Django's test client in this thread (static
+files from the finders), so the test needs no server thread and no transactional
+database, and the browser enforces the real response headers.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from tests.factories import LanguageModelFactory, ProviderFactory, offer
+
+CHROMIUM = "/usr/bin/chromium"
+ORIGIN = "http://testserver"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no browser at {CHROMIUM}"),
+]
+
+
+@pytest.fixture
+def page():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser.new_page()
+        browser.close()
+
+
+def serve_with(client):
+    """A playwright route handler answering from the Django test client."""
+
+    def handle(route):
+        request = route.request
+        url = urlsplit(request.url)
+        if url.path.startswith("/static/"):
+            found = finders.find(url.path.removeprefix("/static/"))
+            if found:
+                return route.fulfill(path=found)
+            return route.fulfill(status=404, body="")
+        response = client.generic(
+            request.method,
+            url.path + (f"?{url.query}" if url.query else ""),
+            data=request.post_data_buffer or b"",
+            content_type=request.headers.get("content-type", ""),
+        )
+        route.fulfill(
+            status=response.status_code, headers=dict(response.items()), body=response.content
+        )
+
+    return handle
+
+
+def test_the_admin_change_page_runs_without_csp_violations(page, admin_client):
+    model = LanguageModelFactory(name="DeepSeek V4")
+    offer(model, ProviderFactory(name="DeepSeek"))
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.route(f"{ORIGIN}/**", serve_with(admin_client))
+    page.goto(ORIGIN + reverse("admin:catalog_languagemodel_change", args=[model.pk]))
+    # Admin JavaScript ran: the autocomplete widget and the date shortcuts are built.
+    page.wait_for_selector(".select2-container")
+    page.wait_for_selector(".datetimeshortcuts")
+    assert violations == []

@@ -1,0 +1,105 @@
+"""Production settings pass Django's deploy checks, and every response carries the
+security headers, pages and errors alike."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.checks import run_checks
+from django.urls import reverse
+
+from config.middleware import csp_for_path
+from tests.factories import ProviderFactory
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+SITE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def run_deploy_check(**environment) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO", "SECURE_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"))
+    }
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_deploy_checks_pass_with_only_debug_off_a_secret_and_hosts():
+    result = run_deploy_check(
+        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="llm.example.com"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_checks_flag_the_development_secret_key(settings):
+    # What settings.py falls back to when SECRET_KEY is unset (checked in-process: the
+    # subprocess above already proves the environment is read).
+    settings.SECRET_KEY = "django-insecure-local-development-key-do-not-use-in-production"
+    ids = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert "security.W009" in ids
+
+
+def headers_of(response) -> dict:
+    return {key.lower(): value for key, value in response.headers.items()}
+
+
+def assert_security_headers(response, csp=SITE_CSP):
+    headers = headers_of(response)
+    assert headers["content-security-policy"] == csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert headers["x-frame-options"] == "DENY"
+    assert "camera=()" in headers["permissions-policy"]
+    assert "geolocation=()" in headers["permissions-policy"]
+
+
+@pytest.mark.django_db
+def test_a_public_page_carries_the_security_headers(client):
+    response = client.get(ProviderFactory(name="Groq").get_absolute_url())
+    assert response.status_code == 200
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_the_admin_login_carries_the_security_headers(client):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 200
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_a_404_carries_the_security_headers(client):
+    response = client.get("/models/no-such-model/")
+    assert response.status_code == 404
+    assert_security_headers(response)
+
+
+def test_only_the_api_docs_may_run_inline_code():
+    assert "'unsafe-inline'" in csp_for_path("/api/docs/")
+    assert "frame-ancestors 'none'" in csp_for_path("/api/docs/")
+    for path in ("/", "/admin/", "/api/v1/models/", "/api/docsx"):
+        assert "unsafe-inline" not in csp_for_path(path)
+
+
+def test_https_and_cookie_settings_follow_production_defaults(settings):
+    # The suite runs with production defaults (DEBUG off); conftest only turns the
+    # redirect off for the plain-HTTP test client.
+    assert settings.DEBUG is False
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    assert settings.SECURE_HSTS_SECONDS >= 31_536_000
