@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -52,14 +51,25 @@ def version_for_request() -> Version:
     return request_version.get() or current_version()
 
 
+# name -> (version token, value): derived data kept in this process until the catalog
+# changes. Per process on purpose: no pickling on the hot path, and the version check
+# makes it as fresh as the shared cache.
+_derived: dict[str, tuple[str, object]] = {}
+
+
 def cached_for_catalog_version(name: str, build: Callable[[], T]) -> T:
-    """`build()`'s result, computed once per catalog version (and cache process)."""
-    key = f"derived:{name}:{version_for_request().token}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, 86400)
+    """`build()`'s result, computed once per catalog version in this process."""
+    token = version_for_request().token
+    hit = _derived.get(name)
+    if hit is not None and hit[0] == token:
+        return hit[1]
+    value = build()
+    _derived[name] = (token, value)
     return value
+
+
+def forget_derived() -> None:
+    _derived.clear()
 
 
 def bump_catalog_version() -> Version:

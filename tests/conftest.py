@@ -29,6 +29,10 @@ def _empty_cache():
     # every test with an empty cache so no page from another test's catalog is served.
     from django.core.cache import cache
 
+    from sitecache.versioning import forget_derived
+
     cache.clear()
+    forget_derived()
     yield
     cache.clear()
+    forget_derived()
