@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from catalog.models import LanguageModel, Provider
+from comparisons.models import Comparison
 from comparisons.selectors import PairSequence, compare_url
 
 
@@ -49,7 +50,26 @@ class ComparisonSitemap(Sitemap):
         return PairSequence(list(slugs))
 
     def location(self, item):
-        return compare_url(*item)
+        # A sitemap page holds up to 50,000 of these: format the canonical path directly
+        # (the same path `compare_url` reverses, as a test checks) instead of reversing.
+        return f"{self.prefix}{item[0]}-vs-{item[1]}/"
+
+    @property
+    def prefix(self) -> str:
+        return compare_url("a", "b")[: -len("a-vs-b/")]
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        hidden = {
+            compare_url(a, b)
+            for a, b in Comparison.objects.filter(noindex=True).values_list(
+                "model_a__slug", "model_b__slug"
+            )
+        }
+        if not hidden:
+            return urls
+        # Pairs an editor marked noindex stay reachable but are not advertised.
+        return [u for u in urls if not any(u["location"].endswith(path) for path in hidden)]
 
 
 SITEMAPS = {

@@ -51,6 +51,26 @@ def test_sitemap_index_lists_sections_and_splits_comparisons(client, monkeypatch
 def test_comparison_sitemap_query_count_does_not_grow(client, django_assert_max_num_queries):
     for index in range(40):
         LanguageModelFactory(name=f"Model {index}")
-    with django_assert_max_num_queries(2):
+    # The version (page cache), the slugs, and the noindex pairs.
+    with django_assert_max_num_queries(3):
         response = client.get("/sitemap-comparisons.xml")
     assert response.content.decode().count("<loc>") == 780
+
+
+@pytest.mark.django_db
+def test_noindex_pairs_are_left_out_of_the_sitemap(client):
+    from comparisons.models import Comparison
+
+    a, b, c = (LanguageModelFactory(name=f"Model {index}") for index in range(3))
+    Comparison.objects.create(model_a=a, model_b=b, noindex=True)
+    body = client.get("/sitemap-comparisons.xml").content.decode()
+    assert "/compare/model-0-vs-model-1/" not in body
+    assert "/compare/model-0-vs-model-2/" in body
+    assert body.count("<loc>") == 2
+
+
+def test_sitemap_paths_are_the_canonical_comparison_urls():
+    from comparisons.selectors import compare_url
+
+    sitemap = ComparisonSitemap()
+    assert sitemap.location(("alpha", "beta")) == compare_url("alpha", "beta")
