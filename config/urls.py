@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from comparisons.sitemaps import SITEMAPS
+from comparisons.sitemaps import SITEMAPS, comparison_sitemap_page
 from comparisons.views import robots_txt
 from config.security import ThrottledAdminAuthenticationForm
 
@@ -19,6 +19,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
+    path("sitemap-comparisons.xml", comparison_sitemap_page, name="sitemap-comparisons"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

@@ -74,3 +74,23 @@ def test_sitemap_paths_are_the_canonical_comparison_urls():
 
     sitemap = ComparisonSitemap()
     assert sitemap.location(("alpha", "beta")) == compare_url("alpha", "beta")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99"])
+def test_a_sitemap_page_that_does_not_exist_is_a_404(client, page):
+    for index in range(3):
+        LanguageModelFactory(name=f"Model {index}")
+    assert client.get(f"/sitemap-comparisons.xml?p={page}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_comparison_sitemap_is_well_formed_xml(client):
+    from xml.etree import ElementTree
+
+    for index in range(4):
+        LanguageModelFactory(name=f"Model {index}")
+    root = ElementTree.fromstring(client.get("/sitemap-comparisons.xml").content)
+    locs = [el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) == 6
+    assert locs[0] == "http://testserver/compare/model-0-vs-model-1/"
