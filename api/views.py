@@ -17,7 +17,7 @@ from api.comparison_document import comparison_payload
 from comparisons.models import canonical_pair
 from comparisons.pricing import parse_blend
 from comparisons.views import split_pair
-from sitecache.versioning import current_version, request_version
+from sitecache.versioning import RequestVersion, current_version, request_version
 
 
 class HttpCachingMixin:
@@ -25,7 +25,7 @@ class HttpCachingMixin:
     304s on every successful read."""
 
     def dispatch(self, request, *args, **kwargs):
-        token = request_version.set(current_version())
+        token = request_version.set(RequestVersion(current_version()))
         try:
             return super().dispatch(request, *args, **kwargs)
         finally:

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from catalog import selectors
 from catalog.models import CAPABILITIES, LanguageModel
 from comparisons.models import Comparison, canonical_pair
 from comparisons.pricing import ContextTier, Rates
+from sitecache.versioning import version_memo
 
 
 @dataclass(frozen=True)
@@ -177,9 +180,11 @@ def build_pair_snapshot(
     """The pair in canonical order, or None when either slug is unknown, not visible
     (drafts need `include_drafts`), or both are the same model.
 
-    Runs 5 queries (models, offerings with current prices, long-context tiers, scores,
-    sources) plus one for the Comparison row; pass `models` (from
-    `selectors.models_by_slug`) to skip the first.
+    Runs at most 5 queries (models, offerings with current prices, long-context tiers,
+    scores, sources) plus one for the Comparison row; pass `models` (from
+    `selectors.models_by_slug`) to skip the first. A model's own part does not depend on
+    the pair, so it is kept per catalog version and day and shared by every pair that
+    model is in: a warm page runs only the Comparison row's query.
     """
     slug_a, slug_b = canonical_pair(slug_a, slug_b)
     if slug_a == slug_b:
@@ -191,7 +196,25 @@ def build_pair_snapshot(
     pair = (models[slug_a], models[slug_b])
     if not include_drafts and not all(m.is_published for m in pair):
         return None
-    ids = [m.pk for m in pair]
+    known = version_memo(f"model-snapshots:{timezone.localdate().isoformat()}")
+    missing = [m for m in pair if m.slug not in known]
+    if missing:
+        known.update(model_snapshots(missing))
+    comparison = Comparison.objects.filter(model_a_id=pair[0].pk, model_b_id=pair[1].pk).first()
+    return PairSnapshot(
+        a=known[pair[0].slug],
+        b=known[pair[1].slug],
+        editor_note=comparison.editor_note if comparison else "",
+        verdict_override=comparison.verdict_override if comparison else "",
+        noindex=comparison.noindex if comparison else False,
+        featured=comparison.featured if comparison else False,
+    )
+
+
+def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
+    """Snapshots of models with their offerings, tiers, scores and sources: 4 queries
+    whatever the number of models."""
+    ids = [m.pk for m in models]
 
     tiers: dict[int, dict[int, ContextTier]] = {}
     for price in selectors.current_tier_prices(ids):
@@ -252,21 +275,12 @@ def build_pair_snapshot(
             SourceSnapshot(url=source.url, title=source.title, retrieved_on=source.retrieved_on)
         )
 
-    comparison = Comparison.objects.filter(model_a_id=ids[0], model_b_id=ids[1]).first()
-    a, b = (
-        model_snapshot(
+    return {
+        m.slug: model_snapshot(
             m,
             offerings=tuple(offerings[m.pk]),
             scores=tuple(scores[m.pk]),
             sources=tuple(sources[m.pk]),
         )
-        for m in pair
-    )
-    return PairSnapshot(
-        a=a,
-        b=b,
-        editor_note=comparison.editor_note if comparison else "",
-        verdict_override=comparison.verdict_override if comparison else "",
-        noindex=comparison.noindex if comparison else False,
-        featured=comparison.featured if comparison else False,
-    )
+        for m in models
+    }

@@ -18,7 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from config.middleware import database_unavailable_response
-from sitecache.versioning import Version, current_version, request_version
+from sitecache.versioning import RequestVersion, Version, current_version, request_version
 
 CACHEABLE_METHODS = {"GET", "HEAD"}
 
@@ -58,7 +58,12 @@ class CatalogPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not settings.PAGE_CACHE_ENABLED or not is_cacheable_request(request):
-            return self.get_response(request)
+            # Not cached, but whatever in this request needs the version reads it once.
+            token = request_version.set(RequestVersion())
+            try:
+                return self.get_response(request)
+            finally:
+                request_version.reset(token)
 
         try:
             version = current_version()
@@ -66,7 +71,7 @@ class CatalogPageCacheMiddleware:
             # Django turns an exception here into a 500 before outer middleware sees
             # it, so answer the outage ourselves.
             return database_unavailable_response(request)
-        token = request_version.set(version)
+        token = request_version.set(RequestVersion(version))
         try:
             return self._respond(request, version)
         finally:

@@ -34,9 +34,21 @@ class Version:
         return f'"{digest}"'
 
 
-# The version read at the start of this request (set by the page-cache middleware), so
-# code further down reuses it instead of asking the database again.
-request_version: ContextVar[Version | None] = ContextVar("catalog_version", default=None)
+class RequestVersion:
+    """The catalog version as this request sees it: read at most once, on first use."""
+
+    def __init__(self, version: Version | None = None):
+        self._version = version
+
+    def get(self) -> Version:
+        if self._version is None:
+            self._version = current_version()
+        return self._version
+
+
+# Set for the length of a request (page-cache middleware, API views) so everything that
+# needs the version in that request shares one read; always reset afterwards.
+request_version: ContextVar[RequestVersion | None] = ContextVar("catalog_version", default=None)
 
 
 def current_version() -> Version:
@@ -48,7 +60,8 @@ def current_version() -> Version:
 
 
 def version_for_request() -> Version:
-    return request_version.get() or current_version()
+    holder = request_version.get()
+    return holder.get() if holder is not None else current_version()
 
 
 # name -> (version token, value): derived data kept in this process until the catalog
@@ -66,6 +79,17 @@ def cached_for_catalog_version(name: str, build: Callable[[], T]) -> T:
     value = build()
     _derived[name] = (token, value)
     return value
+
+
+def version_memo(name: str) -> dict:
+    """A dict that lives in this process for the current catalog version, then starts
+    empty again: for per-record data many pages share (a model's snapshot)."""
+    token = version_for_request().token
+    hit = _derived.get(name)
+    if hit is None or hit[0] != token:
+        hit = (token, {})
+        _derived[name] = hit
+    return hit[1]
 
 
 def forget_derived() -> None:

@@ -128,3 +128,31 @@ def test_a_cached_api_list_costs_at_most_two_queries(client, django_assert_max_n
     client.get("/api/v1/models/")
     with django_assert_max_num_queries(2):  # the version, and the throttle's nothing
         assert client.get("/api/v1/models/").status_code == 200
+
+
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_a_new_price_shows_on_the_comparison_page_at_once(client, settings, page_cache):
+    from tests.factories import gemini_seed_pair
+
+    settings.PAGE_CACHE_ENABLED = page_cache  # also proves the per-model memo is fresh
+    live, lite = gemini_seed_pair()
+    url = f"/compare/{live.slug}-vs-{lite.slug}/"
+    assert "$0.25 / 1M tokens" in client.get(url).content.decode()
+    offering = lite.offerings.get(provider__slug="google-ai-studio")
+    record_price(offering=offering, price=PriceInput(input=Decimal("0.21"), output=Decimal("1.5")))
+    html = client.get(url).content.decode()
+    assert "$0.21 / 1M tokens" in html
+
+
+def test_a_warm_comparison_page_reuses_model_snapshots(
+    client, settings, django_assert_max_num_queries
+):
+    from tests.factories import gemini_seed_pair
+
+    settings.PAGE_CACHE_ENABLED = False
+    live, lite = gemini_seed_pair()
+    url = f"/compare/{live.slug}-vs-{lite.slug}/"
+    client.get(url)
+    # Version, models, the Comparison row: the models' own data comes from the memo.
+    with django_assert_max_num_queries(3):
+        assert client.get(url + "?blend=3:1").status_code == 200
