@@ -156,3 +156,25 @@ def test_a_warm_comparison_page_reuses_model_snapshots(
     # Version, models, the Comparison row: the models' own data comes from the memo.
     with django_assert_max_num_queries(3):
         assert client.get(url + "?blend=3:1").status_code == 200
+
+
+def test_an_admin_price_edit_changes_the_cached_api_answer_at_once(editor_client):
+    from tests.factories import gemini_seed_pair
+
+    anonymous = Client()
+    live, lite = gemini_seed_pair()
+    url = f"/api/v1/comparisons/{live.slug}-vs-{lite.slug}/"
+    before = anonymous.get(url).json()
+    assert anonymous.get(url).json() == before  # cached
+    change_url = reverse("admin:catalog_languagemodel_change", args=[lite.pk])
+    data = change_form_data(editor_client.get(change_url))
+    row = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.endswith("-provider_model_id") and value == lite.slug
+    )
+    data[f"offerings-{row}-input"] = "0.20"
+    assert editor_client.post(change_url, data).status_code == 302
+    after = anonymous.get(url).json()
+    assert after != before
+    assert "$0.20" in str(after["provider_price_rows"])
