@@ -8,7 +8,6 @@ settings.API_THROTTLE_DISABLED (env API_THROTTLE_DISABLED=1; off by default) swi
 both throttles off, for loopback load tests such as `make bench` and `make loadtest`."""
 
 from django.conf import settings
-
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
