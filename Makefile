@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve bench venv migrate seed editor clean
+.PHONY: run test lint format serve bench loadtest venv migrate seed editor clean
 
 $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -51,6 +51,10 @@ clean:
 ## Benchmarks: synthetic 500-model catalog, gunicorn + whitenoise, wrk. See docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## Load test: 200 concurrent clients for 60 s against gunicorn on 127.0.0.1; fails on any error.
+loadtest: $(STAMP)
+	$(BIN)/python bench/load.py
 
 ## The production server locally: DEBUG off, static files collected and compressed.
 serve: migrate

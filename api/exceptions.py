@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -74,7 +76,16 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    """handler500: JSON under /api/, the site's page elsewhere."""
+    """handler500: JSON under /api/, the site's page elsewhere.
+
+    A database connection error raised outside a view (middleware, a context processor)
+    never reaches DatabaseUnavailableMiddleware.process_exception; it is still an outage,
+    not a bug, so it gets the same friendly 503 (JSON under /api/)."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        from config.middleware import database_unavailable_response
+
+        return database_unavailable_response(request)
     if request.path.startswith(API_PREFIX):
         return JsonResponse(error_body(500, "server_error", "Internal server error."), status=500)
     return defaults.server_error(request)

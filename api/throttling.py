@@ -2,8 +2,12 @@
 without a key (per client IP), "partner" for requests with one (per key).
 
 DRF's throttles copy the rates when the module is imported; these read them on every
-request, so a settings override (tests, a reload) takes effect at once."""
+request, so a settings override (tests, a reload) takes effect at once.
 
+settings.API_THROTTLE_DISABLED (env API_THROTTLE_DISABLED=1; off by default) switches
+both throttles off, for loopback load tests such as `make bench` and `make loadtest`."""
+
+from django.conf import settings
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
@@ -13,6 +17,11 @@ from api.models import ApiKey
 class CurrentSettingsRateMixin:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def allow_request(self, request, view):
+        if settings.API_THROTTLE_DISABLED:
+            return True
+        return super().allow_request(request, view)
 
 
 class AnonymousRateThrottle(CurrentSettingsRateMixin, AnonRateThrottle):

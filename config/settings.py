@@ -177,6 +177,8 @@ REST_FRAMEWORK = {
     # Proxies in front of the app, so throttling sees the client's address.
     "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if "API_NUM_PROXIES" in os.environ else None,
 }
+# Switches the API throttles off (loopback load tests only: bench/run.py, bench/load.py).
+API_THROTTLE_DISABLED = env_bool("API_THROTTLE_DISABLED", False)
 # Cache-Control max-age of API responses (public catalog data), in seconds.
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "300"))
 

@@ -45,3 +45,16 @@ def test_each_key_has_its_own_allowance(api, catalog, rates):
         assert api.get("/api/v1/providers/", HTTP_X_API_KEY=first).status_code == 200
     assert api.get("/api/v1/providers/", HTTP_X_API_KEY=first).status_code == 429
     assert api.get("/api/v1/providers/", HTTP_X_API_KEY=second).status_code == 200
+
+
+def test_api_throttle_disabled_lets_every_read_through_and_is_off_by_default(
+    api, catalog, rates, settings
+):
+    assert settings.API_THROTTLE_DISABLED is False
+    rates("2/min", "2/min")
+    settings.API_THROTTLE_DISABLED = True
+    for _ in range(4):
+        assert api.get("/api/v1/models/").status_code == 200
+    settings.API_THROTTLE_DISABLED = False
+    statuses = [api.get("/api/v1/models/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]

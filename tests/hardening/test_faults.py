@@ -107,3 +107,59 @@ def test_a_failure_saving_an_inline_price_leaves_nothing_saved(client, admin_use
     assert list(offering.prices.values_list("input", flat=True)) == [Decimal("2")]
     assert (Offering.history.count(), Price.history.count()) == history_before
     assert LanguageModel.objects.get(pk=model.pk).name == "Mistral Large 3"
+
+
+class LosesTheDatabaseMiddleware:
+    """Stands for middleware that reads the database (sessions, a page cache) while the
+    server is unreachable: the error is raised outside any view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise OperationalError("could not connect to server at 127.0.0.1:5432")
+
+
+@pytest.fixture
+def outage_in_middleware(settings, client):
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(
+        middleware.index("config.middleware.DatabaseUnavailableMiddleware") + 1,
+        "tests.hardening.test_faults.LosesTheDatabaseMiddleware",
+    )
+    settings.MIDDLEWARE = middleware
+    client.raise_request_exception = False
+    return client
+
+
+def test_a_database_error_outside_a_view_gives_the_friendly_503_page(outage_in_middleware):
+    response = outage_in_middleware.get("/models/")
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert "Back in a moment" in response.content.decode()
+    assert "5432" not in response.content.decode()
+    assert int(response["Retry-After"]) > 0
+
+
+def test_a_database_error_outside_a_view_gives_json_503_under_the_api(outage_in_middleware):
+    response = outage_in_middleware.get("/api/v1/models/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in json.loads(response.content)
+
+
+def test_other_errors_outside_a_view_still_answer_500(settings, client):
+    settings.MIDDLEWARE = ["tests.hardening.test_faults.BrokenMiddleware", *settings.MIDDLEWARE]
+    client.raise_request_exception = False
+    assert client.get("/models/").status_code == 500
+    response = client.get("/api/v1/models/")
+    assert response.status_code == 500
+    assert response.json()["code"] == "server_error"
+
+
+class BrokenMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise ValueError("a bug, not an outage")
