@@ -249,28 +249,44 @@ def provider_slug_candidates(source_format: str, name: str) -> list[str]:
     return [s for s in dict.fromkeys([mapped, name, catalog_slugify(name)]) if s]
 
 
+def load_offering_index(source_format: str, rows: list[SourceRow]) -> _Catalog:
+    """The catalog slice that `rows` of a source can match, read in a fixed number of
+    queries (no query per row). Use with `match_provider` and `find_offering`."""
+    wanted = set()
+    for row in rows:
+        wanted.update(provider_slug_candidates(source_format, row.provider))
+    return _load_catalog(wanted)
+
+
+def match_provider(catalog: _Catalog, source_format: str, name: str) -> Provider | None:
+    """Our Provider for a source's provider name, or None when we do not carry it."""
+    return next(
+        (
+            catalog.providers[s]
+            for s in provider_slug_candidates(source_format, name)
+            if s in catalog.providers
+        ),
+        None,
+    )
+
+
+def find_offering(catalog: _Catalog, provider: Provider, row: SourceRow) -> Offering | None:
+    """Our offering for a row: its provider model id, its other spellings, or an alias."""
+    return _find_offering(catalog, provider, row)
+
+
 def build_plan(parsed: ParsedSource) -> ImportPlan:
     """What importing `parsed` would do to the catalog. Reads only."""
     plan = ImportPlan(format=parsed.format)
     plan.errors.extend(RowProblem(e.ref, e.message) for e in parsed.errors)
     plan.skipped.extend(RowProblem(s.ref, s.message) for s in parsed.skipped)
-    wanted = set()
-    for row in parsed.rows:
-        wanted.update(provider_slug_candidates(parsed.format, row.provider))
-    catalog = _load_catalog(wanted)
+    catalog = load_offering_index(parsed.format, parsed.rows)
     today = timezone.localdate()
     seen_prices: dict[tuple, tuple[str, TierPrice]] = {}
     new_by_pair: dict[tuple[int, int], NewOffering] = {}
 
     for row in parsed.rows:
-        provider = next(
-            (
-                catalog.providers[s]
-                for s in provider_slug_candidates(parsed.format, row.provider)
-                if s in catalog.providers
-            ),
-            None,
-        )
+        provider = match_provider(catalog, parsed.format, row.provider)
         if provider is None:
             if parsed.format == "csv":
                 problems = list(row.errors)
