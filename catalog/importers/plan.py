@@ -53,6 +53,15 @@ SOURCE_PROVIDER_SLUGS: dict[str, dict[str, str]] = {
         "alibaba": "alibaba-cloud",
         "zai": "z-ai",
     },
+    "genai-prices": {
+        "google": "google-ai-studio",
+        "aws": "amazon-bedrock",
+        "together": "together-ai",
+        "fireworks": "fireworks-ai",
+        "moonshotai": "moonshot-ai",
+        "x-ai": "xai",
+        "zai": "z-ai",
+    },
     "openrouter": {},
     "csv": {},
 }
