@@ -194,6 +194,7 @@ def test_real_files_against_the_seed_catalog(shared_data, django_assert_max_num_
         "litellm": shared_data / "litellm" / "model_prices_and_context_window.json",
         "openrouter": shared_data / "openrouter" / "models.json",
         "models-dev": shared_data / "models-dev",
+        "genai-prices": shared_data / "genai-prices" / "data.json",
     }
     parsed = {name: PARSERS[name](path) for name, path in sources.items()}
     for name, source in parsed.items():
