@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from catalog.formatting import format_usd
+
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 OUTPUT_BELOW_INPUT_FACTOR = Decimal(10)
 CHANGE_FACTOR = Decimal(5)
@@ -59,8 +61,8 @@ def check_price(new, *, previous=None, provider_model_id: str = "") -> list[Plau
             warnings.append(
                 PlausibilityWarning(
                     name,
-                    f"changes from {old} to {value}, more than 5x the previous price "
-                    "(a slipped decimal?)",
+                    f"changes from {format_usd(old)} to {format_usd(value)}, "
+                    "more than 5x the previous price (a slipped decimal?)",
                 )
             )
     return warnings

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from catalog.importers.source import PRICE_FIELDS, ParsedSource, SourceRow, TierPrice
 from catalog.models import LanguageModel, Offering, OfferingAlias, Price, Provider, catalog_slugify
 from catalog.services import PriceInput, record_price
+from pricewatch.plausibility import check_price
 
 # How each source names providers we carry, when its name is not our slug. A source name
 # that equals one of our Provider slugs (or slugifies to one) needs no entry.
@@ -156,6 +157,8 @@ class ImportPlan:
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
     skipped: list[RowProblem] = field(default_factory=list)
+    # Planned prices the plausibility check questions; applying needs confirm_warnings.
+    plausibility: list[RowProblem] = field(default_factory=list)
 
     @property
     def can_apply(self) -> bool:
@@ -434,6 +437,13 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
                 # An edited export keeps the current price's date: the change starts today
                 # rather than overwriting the record in force.
                 planned.effective_date = today
+            if planned.is_change:
+                plan.plausibility.extend(
+                    RowProblem(row.ref, f"{model} on {provider}: {warning}")
+                    for warning in check_price(
+                        price, previous=old, provider_model_id=row.provider_model_id
+                    )
+                )
             if new_offering is not None:
                 new_offering.prices.append(planned)
             elif planned.is_change:
@@ -497,15 +507,21 @@ def _history_user(user):
         del context.request
 
 
-def apply_plan(plan: ImportPlan, *, user=None) -> ApplyResult:
+def apply_plan(plan: ImportPlan, *, user=None, confirm_warnings: bool = False) -> ApplyResult:
     """Write the plan in one transaction: new offerings, then every changed price through
-    `record_price`. Refuses a plan with errors; any failure rolls everything back and
-    names the row."""
+    `record_price`. Refuses a plan with errors, or with plausibility warnings unless
+    `confirm_warnings`; any failure rolls everything back and names the row."""
     if not plan.can_apply:
         first = plan.errors[0]
         raise ImportRefused(
             f"Nothing imported: {len(plan.errors)} rows have errors (first: {first.ref}: "
             f"{first.message})."
+        )
+    if plan.plausibility and not confirm_warnings:
+        first = plan.plausibility[0]
+        raise ImportRefused(
+            f"Nothing imported: {len(plan.plausibility)} prices need checking (first: "
+            f"{first.ref}: {first.message}). Confirm the figures to import them."
         )
     result = ApplyResult()
     with transaction.atomic(), _history_user(user):

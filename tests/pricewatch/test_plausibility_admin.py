@@ -27,7 +27,7 @@ def post_model_page(client, model, **changes):
 @pytest.mark.parametrize(
     "changes, field_named",
     [
-        ({"offerings-0-input": "12.5"}, "input: changes from 1.25"),  # a 10x slip
+        ({"offerings-0-input": "12.5"}, "input: changes from $1.25"),  # a 10x slip
         ({"offerings-0-input": "10", "offerings-0-output": "0.9"}, "output: the output price"),
         ({"offerings-0-input": "0", "offerings-0-output": "0"}, "input: a price of exactly zero"),
         ({"max_output_tokens": "256000"}, "max_output_tokens: the max output 256000"),
@@ -73,7 +73,7 @@ def test_price_admin_holds_a_tenfold_slip(editor_client, priced_model):
     }
     held = editor_client.post(url, data)
     assert held.status_code == 200
-    assert "output: changes from 10" in held.content.decode()
+    assert "output: changes from $10" in held.content.decode()
     assert offering.prices.count() == 1
     saved = editor_client.post(url, {**data, "confirm_warnings": "on"})
     assert saved.status_code == 302
