@@ -49,7 +49,7 @@ def model_offerings_prefetch() -> Prefetch:
     return Prefetch(
         "offerings",
         queryset=Offering.objects.select_related("provider", "current_price")
-        .prefetch_related("aliases")
+        .prefetch_related("aliases", "price_checks")
         .order_by("provider__name", "pk"),
     )
 

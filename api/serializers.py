@@ -3,6 +3,7 @@ its unit (`*_usd_per_mtok`: US dollars per 1M tokens); dates are ISO 8601."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import (
@@ -17,6 +18,7 @@ from catalog.models import (
     Provider,
     Source,
 )
+from pricewatch.summary import summarize
 
 PRICE_UNIT = "USD per 1M tokens"
 
@@ -71,6 +73,36 @@ class PriceSerializer(serializers.ModelSerializer):
         ]
 
 
+class DisagreementSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    field = serializers.CharField(help_text="input, output, cache_read, cache_write, ...")
+    ours = serializers.CharField()
+    theirs = serializers.CharField()
+
+
+class PriceCheckSerializer(serializers.Serializer):
+    """How independent price sources compare with this offering (price watch)."""
+
+    sources_checked = serializers.IntegerField()
+    sources_agreeing = serializers.IntegerField()
+    checked_on = serializers.DateField(allow_null=True)
+    disagreements = DisagreementSerializer(many=True)
+
+
+class PriceCheckField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, offering):
+        summary = summarize(offering.price_checks.all())
+        return PriceCheckSerializer(summary).data
+
+
+PriceCheckField = extend_schema_field(PriceCheckSerializer)(PriceCheckField)
+
+
 class OfferingInModelSerializer(serializers.ModelSerializer):
     """An offering inside a model: where to run it and what it costs today."""
 
@@ -79,6 +111,7 @@ class OfferingInModelSerializer(serializers.ModelSerializer):
     current_price = PriceSerializer(
         read_only=True, allow_null=True, help_text="Standard tier, base context; null if none."
     )
+    price_check = PriceCheckField()
 
     class Meta:
         model = Offering
@@ -92,6 +125,7 @@ class OfferingInModelSerializer(serializers.ModelSerializer):
             "retirement_date",
             "url",
             "current_price",
+            "price_check",
             "last_reviewed",
             "updated_at",
         ]

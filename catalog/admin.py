@@ -33,6 +33,27 @@ from catalog.models import (
     Source,
 )
 from catalog.services import PriceInput, mark_reviewed, record_price
+from pricewatch.plausibility import check_limits, check_price
+
+CONFIRM_LABEL = "I have checked these figures"
+
+
+def confirm_warnings_field():
+    return forms.BooleanField(
+        label=CONFIRM_LABEL,
+        required=False,
+        help_text="Tick to save figures the plausibility check questions.",
+    )
+
+
+def hold_implausible(form, warnings) -> None:
+    """Fail validation with each warning on its field unless the editor confirmed."""
+    if not warnings or form.cleaned_data.get("confirm_warnings"):
+        return
+    for warning in warnings:
+        target = warning.field if warning.field in form.fields else None
+        form.add_error(target, f'Please check: {warning}. Tick "{CONFIRM_LABEL}" to save.')
+
 
 RECENT_CHANGES_LIMIT = 100
 
@@ -99,6 +120,60 @@ class SourceAdmin(admin.ModelAdmin):
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 
 
+class PriceForm(forms.ModelForm):
+    """A dated price; implausible figures are held until the editor confirms them."""
+
+    confirm_warnings = confirm_warnings_field()
+
+    class Meta:
+        model = Price
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields
+
+    def clean(self):
+        cleaned = super().clean()
+        offering = cleaned.get("offering") or (
+            self.instance.offering if self.instance.offering_id else None
+        )
+        if offering is None or cleaned.get("input") is None or cleaned.get("output") is None:
+            return cleaned
+        previous = (
+            Price.objects.filter(
+                offering=offering,
+                tier=cleaned.get("tier") or Price.Tier.STANDARD,
+                context_threshold=cleaned.get("context_threshold") or 0,
+                effective_date__lte=cleaned.get("effective_date") or timezone.localdate(),
+            )
+            .exclude(pk=self.instance.pk)
+            .order_by("-effective_date")
+            .first()
+        )
+        hold_implausible(
+            self,
+            check_price(cleaned, previous=previous, provider_model_id=offering.provider_model_id),
+        )
+        return cleaned
+
+
+class LanguageModelForm(forms.ModelForm):
+    confirm_warnings = confirm_warnings_field()
+
+    class Meta:
+        model = LanguageModel
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk or {"context_window", "max_output_tokens"} & set(self.changed_data):
+            hold_implausible(
+                self,
+                check_limits(
+                    context_window=cleaned.get("context_window"),
+                    max_output_tokens=cleaned.get("max_output_tokens"),
+                ),
+            )
+        return cleaned
+
+
 class OfferingInlineForm(forms.ModelForm):
     """An offering row on the model page, with its current standard price editable.
 
@@ -119,6 +194,7 @@ class OfferingInlineForm(forms.ModelForm):
         label="Cache write $/1M", required=False, min_value=Decimal("0"), decimal_places=6
     )
     price_source_url = forms.URLField(label="Price source", required=False, assume_scheme="https")
+    confirm_warnings = confirm_warnings_field()
 
     class Meta:
         model = Offering
@@ -137,6 +213,12 @@ class OfferingInlineForm(forms.ModelForm):
         given = [cleaned.get(f) is not None for f in ("input", "output")]
         if any(given) and not all(given):
             raise forms.ValidationError("Give both the input and the output price.")
+        if any(f in self.changed_data for f in PRICE_FIELDS) and all(given):
+            previous = self.instance.current_price if self.instance.pk else None
+            model_id = cleaned.get("provider_model_id") or self.instance.provider_model_id or ""
+            hold_implausible(
+                self, check_price(cleaned, previous=previous, provider_model_id=model_id)
+            )
         return cleaned
 
     def price_changed(self) -> bool:
@@ -175,6 +257,7 @@ class OfferingInline(OptimisticLockingInline, admin.TabularInline):
         "price_source_url",
         "lifecycle",
         "last_reviewed",
+        "confirm_warnings",
     ]
 
     def get_queryset(self, request):
@@ -193,6 +276,7 @@ class ScoreInline(admin.TabularInline):
 
 @admin.register(LanguageModel)
 class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
+    form = LanguageModelForm
     list_display = [
         "name",
         "organization",
@@ -222,6 +306,7 @@ class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
                 "fields": [
                     "release_date",
                     ("context_window", "max_output_tokens"),
+                    "confirm_warnings",
                     "parameter_count",
                     "architecture",
                     ("license", "open_weights"),
@@ -281,6 +366,7 @@ class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
 
 class PriceInline(OptimisticLockingInline, admin.TabularInline):
     model = Price
+    form = PriceForm
     extra = 1
     can_delete = False
     fields = [
@@ -293,6 +379,7 @@ class PriceInline(OptimisticLockingInline, admin.TabularInline):
         "cache_write",
         "source_url",
         "checked_on",
+        "confirm_warnings",
     ]
     ordering = ["tier", "context_threshold", "-effective_date"]
 
@@ -396,6 +483,7 @@ class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
 
 @admin.register(Price)
 class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
+    form = PriceForm
     list_display = [
         "offering",
         "effective_date",

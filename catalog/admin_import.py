@@ -212,7 +212,9 @@ def _confirm(model_admin, request, context):
         messages.warning(request, "The catalog changed since this preview. Review the new preview.")
         return _preview(request, context, plan, token, source_format, moved=True)
     try:
-        result = apply_plan(plan, user=request.user)
+        result = apply_plan(
+            plan, user=request.user, confirm_warnings=request.POST.get("confirm_warnings") == "on"
+        )
     except ImportRefused as exc:
         messages.error(request, str(exc))
         return _preview(request, context, plan, token, source_format)

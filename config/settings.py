@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "comparisons",
     "sitecache",
     "api",
+    "pricewatch",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,7 @@ CATALOG_STALE_AFTER_DAYS = int(os.environ.get("CATALOG_STALE_AFTER_DAYS", "30"))
 # Imports refuse larger files before reading them (a models.dev tree counts its .toml
 # files together).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+PRICE_WATCH_TOLERANCE = os.environ.get("PRICE_WATCH_TOLERANCE", "0")  # relative, e.g. 0.01
 # Where an admin upload waits between preview and confirm (the system temp folder when
 # empty). With several app hosts, point it at storage they share.
 IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", "")

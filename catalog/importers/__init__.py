@@ -5,13 +5,15 @@ plan = build_plan(parsed)                  # ImportPlan: what would change
 apply_plan(plan, user=request.user)        # one transaction, all or nothing
 """
 
-from catalog.importers import csv_format, litellm, models_dev, openrouter
+from catalog.importers import csv_format, genai_prices, litellm, models_dev, openrouter
 
 PARSERS = {
     "models-dev": models_dev.parse,
     "openrouter": openrouter.parse,
     "litellm": litellm.parse,
     "csv": csv_format.parse,
+    # Reconciliation only (python manage.py reconcile_prices); not in FORMAT_CHOICES.
+    "genai-prices": genai_prices.parse,
 }
 FORMAT_CHOICES = [
     ("csv", "Our price CSV (docs/csv-format.md)"),

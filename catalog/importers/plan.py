@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from catalog.importers.source import PRICE_FIELDS, ParsedSource, SourceRow, TierPrice
 from catalog.models import LanguageModel, Offering, OfferingAlias, Price, Provider, catalog_slugify
 from catalog.services import PriceInput, record_price
+from pricewatch.plausibility import check_price
 
 # How each source names providers we carry, when its name is not our slug. A source name
 # that equals one of our Provider slugs (or slugifies to one) needs no entry.
@@ -51,6 +52,15 @@ SOURCE_PROVIDER_SLUGS: dict[str, dict[str, str]] = {
         "togetherai": "together-ai",
         "moonshotai": "moonshot-ai",
         "alibaba": "alibaba-cloud",
+        "zai": "z-ai",
+    },
+    "genai-prices": {
+        "google": "google-ai-studio",
+        "aws": "amazon-bedrock",
+        "together": "together-ai",
+        "fireworks": "fireworks-ai",
+        "moonshotai": "moonshot-ai",
+        "x-ai": "xai",
         "zai": "z-ai",
     },
     "openrouter": {},
@@ -147,6 +157,8 @@ class ImportPlan:
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
     skipped: list[RowProblem] = field(default_factory=list)
+    # Planned prices the plausibility check questions; applying needs confirm_warnings.
+    plausibility: list[RowProblem] = field(default_factory=list)
 
     @property
     def can_apply(self) -> bool:
@@ -249,28 +261,44 @@ def provider_slug_candidates(source_format: str, name: str) -> list[str]:
     return [s for s in dict.fromkeys([mapped, name, catalog_slugify(name)]) if s]
 
 
+def load_offering_index(source_format: str, rows: list[SourceRow]) -> _Catalog:
+    """The catalog slice that `rows` of a source can match, read in a fixed number of
+    queries (no query per row). Use with `match_provider` and `find_offering`."""
+    wanted = set()
+    for row in rows:
+        wanted.update(provider_slug_candidates(source_format, row.provider))
+    return _load_catalog(wanted)
+
+
+def match_provider(catalog: _Catalog, source_format: str, name: str) -> Provider | None:
+    """Our Provider for a source's provider name, or None when we do not carry it."""
+    return next(
+        (
+            catalog.providers[s]
+            for s in provider_slug_candidates(source_format, name)
+            if s in catalog.providers
+        ),
+        None,
+    )
+
+
+def find_offering(catalog: _Catalog, provider: Provider, row: SourceRow) -> Offering | None:
+    """Our offering for a row: its provider model id, its other spellings, or an alias."""
+    return _find_offering(catalog, provider, row)
+
+
 def build_plan(parsed: ParsedSource) -> ImportPlan:
     """What importing `parsed` would do to the catalog. Reads only."""
     plan = ImportPlan(format=parsed.format)
     plan.errors.extend(RowProblem(e.ref, e.message) for e in parsed.errors)
     plan.skipped.extend(RowProblem(s.ref, s.message) for s in parsed.skipped)
-    wanted = set()
-    for row in parsed.rows:
-        wanted.update(provider_slug_candidates(parsed.format, row.provider))
-    catalog = _load_catalog(wanted)
+    catalog = load_offering_index(parsed.format, parsed.rows)
     today = timezone.localdate()
     seen_prices: dict[tuple, tuple[str, TierPrice]] = {}
     new_by_pair: dict[tuple[int, int], NewOffering] = {}
 
     for row in parsed.rows:
-        provider = next(
-            (
-                catalog.providers[s]
-                for s in provider_slug_candidates(parsed.format, row.provider)
-                if s in catalog.providers
-            ),
-            None,
-        )
+        provider = match_provider(catalog, parsed.format, row.provider)
         if provider is None:
             if parsed.format == "csv":
                 problems = list(row.errors)
@@ -409,6 +437,13 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
                 # An edited export keeps the current price's date: the change starts today
                 # rather than overwriting the record in force.
                 planned.effective_date = today
+            if planned.is_change:
+                plan.plausibility.extend(
+                    RowProblem(row.ref, f"{model} on {provider}: {warning}")
+                    for warning in check_price(
+                        price, previous=old, provider_model_id=row.provider_model_id
+                    )
+                )
             if new_offering is not None:
                 new_offering.prices.append(planned)
             elif planned.is_change:
@@ -472,15 +507,21 @@ def _history_user(user):
         del context.request
 
 
-def apply_plan(plan: ImportPlan, *, user=None) -> ApplyResult:
+def apply_plan(plan: ImportPlan, *, user=None, confirm_warnings: bool = False) -> ApplyResult:
     """Write the plan in one transaction: new offerings, then every changed price through
-    `record_price`. Refuses a plan with errors; any failure rolls everything back and
-    names the row."""
+    `record_price`. Refuses a plan with errors, or with plausibility warnings unless
+    `confirm_warnings`; any failure rolls everything back and names the row."""
     if not plan.can_apply:
         first = plan.errors[0]
         raise ImportRefused(
             f"Nothing imported: {len(plan.errors)} rows have errors (first: {first.ref}: "
             f"{first.message})."
+        )
+    if plan.plausibility and not confirm_warnings:
+        first = plan.plausibility[0]
+        raise ImportRefused(
+            f"Nothing imported: {len(plan.plausibility)} prices need checking (first: "
+            f"{first.ref}: {first.message}). Confirm the figures to import them."
         )
     result = ApplyResult()
     with transaction.atomic(), _history_user(user):

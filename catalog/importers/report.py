@@ -65,5 +65,10 @@ def plan_lines(plan: ImportPlan, *, limit: int = 50) -> list[str]:
         lambda u: f"{u.ref}: {u.provider} {u.provider_model_id!r}: {u.reason}",
     )
     section("Warnings", plan.warnings, lambda w: f"{w.ref}: {w.message}")
+    section(
+        "Plausibility (confirm to import)",
+        plan.plausibility,
+        lambda w: f"{w.ref}: {w.message}",
+    )
     section("Skipped", plan.skipped, lambda s: f"{s.ref}: {s.message}")
     return lines

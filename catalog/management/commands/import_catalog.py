@@ -19,12 +19,17 @@ class Command(BaseCommand):
         parser.add_argument("path", help="File, or for models-dev the tree's folder.")
         parser.add_argument("--format", required=True, choices=sorted(PARSERS))
         parser.add_argument("--apply", action="store_true", help="Write the changes.")
+        parser.add_argument(
+            "--confirm-warnings",
+            action="store_true",
+            help="Import prices the plausibility check questions (listed in the preview).",
+        )
         parser.add_argument("--user", help="Username the history records the change under.")
         parser.add_argument(
             "--limit", type=int, default=50, help="Entries listed per preview section."
         )
 
-    def handle(self, *args, path, format, apply, user, limit, **options):
+    def handle(self, *args, path, format, apply, user, limit, confirm_warnings=False, **options):
         actor = None
         if user:
             try:
@@ -42,7 +47,7 @@ class Command(BaseCommand):
             self.stdout.write("\nDry run: nothing written. Add --apply to import.")
             return
         try:
-            result = apply_plan(plan, user=actor)
+            result = apply_plan(plan, user=actor, confirm_warnings=confirm_warnings)
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(

@@ -1,0 +1,102 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from catalog.importers import PARSERS
+from catalog.models import Price
+from pricewatch.models import Finding
+from pricewatch.reconcile import reconcile
+from tests.pricewatch.test_reconcile import catalog, planted  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:pricewatch_finding_changelist")
+
+
+def run(path):
+    return reconcile("litellm", PARSERS["litellm"](path))
+
+
+def test_editor_lists_and_filters_findings(editor_client, catalog, litellm_file):  # noqa: F811
+    run(planted(litellm_file))
+    page = editor_client.get(CHANGELIST)
+    assert page.status_code == 200
+    assert "slip-1" in page.content.decode() or "slip" in page.content.decode()
+    tenfold = editor_client.get(CHANGELIST, {"size": "large"})
+    shown = {f.pk for f in tenfold.context["cl"].result_list}
+    swap = Finding.objects.get(offering=catalog["swap"], field="input")  # 2 -> 8: +300%
+    assert shown == {swap.pk}
+    tenfold = editor_client.get(CHANGELIST, {"size": "10x"})
+    assert {(f.offering.provider_model_id, f.field) for f in tenfold.context["cl"].result_list} == {
+        ("slip-1", "input"),
+        ("cache-1", "cache_read"),
+    }
+    small = editor_client.get(CHANGELIST, {"field": "output"})
+    assert {f.field for f in small.context["cl"].result_list} == {"output"}
+
+
+def test_ours_is_right_asks_for_a_note_and_survives_a_rerun(editor_client, catalog, litellm_file):  # noqa: F811
+    path = planted(litellm_file)
+    run(path)
+    finding = Finding.objects.get(offering=catalog["slip"], field="input")
+    post = {"action": "ours_is_right", ACTION_CHECKBOX_NAME: [finding.pk]}
+    asked = editor_client.post(CHANGELIST, post)
+    assert asked.status_code == 200 and "Why ours is right" in asked.content.decode()
+    finding.refresh_from_db()
+    assert finding.status == "open"
+
+    empty = editor_client.post(CHANGELIST, {**post, "apply": "1", "note": " "})
+    assert empty.status_code == 200
+    finding.refresh_from_db()
+    assert finding.status == "open"
+
+    done = editor_client.post(CHANGELIST, {**post, "apply": "1", "note": "Checked the page"})
+    assert done.status_code == 302
+    finding.refresh_from_db()
+    assert (finding.status, finding.note, finding.resolved_by.username) == (
+        "dismissed",
+        "Checked the page",
+        "edith",
+    )
+    run(path)
+    finding.refresh_from_db()
+    assert finding.status == "dismissed"
+
+
+def test_take_theirs_appends_history_and_shows_on_the_public_page(
+    editor_client,
+    client,
+    catalog,  # noqa: F811
+    litellm_file,
+):
+    path = planted(litellm_file)
+    run(path)
+    offering = catalog["cache"]
+    finding = Finding.objects.get(offering=offering, field="cache_read")
+    before = Price.objects.filter(offering=offering).count()
+    response = editor_client.post(
+        CHANGELIST, {"action": "take_theirs_action", ACTION_CHECKBOX_NAME: [finding.pk]}
+    )
+    assert response.status_code == 302
+    offering.refresh_from_db()
+    assert Price.objects.filter(offering=offering).count() == before + 1
+    assert offering.current_price.cache_read == Decimal("3.75")
+    assert offering.current_price.input == Decimal("3")
+    finding.refresh_from_db()
+    assert finding.status == "accepted"
+    assert "3.75" in client.get(offering.model.get_absolute_url()).content.decode()
+    run(path)
+    finding.refresh_from_db()
+    assert finding.status == "resolved"
+
+
+def test_take_theirs_on_context_window_saves_the_model(editor_client, catalog, litellm_file):  # noqa: F811
+    run(litellm_file({"same-1": ("0.15", "0.6", "0.075", 64_000, 8_192)}))
+    finding = Finding.objects.get(field="context_window")
+    editor_client.post(
+        CHANGELIST, {"action": "take_theirs_action", ACTION_CHECKBOX_NAME: [finding.pk]}
+    )
+    catalog["same"].model.refresh_from_db()
+    assert catalog["same"].model.context_window == 64_000
+    assert catalog["same"].model.history.count() >= 2

@@ -1,0 +1,231 @@
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from catalog.importers import PARSERS
+from catalog.models import Offering, OfferingAlias
+from catalog.services import PriceInput, record_price
+from pricewatch.models import Finding, OfferingCheck
+from pricewatch.reconcile import reconcile
+from tests.factories import LanguageModelFactory, ProviderFactory, offer
+
+pytestmark = pytest.mark.django_db
+
+
+def _offering(provider, model_id, *, input, output, cache_read=None, ctx=128_000, max_out=8_192):
+    model = LanguageModelFactory(name=model_id, context_window=ctx, max_output_tokens=max_out)
+    offering = offer(model, provider, input=input, output=output, cache_read=cache_read)
+    Offering.objects.filter(pk=offering.pk).update(provider_model_id=model_id)
+    return Offering.objects.get(pk=offering.pk)
+
+
+@pytest.fixture
+def catalog():
+    openai = ProviderFactory(name="OpenAI", slug="openai")
+    return {
+        "slip": _offering(openai, "slip-1", input="1.25", output="10", cache_read="0.125"),
+        "swap": _offering(openai, "swap-1", input="2", output="8", cache_read="0.5"),
+        "cache": _offering(openai, "cache-1", input="3", output="15", cache_read="0.3"),
+        "same": _offering(openai, "same-1", input="0.15", output="0.6", cache_read="0.075"),
+        "alias": _offering(openai, "our-id", input="1", output="2"),
+    }
+
+
+def planted(litellm_file):
+    return litellm_file(
+        {
+            "slip-1": ("12.5", "10", "0.125", 128_000, 8_192),  # a 10x slip on input
+            "swap-1": ("8", "2", "0.5", 128_000, 8_192),  # input and output swapped
+            "cache-1": ("3", "15", "3.75", 128_000, 8_192),  # cache write in cache read
+            "same-1": ("0.15", "0.6", "0.075", 128_000, 8_192),
+            "their-id": ("1", "2", None, 128_000, 8_192),  # matched through our alias
+            "not-ours": ("1", "2", None, 1000, 100),
+        }
+    )
+
+
+def run(path, source="litellm"):
+    return reconcile(source, PARSERS[source](path))
+
+
+def open_findings():
+    return {
+        (f.offering.provider_model_id, f.field): (f.our_value, f.their_value)
+        for f in Finding.objects.filter(status=Finding.Status.OPEN).select_related("offering")
+    }
+
+
+def test_planted_mistakes_are_found_and_equal_values_are_not(catalog, litellm_file):
+    OfferingAlias.objects.create(offering=catalog["alias"], alias="their-id")
+    report = run(planted(litellm_file))
+
+    assert open_findings() == {
+        ("slip-1", "input"): (Decimal("1.25"), Decimal("12.5")),
+        ("swap-1", "input"): (Decimal("2"), Decimal("8")),
+        ("swap-1", "output"): (Decimal("8"), Decimal("2")),
+        ("cache-1", "cache_read"): (Decimal("0.3"), Decimal("3.75")),
+    }
+    slip = Finding.objects.get(field="input", offering=catalog["slip"])
+    assert slip.relative_difference == Decimal("9")
+    assert slip.source == "litellm" and slip.provider_model_id == "slip-1"
+    assert report.matched == 5  # the alias matched too
+    checks = {c.offering.provider_model_id: c.agrees for c in OfferingCheck.objects.all()}
+    assert checks == {
+        "slip-1": False,
+        "swap-1": False,
+        "cache-1": False,
+        "same-1": True,
+        "our-id": True,
+    }
+
+
+def test_rerunning_changes_nothing(catalog, litellm_file):
+    path = planted(litellm_file)
+    run(path)
+    before = list(
+        Finding.objects.values_list("pk", "status", "our_value", "their_value", "first_seen")
+    )
+    checks = list(OfferingCheck.objects.values_list("pk", "agrees", "disagreements"))
+    report = run(path)
+    after = list(
+        Finding.objects.values_list("pk", "status", "our_value", "their_value", "first_seen")
+    )
+    assert after == before
+    assert list(OfferingCheck.objects.values_list("pk", "agrees", "disagreements")) == checks
+    assert (report.opened, report.reopened, report.resolved) == (0, 0, 0)
+
+
+def test_dismissed_finding_stays_dismissed_until_a_new_value(catalog, litellm_file):
+    path = planted(litellm_file)
+    run(path)
+    finding = Finding.objects.get(offering=catalog["slip"], field="input")
+    finding.status = Finding.Status.DISMISSED
+    finding.note = "provider page says 1.25"
+    finding.save()
+
+    run(path)
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.DISMISSED
+    assert finding.note == "provider page says 1.25"
+
+    changed = planted(litellm_file)
+    text = changed.read_text().replace('"12.5e-6"', '"20e-6"')
+    changed.write_text(text)
+    report = run(changed)
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+    assert finding.their_value == Decimal("20")
+    assert report.reopened == 1
+
+
+def test_values_that_now_agree_resolve_the_finding(catalog, litellm_file):
+    run(planted(litellm_file))
+    record_price(
+        offering=catalog["slip"],
+        price=PriceInput(Decimal("12.5"), Decimal("10"), cache_read=Decimal("0.125")),
+    )
+    report = run(planted(litellm_file))
+    finding = Finding.objects.get(offering=catalog["slip"], field="input")
+    assert finding.status == Finding.Status.RESOLVED
+    assert report.resolved == 1
+    assert OfferingCheck.objects.get(offering=catalog["slip"]).agrees
+
+
+def test_tolerance_setting_decides_agreement(catalog, litellm_file, settings):
+    path = litellm_file({"same-1": ("0.153", "0.6", "0.075", 128_000, 8_192)})
+    settings.PRICE_WATCH_TOLERANCE = "0.05"
+    run(path)
+    assert not Finding.objects.exists()
+    settings.PRICE_WATCH_TOLERANCE = "0"
+    run(path)
+    assert set(Finding.objects.values_list("field", flat=True)) == {"input"}
+
+
+def test_context_window_and_max_output_are_compared(catalog, litellm_file):
+    run(litellm_file({"same-1": ("0.15", "0.6", "0.075", 64_000, 16_384)}))
+    assert open_findings() == {
+        ("same-1", "context_window"): (Decimal(128_000), Decimal(64_000)),
+        ("same-1", "max_output_tokens"): (Decimal(8_192), Decimal(16_384)),
+    }
+
+
+def test_command_reads_several_sources_and_never_changes_a_price(catalog, litellm_file, capsys):
+    path = planted(litellm_file)
+    prices = list(Offering.objects.values_list("pk", "current_price__input"))
+    call_command("reconcile_prices", "--source", f"litellm={path}")
+    assert Finding.objects.filter(status="open").count() == 4
+    assert list(Offering.objects.values_list("pk", "current_price__input")) == prices
+    out = capsys.readouterr().out
+    assert "litellm: 4 offerings matched" in out  # "their-id" has no alias here
+    assert "1 of our offerings not in the source" in out
+
+
+@pytest.mark.parametrize(
+    "arg, message",
+    [
+        ("litellm", "NAME=PATH"),
+        ("nonsense=/tmp/x.json", "unknown source"),
+        ("litellm=/no/such/file.json", "does not exist"),
+    ],
+)
+def test_command_refuses_bad_sources_and_stores_nothing(catalog, arg, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("reconcile_prices", "--source", arg)
+    assert not Finding.objects.exists()
+
+
+def test_command_refuses_an_unreadable_file_before_storing_anything(
+    catalog, litellm_file, tmp_path
+):
+    good = planted(litellm_file)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(CommandError):
+        call_command(
+            "reconcile_prices", "--source", f"litellm={good}", "--source", f"openrouter={bad}"
+        )
+    assert not Finding.objects.exists()
+
+
+def test_real_files_against_the_seed_catalog(shared_data, django_assert_max_num_queries):
+    call_command("seed_catalog", verbosity=0)
+    sources = {
+        "litellm": shared_data / "litellm" / "model_prices_and_context_window.json",
+        "openrouter": shared_data / "openrouter" / "models.json",
+        "models-dev": shared_data / "models-dev",
+        "genai-prices": shared_data / "genai-prices" / "data.json",
+    }
+    parsed = {name: PARSERS[name](path) for name, path in sources.items()}
+    for name, source in parsed.items():
+        with django_assert_max_num_queries(20):  # no query per row or offering
+            report = reconcile(name, source)
+        assert report.matched > 20
+    # Equal values are never flagged.
+    for finding in Finding.objects.filter(kind="disagree"):
+        assert finding.our_value != finding.their_value
+    assert OfferingCheck.objects.filter(agrees=True).count() > 50
+    before = list(Finding.objects.order_by("pk").values_list("pk", "status", "their_value"))
+
+    # A rerun changes nothing.
+    for name, source in parsed.items():
+        reconcile(name, source)
+    assert list(Finding.objects.order_by("pk").values_list("pk", "status", "their_value")) == before
+
+    # A 10x slip planted on an offering that agreed is found on the next run.
+    check = (
+        OfferingCheck.objects.filter(agrees=True, source="openrouter")
+        .select_related("offering__current_price")
+        .first()
+    )
+    current = check.offering.current_price
+    record_price(
+        offering=check.offering,
+        price=PriceInput(
+            current.input * 10, current.output, current.cache_read, current.cache_write
+        ),
+    )
+    reconcile("openrouter", parsed["openrouter"])
+    finding = Finding.objects.get(source="openrouter", offering=check.offering, field="input")
+    assert finding.status == "open"
+    assert finding.relative_difference == Decimal("0.9")  # theirs is a tenth of ours
