@@ -280,6 +280,9 @@ class ProviderPriceRowSerializer(serializers.Serializer):
     output = serializers.CharField(read_only=True)
     cached_input = serializers.CharField(read_only=True)
     checked_on = serializers.CharField(read_only=True)
+    cross_check = serializers.CharField(
+        read_only=True, help_text='Price watch, e.g. "matches 2 of 2 sources checked on …".'
+    )
 
 
 class FaqItemSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Count, Min, Prefetch, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from catalog.models import (
@@ -34,9 +34,20 @@ def models_by_slug(slugs: Iterable[str], *, include_drafts: bool = False) -> dic
     }
 
 
+def with_cross_checks(offerings: QuerySet[Offering]) -> QuerySet[Offering]:
+    """Annotate how many independent sources were checked against each offering, how
+    many agree, and when they were last checked (price watch), in the same query."""
+    return offerings.annotate(
+        checks_total=Count("price_checks", distinct=True),
+        checks_agreeing=Count("price_checks", filter=Q(price_checks__agrees=True), distinct=True),
+        checks_on=Max("price_checks__checked_on"),
+    )
+
+
 def offerings_for_models(model_ids: Iterable[int]) -> QuerySet[Offering]:
-    """Offerings with provider and current price, for a set of models."""
-    return (
+    """Offerings with provider, current price and cross-check counts, for a set of
+    models."""
+    return with_cross_checks(
         Offering.objects.filter(model_id__in=list(model_ids))
         .select_related("provider", "current_price")
         .order_by("provider__name")
@@ -99,7 +110,9 @@ def model_detail(slug: str, *, include_drafts: bool = False) -> LanguageModel | 
         .prefetch_related(
             Prefetch(
                 "offerings",
-                queryset=Offering.objects.select_related("provider", "current_price")
+                queryset=with_cross_checks(
+                    Offering.objects.select_related("provider", "current_price")
+                )
                 .prefetch_related(
                     Prefetch("prices", queryset=Price.objects.order_by("effective_date", "tier"))
                 )

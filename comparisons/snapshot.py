@@ -44,6 +44,10 @@ class OfferingSnapshot:
     price_checked_on: date | None = None
     price_source_url: str = ""
     tiers: tuple[ContextTier, ...] = ()
+    # Price watch: independent sources compared with this offering, and when.
+    sources_checked: int = 0
+    sources_agreeing: int = 0
+    cross_checked_on: date | None = None
 
     @property
     def has_price(self) -> bool:
@@ -247,6 +251,9 @@ def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
                 price_checked_on=price.checked_on if price else None,
                 price_source_url=price.source_url if price else "",
                 tiers=tuple(sorted(tiers.get(offering.pk, {}).values(), key=lambda t: t.threshold)),
+                sources_checked=offering.checks_total,
+                sources_agreeing=offering.checks_agreeing,
+                cross_checked_on=offering.checks_on,
             )
         )
 

@@ -39,6 +39,7 @@ from comparisons.pricing import (
     price_multiple,
 )
 from comparisons.snapshot import ModelSnapshot, OfferingSnapshot, PairSnapshot
+from pricewatch.summary import cross_check_sentence
 
 NOT_PUBLISHED = "— not published"
 MODALITY_LABELS = dict(Modality.choices)
@@ -287,6 +288,9 @@ def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPri
             checked_on=format_date(offering.price_checked_on)
             if offering.price_checked_on
             else NOT_PUBLISHED,
+            cross_check=cross_check_sentence(
+                offering.sources_checked, offering.sources_agreeing, offering.cross_checked_on
+            ),
         )
         for model in (a, b)
         for offering in model.offerings

@@ -35,6 +35,7 @@ class ProviderPriceRow:
     output: str
     cached_input: str
     checked_on: str
+    cross_check: str
 
 
 @dataclass(frozen=True)

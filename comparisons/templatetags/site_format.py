@@ -3,6 +3,7 @@
 from django import template
 
 from catalog import formatting
+from pricewatch.summary import cross_check_sentence
 
 register = template.Library()
 
@@ -44,3 +45,10 @@ def ld_json(data):
 
     text = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag
+def cross_check(offering):
+    """The price-watch sentence for an offering annotated by
+    catalog.selectors.with_cross_checks."""
+    return cross_check_sentence(offering.checks_total, offering.checks_agreeing, offering.checks_on)

@@ -346,6 +346,7 @@ def test_every_provider_is_listed_with_its_prices_and_link(client, seed_pair):
             "$2 / 1M tokens",
             "— not published",
             "15 January 2026",
+            "not cross-checked yet",
         ],
         [
             "Gemini 3.1 Flash-Lite",
@@ -354,6 +355,7 @@ def test_every_provider_is_listed_with_its_prices_and_link(client, seed_pair):
             "$1.50 / 1M tokens",
             "— not published",
             "15 January 2026",
+            "not cross-checked yet",
         ],
         [
             "Gemini 3.1 Flash-Lite",
@@ -362,6 +364,7 @@ def test_every_provider_is_listed_with_its_prices_and_link(client, seed_pair):
             "$1.50 / 1M tokens",
             "— not published",
             "15 January 2026",
+            "not cross-checked yet",
         ],
     ]
 
@@ -398,3 +401,29 @@ def test_an_editor_can_ask_search_engines_not_to_index_a_pair(client, seed_pair)
     assert 'content="noindex"' not in client.get(SEED_URL).content.decode()
     Comparison.objects.create(model_a=live, model_b=lite, noindex=True)
     assert '<meta name="robots" content="noindex">' in client.get(SEED_URL).content.decode()
+
+
+def test_every_provider_row_says_whether_independent_sources_agree(client, seed_pair):
+    from pricewatch.models import OfferingCheck
+
+    live, lite = seed_pair
+    studio = lite.offerings.get(provider__slug="google-ai-studio")
+    openrouter = lite.offerings.get(provider__slug="openrouter")
+    for source in ("litellm", "openrouter"):
+        OfferingCheck.objects.create(
+            offering=studio, source=source, agrees=True, checked_on=date(2026, 11, 3)
+        )
+    OfferingCheck.objects.create(
+        offering=openrouter, source="litellm", agrees=True, checked_on=date(2026, 11, 3)
+    )
+    OfferingCheck.objects.create(
+        offering=openrouter, source="models-dev", agrees=False, checked_on=date(2026, 11, 4)
+    )
+    rows = Page(client.get(SEED_URL).content.decode()).table("Prices on every provider")["rows"]
+    assert [row[-1] for row in rows] == [
+        "not cross-checked yet",
+        "matches 2 of 2 sources checked on 3 November 2026",
+        "1 of 2 sources disagrees (checked on 4 November 2026)",
+    ]
+    model_page = client.get(lite.get_absolute_url()).content.decode()
+    assert "matches 2 of 2 sources checked on 3 November 2026" in model_page
