@@ -36,3 +36,29 @@ def _empty_cache():
     yield
     cache.clear()
     forget_derived()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def chromium():
+    """Debian's chromium driven by playwright (never a downloaded browser). Tests that
+    use it are marked to skip when /usr/bin/chromium is absent."""
+    import os
+
+    # Playwright's sync API runs an event loop; the Django test client is sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

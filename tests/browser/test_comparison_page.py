@@ -1,7 +1,6 @@
 """What a person sees on the comparison page, in headless chromium at phone and desktop
 widths: the tables, the calculator and the pair picker, all without JavaScript needs."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -30,23 +29,8 @@ def site_url(request):
 
 
 @pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
+def browser(chromium):
+    return chromium
 
 
 @pytest.mark.django_db(transaction=True)

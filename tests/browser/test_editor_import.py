@@ -1,7 +1,6 @@
 """An editor imports a price list in a real browser: upload -> preview -> confirm, then
 sees the new price in the admin and on the public model page."""
 
-import os
 import shutil
 from decimal import Decimal
 from importlib import import_module
@@ -53,25 +52,11 @@ def plain_http_server(live_server, settings):
 
 
 @pytest.fixture
-def browser_page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def browser_page(chromium):
+    browser = chromium
+    page = browser.new_page()
+    page.set_default_timeout(15_000)
+    yield page
 
 
 def test_editor_imports_a_price_list(

@@ -2,7 +2,6 @@
 home page through the picker, a comparison, a related pair, a model page and the
 calculator; an editor changing a price in the admin that visitors see at once."""
 
-import os
 import re
 import shutil
 
@@ -24,23 +23,8 @@ __all__ = ["plain_http_server"]  # the fixture, shared with the import journey
 
 
 @pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
+def browser(chromium):
+    return chromium
 
 
 def new_page(browser, width, height):

@@ -6,7 +6,6 @@ files from the finders), so the test needs no server thread and no transactional
 database, and the browser enforces the real response headers.
 """
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,23 +26,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser.new_page()
-        browser.close()
+def page(chromium):
+    return chromium.new_page()
 
 
 def serve_with(client):
