@@ -73,6 +73,7 @@ def api_offerings() -> QuerySet[Offering]:
         .select_related("model__organization", "provider", "current_price")
         .prefetch_related(
             "aliases",
+            "price_checks",
             Prefetch(
                 "prices",
                 queryset=Price.objects.order_by("tier", "context_threshold", "-effective_date"),

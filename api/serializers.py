@@ -210,6 +210,8 @@ class OfferingSerializer(serializers.ModelSerializer):
         help_text="Every price record, by tier and context threshold, newest first.",
     )
 
+    price_check = PriceCheckField()
+
     class Meta:
         model = Offering
         fields = [
@@ -224,6 +226,7 @@ class OfferingSerializer(serializers.ModelSerializer):
             "retirement_date",
             "url",
             "current_price",
+            "price_check",
             "price_history",
             "last_reviewed",
             "updated_at",

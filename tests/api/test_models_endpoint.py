@@ -95,3 +95,24 @@ def test_api_is_read_only(api, catalog):
     response = api.post("/api/v1/models/", {"name": "X"}, format="json")
     assert response.status_code == 405
     assert response.json()["message"] == 'Method "POST" not allowed.'
+
+
+def test_offerings_endpoint_says_whether_independent_sources_agree(api, catalog):
+    from datetime import date
+
+    from catalog.models import Offering
+    from pricewatch.models import OfferingCheck
+
+    offering = Offering.objects.filter(model__slug="alpha-1").order_by("pk").first()
+    OfferingCheck.objects.create(
+        offering=offering, source="litellm", agrees=True, checked_on=date(2026, 11, 3)
+    )
+    OfferingCheck.objects.create(
+        offering=offering, source="openrouter", agrees=False, checked_on=date(2026, 11, 4)
+    )
+    rows = {row["id"]: row for row in api.get("/api/v1/offerings/").json()["results"]}
+    check = rows[offering.pk]["price_check"]
+    assert (check["sources_checked"], check["sources_agreeing"]) == (2, 1)
+    assert check["checked_on"] == "2026-11-04"
+    other = next(row for pk, row in rows.items() if pk != offering.pk)
+    assert other["price_check"]["sources_checked"] == 0
