@@ -191,17 +191,12 @@ class ModelRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
-class OfferingSerializer(serializers.ModelSerializer):
-    """An offering with its current price and its full price history."""
+class OfferingSerializer(OfferingInModelSerializer):
+    """An offering with its model, current price, cross-check and full price history."""
 
     model = ModelRefSerializer(read_only=True)
     organization = serializers.SlugRelatedField(
         source="model.organization", slug_field="slug", read_only=True
-    )
-    provider = ProviderSerializer(read_only=True)
-    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="alias")
-    current_price = PriceSerializer(
-        read_only=True, allow_null=True, help_text="Standard tier, base context; null if none."
     )
     price_history = PriceSerializer(
         source="prices",
@@ -210,23 +205,12 @@ class OfferingSerializer(serializers.ModelSerializer):
         help_text="Every price record, by tier and context threshold, newest first.",
     )
 
-    price_check = PriceCheckField()
-
-    class Meta:
-        model = Offering
+    class Meta(OfferingInModelSerializer.Meta):
         fields = [
             "id",
             "model",
             "organization",
-            "provider",
-            "provider_model_id",
-            "aliases",
-            "lifecycle",
-            "deprecation_date",
-            "retirement_date",
-            "url",
-            "current_price",
-            "price_check",
+            *OfferingInModelSerializer.Meta.fields[1:-2],
             "price_history",
             "last_reviewed",
             "updated_at",

@@ -7,6 +7,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from catalog.models import LanguageModel, Provider
 from comparisons.models import Comparison
@@ -55,7 +56,7 @@ class ComparisonSitemap(Sitemap):
         # (the same path `compare_url` reverses, as a test checks) instead of reversing.
         return f"{self.prefix}{item[0]}-vs-{item[1]}/"
 
-    @property
+    @cached_property
     def prefix(self) -> str:
         return compare_url("a", "b")[: -len("a-vs-b/")]
 
