@@ -40,7 +40,7 @@ class NoteForm(forms.Form):
 @admin.register(Finding)
 class FindingAdmin(admin.ModelAdmin):
     list_display = (
-        "offering",
+        "subject",
         "source",
         "field",
         "kind",
@@ -52,13 +52,14 @@ class FindingAdmin(admin.ModelAdmin):
     )
     list_filter = (
         "status",
+        "kind",
         "source",
         "field",
-        ("offering__provider", admin.RelatedOnlyFieldListFilter),
+        ("provider", admin.RelatedOnlyFieldListFilter),
         DisagreementSize,
     )
-    search_fields = ("offering__model__name", "provider_model_id")
-    list_select_related = ("offering__model", "offering__provider")
+    search_fields = ("offering__model__name", "model__name", "provider_model_id")
+    list_select_related = ("offering__model", "offering__provider", "model", "provider")
     readonly_fields = [f.name for f in Finding._meta.fields if f.name != "note"]
     actions = ("ours_is_right", "take_theirs_action")
 
@@ -67,6 +68,10 @@ class FindingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="offering", ordering="provider__name")
+    def subject(self, finding):
+        return finding.subject
 
     @admin.display(description="difference", ordering="relative_difference")
     def difference(self, finding):
@@ -95,7 +100,7 @@ class FindingAdmin(admin.ModelAdmin):
     @admin.action(description="Take theirs (record their value)", permissions=["change"])
     def take_theirs_action(self, request, queryset):
         done = 0
-        for finding in queryset.select_related("offering__model"):
+        for finding in queryset.select_related("offering__model", "model", "provider"):
             try:
                 take_theirs(finding, user=request.user)
                 done += 1

@@ -5,19 +5,24 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from catalog.models import Offering
+from catalog.models import LanguageModel, Offering, Provider
 
 SOURCES = ("models-dev", "openrouter", "litellm", "genai-prices")
 FIELDS = ("input", "output", "cache_read", "cache_write", "context_window", "max_output_tokens")
 PRICE_FIELD_NAMES = FIELDS[:4]
+# The `field` of a finding about a whole offering rather than one of its figures.
+WHOLE_OFFERING = "offering"
 
 
 class Finding(models.Model):
-    """One field of one offering on which a source and we differ."""
+    """Where a source and we differ: one field of one offering, or a whole offering that
+    one side lists and the other does not."""
 
     class Kind(models.TextChoices):
         DISAGREE = "disagree", "Disagree"
-        MISSING_HERE = "missing_here", "Missing here"
+        MISSING_HERE = "missing_here", "Missing here (they state a value, we have none)"
+        NOT_IN_SOURCE = "not_in_source", "Missing there (the source lacks our offering)"
+        NOT_IN_CATALOG = "not_in_catalog", "Missing here (we lack the source's offering)"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -26,10 +31,26 @@ class Finding(models.Model):
         RESOLVED = "resolved", "Resolved (values agree)"
 
     source = models.CharField(max_length=20, choices=[(s, s) for s in SOURCES])
-    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="findings")
+    offering = models.ForeignKey(
+        Offering,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        help_text="Empty when the source lists an offering we do not carry.",
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    model = models.ForeignKey(
+        LanguageModel,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Our model the source's offering runs, when we do not carry the offering.",
+    )
     provider_model_id = models.CharField(max_length=200, help_text="The id the source uses.")
-    field = models.CharField(max_length=20, choices=[(f, f) for f in FIELDS])
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DISAGREE)
+    field = models.CharField(max_length=20, choices=[(f, f) for f in (*FIELDS, WHOLE_OFFERING)])
+    kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.DISAGREE)
     our_value = models.DecimalField(max_digits=16, decimal_places=6, null=True, blank=True)
     their_value = models.DecimalField(max_digits=16, decimal_places=6, null=True, blank=True)
     relative_difference = models.DecimalField(
@@ -47,17 +68,38 @@ class Finding(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # For a whole offering we lack: the source's figures (strings, USD per 1M tokens),
+    # so "take theirs" can add it: {"input": "1.25", "output": "10", ...}.
+    their_figures = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-last_seen", "source", "field"]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "offering", "field"], name="finding_unique_per_field"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["source", "provider", "model"],
+                condition=models.Q(kind="not_in_catalog"),
+                name="finding_unique_missing_offering",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="not_in_catalog", offering__isnull=True, model__isnull=False)
+                    | (~models.Q(kind="not_in_catalog") & models.Q(offering__isnull=False))
+                ),
+                name="finding_names_offering_or_model",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.offering} {self.field}"
+        return f"{self.source}: {self.subject} {self.field}"
+
+    @property
+    def subject(self) -> str:
+        if self.offering_id is not None:
+            return str(self.offering)
+        return f"{self.model} on {self.provider} (not in our catalog)"
 
 
 class OfferingCheck(models.Model):

@@ -14,10 +14,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.importers.plan import find_offering, load_offering_index, match_provider
+from catalog.importers.plan import (
+    find_model,
+    find_offering,
+    load_offering_index,
+    match_provider,
+)
 from catalog.importers.source import ParsedSource, SourceRow
-from catalog.models import Price
-from pricewatch.models import FIELDS, PRICE_FIELD_NAMES, Finding, OfferingCheck
+from catalog.models import Lifecycle, Price
+from pricewatch.models import FIELDS, PRICE_FIELD_NAMES, WHOLE_OFFERING, Finding, OfferingCheck
 
 
 def tolerance() -> Decimal:
@@ -91,6 +96,7 @@ class ReconcileReport:
     matched: int = 0
     unmatched_rows: int = 0  # rows for providers we carry but no offering of ours
     missing_there: list[str] = field(default_factory=list)  # our offerings the source lacks
+    missing_here: list[str] = field(default_factory=list)  # their offerings of our models
     counts: dict[str, int] = field(default_factory=dict)  # outcome -> fields
     disagreements: list[tuple[str, Comparison]] = field(default_factory=list)
     opened: int = 0
@@ -103,8 +109,10 @@ class ReconcileReport:
             f"{self.source}: {self.matched} offerings matched; fields agree "
             f"{c.get('agree', 0)}, disagree {c.get('disagree', 0)}, missing here "
             f"{c.get('missing_here', 0)}, missing there {c.get('missing_there', 0)}; "
-            f"{len(self.missing_there)} of our offerings not in the source; findings "
-            f"opened {self.opened}, reopened {self.reopened}, resolved {self.resolved}."
+            f"{len(self.missing_there)} of our offerings not in the source; "
+            f"{len(self.missing_here)} of its offerings of our models not in our catalog; "
+            f"findings opened {self.opened}, reopened {self.reopened}, resolved "
+            f"{self.resolved}."
         )
 
 
@@ -114,16 +122,67 @@ def _same(a: Decimal | None, b: Decimal | None) -> bool:
     return Decimal(a) == Decimal(b)
 
 
+@dataclass(frozen=True)
+class _Problem:
+    """What this run says should be an open finding."""
+
+    kind: str
+    field: str
+    provider: object
+    provider_model_id: str
+    offering: object = None
+    model: object = None
+    ours: Decimal | None = None
+    theirs: Decimal | None = None
+    their_figures: dict | None = None
+
+    @property
+    def relative_difference(self) -> Decimal | None:
+        return relative_difference(self.ours, self.theirs)
+
+
+def _figures(row: SourceRow) -> dict[str, str]:
+    """A source row's standard price and limits, as strings, for a finding to keep."""
+    price = _their_standard(row)
+    figures = {}
+    if price is not None:
+        figures.update(
+            {
+                name: str(getattr(price, name))
+                for name in PRICE_FIELD_NAMES
+                if getattr(price, name) is not None
+            }
+        )
+    for name in ("context_window", "max_output_tokens"):
+        if getattr(row, name) is not None:
+            figures[name] = str(getattr(row, name))
+    return figures
+
+
+def _key(finding: Finding) -> tuple:
+    """A stored finding's identity, as `problems` and `examined` key it below."""
+    if finding.kind == Finding.Kind.NOT_IN_CATALOG:
+        return ("lacking", finding.provider_id, finding.model_id)
+    return ("offering", finding.offering_id, finding.field)
+
+
 @transaction.atomic
 def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
     """Match `parsed` to our offerings, compare, and store findings and per-offering
-    checks. A fixed number of queries whatever the file's size."""
+    checks. A fixed number of queries whatever the file's size.
+
+    Besides field-by-field disagreements, two whole-offering gaps become findings: an
+    active offering of ours on a provider the source covers that the source does not
+    list (missing there), and a source row for one of our models on a provider we carry
+    that we have no offering for (missing here). Rows for models we do not carry at all
+    are only counted: the catalog chooses its models, a source does not."""
     report = ReconcileReport(source=source)
     tol = tolerance()
     catalog = load_offering_index(parsed.format, parsed.rows)
     now = timezone.now()
     today = timezone.localdate()
     results: dict[int, tuple[object, SourceRow, list[Comparison]]] = {}
+    lacking: dict[tuple[int, int], _Problem] = {}
     for row in parsed.rows:
         if row.errors or row.no_price_reason:
             continue
@@ -133,68 +192,124 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
         offering = find_offering(catalog, provider, row)
         if offering is None:
             report.unmatched_rows += 1
+            model = find_model(catalog, row)
+            if model is None or (provider.pk, model.pk) in catalog.by_pair:
+                # A model we do not carry, or one we carry there under another id (the
+                # importer's preview says so and suggests an alias).
+                continue
+            lacking.setdefault(
+                (provider.pk, model.pk),
+                _Problem(
+                    kind=Finding.Kind.NOT_IN_CATALOG,
+                    field=WHOLE_OFFERING,
+                    provider=provider,
+                    provider_model_id=row.provider_model_id,
+                    model=model,
+                    their_figures=_figures(row),
+                ),
+            )
             continue
         if offering.pk in results:  # first row for an offering wins
             continue
         ours = catalog.price_on((offering.pk, "standard", 0), today)
         results[offering.pk] = (offering, row, compare_row(row, ours, offering.model, tol))
     report.matched = len(results)
-    for (_provider_id, _key), offering in catalog.offerings.items():
-        if offering.pk not in results and str(offering) not in report.missing_there:
-            report.missing_there.append(str(offering))
 
-    existing = {
-        (f.offering_id, f.field): f
-        for f in Finding.objects.filter(source=source, offering_id__in=results)
-    }
-    to_create, to_update = [], []
+    problems: dict[tuple, _Problem] = {}
+    examined: set[tuple] = set()  # keys this run looked at, problem or not
     for offering_pk, (offering, row, comparisons) in results.items():
+        examined.add(("offering", offering_pk, WHOLE_OFFERING))
         for comp in comparisons:
             report.counts[comp.outcome] = report.counts.get(comp.outcome, 0) + 1
-            finding = existing.get((offering_pk, comp.field))
-            if comp.outcome in ("agree", "missing_there"):
-                if finding is not None and finding.status != Finding.Status.RESOLVED:
-                    finding.status = Finding.Status.RESOLVED
-                    finding.resolved_at = now
-                    finding.our_value, finding.their_value = comp.ours, comp.theirs
-                    finding.relative_difference = comp.relative_difference
-                    finding.last_seen = now
-                    to_update.append(finding)
-                    report.resolved += 1
-                continue
+            key = ("offering", offering_pk, comp.field)
+            examined.add(key)
             if comp.outcome == "disagree":
                 report.disagreements.append((str(offering), comp))
-            if finding is None:
-                to_create.append(
-                    Finding(
-                        source=source,
-                        offering=offering,
-                        provider_model_id=row.provider_model_id,
-                        field=comp.field,
-                        kind=comp.outcome,
-                        our_value=comp.ours,
-                        their_value=comp.theirs,
-                        relative_difference=comp.relative_difference,
-                        first_seen=now,
-                        last_seen=now,
-                    )
+            if comp.outcome in ("disagree", "missing_here"):
+                problems[key] = _Problem(
+                    kind=comp.outcome,
+                    field=comp.field,
+                    provider=offering.provider,
+                    provider_model_id=row.provider_model_id,
+                    offering=offering,
+                    ours=comp.ours,
+                    theirs=comp.theirs,
                 )
-                report.opened += 1
-                continue
-            same = _same(finding.our_value, comp.ours) and _same(finding.their_value, comp.theirs)
+    seen_offerings = set()
+    for offering in catalog.offerings.values():
+        if offering.pk in results or offering.pk in seen_offerings:
+            continue
+        seen_offerings.add(offering.pk)
+        if offering.lifecycle == Lifecycle.RETIRED:
+            continue
+        report.missing_there.append(str(offering))
+        key = ("offering", offering.pk, WHOLE_OFFERING)
+        examined.add(key)
+        problems[key] = _Problem(
+            kind=Finding.Kind.NOT_IN_SOURCE,
+            field=WHOLE_OFFERING,
+            provider=offering.provider,
+            provider_model_id=offering.provider_model_id,
+            offering=offering,
+        )
+    for (provider_pk, model_pk), problem in lacking.items():
+        report.missing_here.append(f"{problem.model} on {problem.provider}")
+        problems[("lacking", provider_pk, model_pk)] = problem
+    covered_providers = {provider.pk for provider in catalog.providers.values()}
+
+    existing = {
+        _key(f): f for f in Finding.objects.filter(source=source, provider_id__in=covered_providers)
+    }
+    to_create, to_update = [], []
+    for key, finding in existing.items():
+        settled = key not in problems and (key in examined or key[0] == "lacking")
+        if settled and finding.status != Finding.Status.RESOLVED:
+            finding.status = Finding.Status.RESOLVED
+            finding.resolved_at = now
             finding.last_seen = now
-            finding.provider_model_id = row.provider_model_id
-            if not (same and finding.status in (Finding.Status.OPEN, Finding.Status.DISMISSED)):
-                # New values (or a settled finding back again): open it.
-                if finding.status != Finding.Status.OPEN:
-                    report.reopened += 1
-                finding.status = Finding.Status.OPEN
-                finding.resolved_at = None
-                finding.resolved_by = None
-                finding.kind = comp.outcome
-                finding.our_value, finding.their_value = comp.ours, comp.theirs
-                finding.relative_difference = comp.relative_difference
             to_update.append(finding)
+            report.resolved += 1
+    for key, problem in problems.items():
+        finding = existing.get(key)
+        if finding is None:
+            to_create.append(
+                Finding(
+                    source=source,
+                    offering=problem.offering,
+                    provider=problem.provider,
+                    model=problem.model,
+                    provider_model_id=problem.provider_model_id,
+                    field=problem.field,
+                    kind=problem.kind,
+                    our_value=problem.ours,
+                    their_value=problem.theirs,
+                    relative_difference=problem.relative_difference,
+                    their_figures=problem.their_figures or {},
+                    first_seen=now,
+                    last_seen=now,
+                )
+            )
+            report.opened += 1
+            continue
+        same = (
+            _same(finding.our_value, problem.ours)
+            and _same(finding.their_value, problem.theirs)
+            and finding.kind == problem.kind
+        )
+        finding.last_seen = now
+        finding.provider_model_id = problem.provider_model_id
+        finding.their_figures = problem.their_figures or {}
+        if not (same and finding.status in (Finding.Status.OPEN, Finding.Status.DISMISSED)):
+            # New values (or a settled finding back again): open it.
+            if finding.status != Finding.Status.OPEN:
+                report.reopened += 1
+            finding.status = Finding.Status.OPEN
+            finding.resolved_at = None
+            finding.resolved_by = None
+            finding.kind = problem.kind
+            finding.our_value, finding.their_value = problem.ours, problem.theirs
+            finding.relative_difference = problem.relative_difference
+        to_update.append(finding)
     Finding.objects.bulk_create(to_create)
     Finding.objects.bulk_update(
         to_update,
@@ -208,6 +323,7 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
             "resolved_at",
             "resolved_by",
             "provider_model_id",
+            "their_figures",
         ],
     )
     _store_checks(source, results, today)

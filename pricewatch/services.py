@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.models import Offering
 from catalog.services import PriceInput, current_base_price, record_price
 from pricewatch.models import PRICE_FIELD_NAMES, Finding
 
@@ -32,6 +34,16 @@ def dismiss(finding: Finding, *, user, note: str) -> None:
 def take_theirs(finding: Finding, *, user, note: str = "") -> None:
     """Adopt the source's value: a new dated price through record_price (history and
     change feed see it) or, for context window / max output, a normal model save."""
+    if finding.kind == Finding.Kind.NOT_IN_SOURCE:
+        raise FindingRefused(
+            f"{finding.subject}: {finding.source} does not list this offering, so there is "
+            "nothing to take. If the provider stopped selling it, set its lifecycle to "
+            "retired; otherwise say why ours is right."
+        )
+    if finding.kind == Finding.Kind.NOT_IN_CATALOG:
+        _add_their_offering(finding)
+        _settle(finding, user, note or f"Added the offering with {finding.source}'s price.")
+        return
     theirs = finding.their_value
     if theirs is None:
         raise FindingRefused(f"{finding}: the source states no value to take.")
@@ -53,8 +65,43 @@ def take_theirs(finding: Finding, *, user, note: str = "") -> None:
         model = offering.model
         setattr(model, finding.field, int(theirs))
         model.save()
+    _settle(finding, user, note or f"Took {finding.source}'s value {theirs}.")
+
+
+def _settle(finding: Finding, user, note: str) -> None:
     finding.status = Finding.Status.ACCEPTED
     finding.resolved_by = user
     finding.resolved_at = timezone.now()
-    finding.note = note or f"Took {finding.source}'s value {theirs}."
+    finding.note = note
     finding.save()
+
+
+def _add_their_offering(finding: Finding) -> None:
+    """The source sells one of our models on a provider we carry: add the offering under
+    the source's id, with the source's standard price as its first dated price."""
+    figures = finding.their_figures or {}
+    if not figures.get("input") or not figures.get("output"):
+        raise FindingRefused(
+            f"{finding.subject}: {finding.source} states no input and output price to add "
+            "the offering with; add it by hand."
+        )
+    if Offering.objects.filter(model=finding.model, provider=finding.provider).exists():
+        raise FindingRefused(f"{finding.subject}: the offering exists already.")
+    offering = Offering(
+        model=finding.model,
+        provider=finding.provider,
+        provider_model_id=finding.provider_model_id,
+    )
+    offering._change_reason = f"Added from {finding.source} (price watch)"
+    try:
+        offering.full_clean()
+    except ValidationError as error:
+        raise FindingRefused(f"{finding.subject}: {'; '.join(error.messages)}") from error
+    offering.save()
+    optional = {
+        name: Decimal(figures[name]) for name in ("cache_read", "cache_write") if name in figures
+    }
+    record_price(
+        offering=offering,
+        price=PriceInput(Decimal(figures["input"]), Decimal(figures["output"]), **optional),
+    )

@@ -287,6 +287,11 @@ def find_offering(catalog: _Catalog, provider: Provider, row: SourceRow) -> Offe
     return _find_offering(catalog, provider, row)
 
 
+def find_model(catalog: _Catalog, row: SourceRow) -> LanguageModel | None:
+    """Our model for a row no offering matches (by slug, then name), or None."""
+    return _find_model(catalog, row)
+
+
 def build_plan(parsed: ParsedSource) -> ImportPlan:
     """What importing `parsed` would do to the catalog. Reads only."""
     plan = ImportPlan(format=parsed.format)

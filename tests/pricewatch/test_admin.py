@@ -5,9 +5,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from catalog.importers import PARSERS
-from catalog.models import Price
+from catalog.models import Offering, Price
 from pricewatch.models import Finding
 from pricewatch.reconcile import reconcile
+from tests.factories import LanguageModelFactory
 from tests.pricewatch.test_reconcile import catalog, planted  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,47 @@ def test_take_theirs_on_context_window_saves_the_model(editor_client, catalog, l
     catalog["same"].model.refresh_from_db()
     assert catalog["same"].model.context_window == 64_000
     assert catalog["same"].model.history.count() >= 2
+
+
+def test_take_theirs_adds_an_offering_we_lacked_with_their_price(
+    editor_client,
+    client,
+    catalog,  # noqa: F811
+    litellm_file,
+):
+    model = LanguageModelFactory(name="Elsewhere 1", slug="elsewhere-1")
+    run(litellm_file({"elsewhere-1": ("0.5", "1.5", "0.05", 64_000, 4_096)}))
+    finding = Finding.objects.get(kind="not_in_catalog")
+    listing = editor_client.get(CHANGELIST, {"kind": "not_in_catalog"}).content.decode()
+    assert "Elsewhere 1 on OpenAI (not in our catalog)" in listing
+
+    response = editor_client.post(
+        CHANGELIST, {"action": "take_theirs_action", ACTION_CHECKBOX_NAME: [finding.pk]}
+    )
+    assert response.status_code == 302
+    added = Offering.objects.get(model=model, provider=finding.provider)
+    assert added.provider_model_id == "elsewhere-1"
+    price = added.current_price
+    assert (price.input, price.output, price.cache_read) == (
+        Decimal("0.5"),
+        Decimal("1.5"),
+        Decimal("0.05"),
+    )
+    finding.refresh_from_db()
+    assert finding.status == "accepted" and finding.resolved_by.username == "edith"
+    assert "OpenAI" in client.get(model.get_absolute_url()).content.decode()
+
+
+def test_take_theirs_refuses_an_offering_the_source_lacks(editor_client, catalog, litellm_file):  # noqa: F811
+    run(litellm_file({"same-1": ("0.15", "0.6", "0.075", 128_000, 8_192)}))
+    finding = Finding.objects.get(offering=catalog["slip"], kind="not_in_source")
+    prices = Price.objects.count()
+    response = editor_client.post(
+        CHANGELIST,
+        {"action": "take_theirs_action", ACTION_CHECKBOX_NAME: [finding.pk]},
+        follow=True,
+    )
+    assert "does not list this offering" in response.content.decode()
+    assert Price.objects.count() == prices
+    finding.refresh_from_db()
+    assert finding.status == "open"

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from catalog.importers import PARSERS
 from catalog.models import Offering, OfferingAlias
 from catalog.services import PriceInput, record_price
-from pricewatch.models import Finding, OfferingCheck
+from pricewatch.models import WHOLE_OFFERING, Finding, OfferingCheck
 from pricewatch.reconcile import reconcile
 from tests.factories import LanguageModelFactory, ProviderFactory, offer
 
@@ -50,9 +50,21 @@ def run(path, source="litellm"):
 
 
 def open_findings():
+    """Open findings about one figure of an offering (not about whole offerings)."""
     return {
         (f.offering.provider_model_id, f.field): (f.our_value, f.their_value)
-        for f in Finding.objects.filter(status=Finding.Status.OPEN).select_related("offering")
+        for f in Finding.objects.filter(status=Finding.Status.OPEN)
+        .exclude(field=WHOLE_OFFERING)
+        .select_related("offering")
+    }
+
+
+def whole_offering_findings(status=Finding.Status.OPEN):
+    return {
+        (f.kind, f.subject, f.provider_model_id)
+        for f in Finding.objects.filter(field=WHOLE_OFFERING, status=status).select_related(
+            "offering__model", "offering__provider", "model", "provider"
+        )
     }
 
 
@@ -78,6 +90,82 @@ def test_planted_mistakes_are_found_and_equal_values_are_not(catalog, litellm_fi
         "same-1": True,
         "our-id": True,
     }
+
+
+def test_offerings_one_side_lacks_are_findings(catalog, litellm_file):
+    """Missing there: an offering of ours the source does not list. Missing here: the
+    source lists one of our models on a provider we carry, and we have no offering."""
+    elsewhere = LanguageModelFactory(name="Elsewhere 1", slug="elsewhere-1")
+    offer(elsewhere, ProviderFactory(name="Other Cloud", slug="other-cloud"), input="1", output="2")
+    path = litellm_file(
+        {
+            "same-1": ("0.15", "0.6", "0.075", 128_000, 8_192),
+            "elsewhere-1": ("0.5", "1.5", None, 64_000, 4_096),
+            "no-such-model": ("1", "2", None, 1000, 100),
+        }
+    )
+    report = run(path)
+
+    assert whole_offering_findings() == {
+        ("not_in_source", "slip-1 on OpenAI", "slip-1"),
+        ("not_in_source", "swap-1 on OpenAI", "swap-1"),
+        ("not_in_source", "cache-1 on OpenAI", "cache-1"),
+        ("not_in_source", "our-id on OpenAI", "our-id"),
+        ("not_in_catalog", "Elsewhere 1 on OpenAI (not in our catalog)", "elsewhere-1"),
+    }
+    lacking = Finding.objects.get(kind="not_in_catalog")
+    assert lacking.offering is None and lacking.model == elsewhere
+    assert lacking.their_figures == {
+        "input": "0.5",
+        "output": "1.5",
+        "context_window": "64000",
+        "max_output_tokens": "4096",
+    }
+    assert len(report.missing_there) == 4 and len(report.missing_here) == 1
+    # A model we do not carry at all is counted, never a finding; nor is a provider the
+    # source does not cover ("Other Cloud").
+    assert report.unmatched_rows == 2
+    assert "4 of our offerings not in the source" in report.summary()
+    assert "1 of its offerings of our models not in our catalog" in report.summary()
+
+
+def test_retired_offerings_are_not_missing_there(catalog, litellm_file):
+    Offering.objects.filter(pk=catalog["slip"].pk).update(lifecycle="retired")
+    run(litellm_file({"same-1": ("0.15", "0.6", "0.075", 128_000, 8_192)}))
+    subjects = {subject for _kind, subject, _id in whole_offering_findings()}
+    assert "slip-1 on OpenAI" not in subjects
+    assert "swap-1 on OpenAI" in subjects
+
+
+def test_whole_offering_findings_resolve_stay_dismissed_and_reopen(catalog, litellm_file):
+    LanguageModelFactory(name="Elsewhere 1", slug="elsewhere-1")
+    full = planted(litellm_file)
+    only_same = litellm_file(
+        {
+            "same-1": ("0.15", "0.6", "0.075", 128_000, 8_192),
+            "elsewhere-1": ("0.5", "1.5", None, 64_000, 4_096),
+        },
+        name="small.json",
+    )
+    run(only_same)
+    missing = Finding.objects.get(offering=catalog["slip"], field=WHOLE_OFFERING)
+    missing.status, missing.note = Finding.Status.DISMISSED, "litellm lags; still sold"
+    missing.save()
+
+    report = run(only_same)  # same gap again: stays dismissed, nothing new
+    missing.refresh_from_db()
+    assert missing.status == Finding.Status.DISMISSED
+    assert (report.opened, report.reopened, report.resolved) == (0, 0, 0)
+
+    run(full)  # the source lists it again, and drops elsewhere-1: both settle
+    missing.refresh_from_db()
+    assert missing.status == Finding.Status.RESOLVED
+    assert Finding.objects.get(kind="not_in_catalog").status == Finding.Status.RESOLVED
+
+    report = run(only_same)  # gone again: a settled gap that comes back reopens
+    missing.refresh_from_db()
+    assert missing.status == Finding.Status.OPEN
+    assert report.reopened == 4  # slip, swap, cache and elsewhere-1 (our-id never left)
 
 
 def test_rerunning_changes_nothing(catalog, litellm_file):
@@ -136,10 +224,10 @@ def test_tolerance_setting_decides_agreement(catalog, litellm_file, settings):
     path = litellm_file({"same-1": ("0.153", "0.6", "0.075", 128_000, 8_192)})
     settings.PRICE_WATCH_TOLERANCE = "0.05"
     run(path)
-    assert not Finding.objects.exists()
+    assert open_findings() == {}
     settings.PRICE_WATCH_TOLERANCE = "0"
     run(path)
-    assert set(Finding.objects.values_list("field", flat=True)) == {"input"}
+    assert open_findings() == {("same-1", "input"): (Decimal("0.15"), Decimal("0.153"))}
 
 
 def test_context_window_and_max_output_are_compared(catalog, litellm_file):
@@ -154,7 +242,8 @@ def test_command_reads_several_sources_and_never_changes_a_price(catalog, litell
     path = planted(litellm_file)
     prices = list(Offering.objects.values_list("pk", "current_price__input"))
     call_command("reconcile_prices", "--source", f"litellm={path}")
-    assert Finding.objects.filter(status="open").count() == 4
+    assert len(open_findings()) == 4
+    assert whole_offering_findings() == {("not_in_source", "our-id on OpenAI", "our-id")}
     assert list(Offering.objects.values_list("pk", "current_price__input")) == prices
     out = capsys.readouterr().out
     assert "litellm: 4 offerings matched" in out  # "their-id" has no alias here
