@@ -6,10 +6,11 @@ import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 from typing import TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -52,11 +53,39 @@ request_version: ContextVar[RequestVersion | None] = ContextVar("catalog_version
 
 
 def current_version() -> Version:
-    """The catalog version, in one query."""
-    row = CatalogVersion.objects.filter(pk=ROW_ID).values_list("version", "changed_at").first()
+    """The catalog version, in one query.
+
+    Every page-cache hit runs this, and building the query through the ORM cost more than
+    the rest of the hit (the profile of a cached page: 65%), so it is plain SQL on the
+    default connection: still one query, still counted by query-count assertions."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql(), [ROW_ID])
+        row = cursor.fetchone()
     if row is None:
         return bump_catalog_version()
-    return Version(*row)
+    number, changed_at = row
+    return Version(int(number), _aware(changed_at))
+
+
+@cache
+def _version_sql() -> str:
+    opts = CatalogVersion._meta
+    q = connection.ops.quote_name
+    return (
+        f"SELECT {q(opts.get_field('version').column)}, "
+        f"{q(opts.get_field('changed_at').column)} FROM {q(opts.db_table)} "
+        f"WHERE {q(opts.pk.column)} = %s"
+    )
+
+
+def _aware(value) -> datetime:
+    """A stored datetime as the ORM would return it: aware, in UTC. SQLite hands back a
+    naive UTC value (or its text); PostgreSQL an aware one."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 def version_for_request() -> Version:

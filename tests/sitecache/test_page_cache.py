@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -5,7 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.services import PriceInput, record_price
-from sitecache.versioning import current_version
+from sitecache.models import CatalogVersion
+from sitecache.versioning import bump_catalog_version, current_version
 from tests.admin_forms import change_form_data
 from tests.factories import LanguageModelFactory, OfferingFactory, SourceFactory
 
@@ -29,6 +31,19 @@ def test_every_kind_of_catalog_write_bumps_the_version():
 
     model.delete()
     assert current_version().number > after_m2m
+
+
+def test_the_version_read_matches_what_the_bump_stored(django_assert_num_queries):
+    """current_version() reads the row with plain SQL: it must see exactly the number and
+    instant (aware, UTC, to the microsecond) that a bump wrote, or ETags would drift."""
+    bumped = bump_catalog_version()
+    with django_assert_num_queries(1):
+        read = current_version()
+    stored = CatalogVersion.objects.get()
+    assert read == bumped
+    assert (read.number, read.changed_at) == (stored.version, stored.changed_at)
+    assert read.changed_at.utcoffset() == timedelta(0)
+    assert read.token == bumped.token
 
 
 def test_recording_a_price_bumps_the_version():
