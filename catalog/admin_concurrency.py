@@ -82,8 +82,11 @@ class VersionedFormMixin:
         if self.instance.pk is not None:
             # Computed from the database as it is now: at render time this is what the
             # editor sees; on submit it is what the submitted version must match.
-            self.current_version = form_fingerprint(self)
+            self.current_version = self.database_fingerprint()
             self.fields[VERSION_FIELD].initial = self.current_version
+
+    def database_fingerprint(self) -> str:
+        return form_fingerprint(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -110,6 +113,27 @@ def versioned_form(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
         (VersionedFormMixin, form_class),
         {VERSION_FIELD: forms.CharField(required=False, widget=forms.HiddenInput)},
     )
+
+
+class RevertFormMixin:
+    """For django-simple-history's revert page, whose form is built on an old version of
+    the record: the version to match is the record as it is in the database now, so a
+    save made after the editor opened the old version refuses the revert."""
+
+    def __init__(self, *args, shows_database=False, **kwargs):
+        self.shows_database = shows_database
+        super().__init__(*args, **kwargs)
+
+    def database_fingerprint(self) -> str:
+        if self.shows_database:
+            return form_fingerprint(self)
+        current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        return type(self)(instance=current, shows_database=True).current_version
+
+
+@cache
+def revert_form(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    return type(f"Revert{form_class.__name__}", (RevertFormMixin, versioned_form(form_class)), {})
 
 
 def _without_version_field(fieldsets):
@@ -146,8 +170,17 @@ class OptimisticLockingAdmin:
     """ModelAdmin mixin (list it first): stale change forms are refused, nothing saved."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = versioned_form(kwargs.get("form", self.form))
+        wrap = revert_form if getattr(request, "_reverting_history", False) else versioned_form
+        kwargs["form"] = wrap(kwargs.get("form", self.form))
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request._reverting_history = True
+        # The same row lock as a change form's save, for the same reason.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            if request.method == "POST":
+                self.get_object(request, object_id)
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         can_change = obj is None or self.has_change_permission(request, obj)

@@ -29,7 +29,7 @@ def change_form_data(response) -> dict:
     """Every field of the main form and its inlines, as currently rendered."""
     context = response.context
     data = _form_data(context["adminform"].form)
-    for inline in context["inline_admin_formsets"]:
+    for inline in context.get("inline_admin_formsets", ()):  # none on a revert page
         formset = inline.formset
         management = formset.management_form
         for bound in management:

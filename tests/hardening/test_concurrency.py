@@ -197,3 +197,30 @@ def test_a_read_only_page_does_not_show_the_version(client, django_user_model):
     assert b"Nebius" in html
     assert VERSION_FIELD.encode() not in html
     assert b"Version seen" not in html
+
+
+def test_reverting_to_an_old_version_is_refused_after_a_newer_save(editor_client):
+    """django-simple-history's revert page builds its form on the old version; the
+    version it must match is still the record as the editor last saw it."""
+    provider = ProviderFactory(name="Acme", url="https://acme.example")
+    provider.name = "Acme Cloud"
+    provider.save()
+    first = provider.history.earliest("history_date")
+    url = reverse("admin:catalog_provider_simple_history", args=[provider.pk, first.pk])
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    revert = change_form_data(page)
+    assert revert["name"] == "Acme" and revert[VERSION_FIELD]
+
+    provider.name = "Acme AI"  # someone saves while the revert page is open
+    provider.save()
+    response = editor_client.post(url, revert)
+    assert response.status_code == 200
+    assert CONFLICT in response.content.decode()
+    provider.refresh_from_db()
+    assert provider.name == "Acme AI"
+
+    fresh = change_form_data(editor_client.get(url))  # opened again: the revert goes through
+    assert editor_client.post(url, fresh).status_code == 302
+    provider.refresh_from_db()
+    assert provider.name == "Acme"

@@ -70,3 +70,26 @@ def test_the_admin_change_page_runs_without_csp_violations(page, admin_client):
     page.wait_for_selector(".select2-container")
     page.wait_for_selector(".datetimeshortcuts")
     assert violations == []
+
+
+def test_the_history_pages_run_without_csp_violations(page, admin_client):
+    provider = ProviderFactory(name="Acme")
+    provider.name = "Acme Cloud"
+    provider.save()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.route(f"{ORIGIN}/**", serve_with(admin_client))
+    page.goto(ORIGIN + reverse("admin:catalog_provider_history", args=[provider.pk]))
+    page.wait_for_selector("#change-history")
+    assert page.locator("#change-history").inner_text().count("Acme") >= 1
+    first = provider.history.earliest("history_date")
+    page.goto(
+        ORIGIN + reverse("admin:catalog_provider_simple_history", args=[provider.pk, first.pk])
+    )
+    page.wait_for_selector("input[name=name]")
+    assert violations == []
