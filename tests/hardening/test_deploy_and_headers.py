@@ -2,6 +2,7 @@
 security headers, pages and errors alike."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -103,3 +104,18 @@ def test_https_and_cookie_settings_follow_production_defaults(settings):
     assert settings.DEBUG is False
     assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
     assert settings.SECURE_HSTS_SECONDS >= 31_536_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cached", [False, True])
+def test_pages_and_api_answers_say_how_long_the_server_took(client, cached):
+    """make bench reads Server-Timing to report server time; a page-cache hit has its
+    own (smaller) figure, not the one stored with the page."""
+    provider = ProviderFactory(name="Groq")
+    for url in (provider.get_absolute_url(), "/api/v1/providers/"):
+        first = client.get(url)
+        response = client.get(url) if cached else first
+        assert response.status_code == 200
+        match = re.fullmatch(r"app;dur=(\d+\.\d)", response["Server-Timing"])
+        assert match, response["Server-Timing"]
+        assert 0 <= float(match[1]) < 10_000
