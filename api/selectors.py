@@ -55,22 +55,28 @@ SOURCE_LIST = "source_list"
 PRICE_HISTORY_LIST = "price_history_list"
 
 
-def offering_details_prefetches() -> list[Prefetch]:
-    """An offering's aliases and price-watch checks, as lists."""
+def offering_details_prefetches(offerings: str = "") -> list[Prefetch]:
+    """Offerings' aliases and price-watch checks, as lists; `offerings` is the path to
+    the offerings when they are themselves prefetched."""
+    prefix = f"{offerings}__" if offerings else ""
     return [
-        Prefetch("aliases", to_attr=ALIAS_LIST),
-        Prefetch("price_checks", to_attr=PRICE_CHECK_LIST),
+        Prefetch(f"{prefix}aliases", to_attr=ALIAS_LIST),
+        Prefetch(f"{prefix}price_checks", to_attr=PRICE_CHECK_LIST),
     ]
 
 
-def model_offerings_prefetch() -> Prefetch:
-    return Prefetch(
+def model_offerings_prefetches() -> list[Prefetch]:
+    """A model's offerings with provider, current price, aliases and checks."""
+    # The details hang off the outer lookups, not off the offerings' queryset: nested
+    # in it, Django walks every offering's related managers once more after fetching.
+    offerings = Prefetch(
         "offerings",
-        queryset=Offering.objects.select_related("provider", "current_price")
-        .prefetch_related(*offering_details_prefetches())
-        .order_by("provider__name", "pk"),
+        queryset=Offering.objects.select_related("provider", "current_price").order_by(
+            "provider__name", "pk"
+        ),
         to_attr=OFFERING_LIST,
     )
+    return [offerings, *offering_details_prefetches(OFFERING_LIST)]
 
 
 def api_models() -> QuerySet[LanguageModel]:
@@ -80,7 +86,7 @@ def api_models() -> QuerySet[LanguageModel]:
         LanguageModel.objects.published()
         .select_related("organization")
         .prefetch_related(
-            model_offerings_prefetch(),
+            *model_offerings_prefetches(),
             Prefetch("sources", to_attr=SOURCE_LIST),
         )
         .annotate(cheapest_input=_cheapest("input"), cheapest_output=_cheapest("output"))
