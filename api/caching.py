@@ -8,25 +8,32 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
-from rest_framework.response import Response
 
 from sitecache.versioning import version_for_request
 
 
-def cached_response(request, build) -> Response:
+def cached_response(request, build) -> HttpResponse:
     """The view's answer for this URL at this catalog version, computed once. Only
-    successful answers are kept; any edit to the catalog makes a new version."""
+    successful answers are kept; any edit to the catalog makes a new version.
+
+    The rendered body is kept, not the data: a hit is then served without serialising
+    the data again. The negotiated media type is part of the key, since its parameters
+    (`indent`) shape the body."""
     version = version_for_request()
-    path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"api:{version.token}:{path_hash}"
-    data = cache.get(key)
-    if data is not None:
-        return Response(data)
+    variant = f"{request.get_full_path()}\n{getattr(request, 'accepted_media_type', '')}"
+    key = f"api:{version.token}:{hashlib.sha256(variant.encode()).hexdigest()}"
+    hit = cache.get(key)
+    if hit is not None:
+        content_type, body = hit
+        return HttpResponse(body, content_type=content_type)
     response = build()
     if response.status_code == 200:
-        cache.set(key, response.data, settings.PAGE_CACHE_SECONDS)
+        # Stored by apply_http_caching, once the response is rendered.
+        response.api_cache_key = key
     return response
 
 
@@ -37,7 +44,13 @@ def apply_http_caching(request, response):
     if response.status_code != 200:
         patch_cache_control(response, no_store=True)
         return response
-    response.render()
+    if isinstance(response, SimpleTemplateResponse):
+        response.render()
+    cache_key = getattr(response, "api_cache_key", None)
+    if cache_key is not None:
+        cache.set(
+            cache_key, (response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS
+        )
     etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
     response["ETag"] = etag
     timestamp = int(version_for_request().changed_at.timestamp())

@@ -62,3 +62,20 @@ def test_errors_are_not_cached(api, catalog):
     response = api.get("/api/v1/models/?vision=maybe")
     assert response.status_code == 400
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_cached_answer_is_the_first_answer_byte_for_byte(api, catalog):
+    first = api.get("/api/v1/models/")
+    second = api.get("/api/v1/models/")
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"] == "application/json"
+    assert second["ETag"] == first["ETag"]
+    assert second["Vary"] == first["Vary"]
+
+
+def test_an_indented_answer_is_cached_apart_from_the_compact_one(api, catalog):
+    compact = api.get("/api/v1/models/alpha-1/").content
+    indented = api.get("/api/v1/models/alpha-1/", HTTP_ACCEPT="application/json; indent=2")
+    assert indented.content != compact
+    assert indented.json() == api.get("/api/v1/models/alpha-1/").json()
+    assert api.get("/api/v1/models/alpha-1/").content == compact
