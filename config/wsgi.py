@@ -1,12 +1,6 @@
-"""
-WSGI config for config project.
+"""The WSGI application gunicorn serves (`make serve`, `make bench`)."""
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
-
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -14,3 +8,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+
+# Everything loaded so far (Django, the apps, URL patterns, templates' modules) lives as
+# long as the process: move it out of the garbage collector's sight, so a full collection
+# walks only what requests created. On a built /api/v1/models/ page this cut the p95 from
+# about 106 ms to 70 ms (docs/benchmarks.md).
+gc.freeze()
