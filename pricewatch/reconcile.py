@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.importers.plan import (
+    PARTIAL_PROVIDER_NAMES,
     find_model,
     find_offering,
     load_offering_index,
@@ -183,12 +184,16 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
     today = timezone.localdate()
     results: dict[int, tuple[object, SourceRow, list[Comparison]]] = {}
     lacking: dict[tuple[int, int], _Problem] = {}
+    partial = PARTIAL_PROVIDER_NAMES.get(parsed.format, set())
+    listed_in_full: set[int] = set()  # our providers whose whole list the source gives
     for row in parsed.rows:
         if row.errors or row.no_price_reason:
             continue
         provider = match_provider(catalog, parsed.format, row.provider)
         if provider is None:
             continue
+        if row.provider not in partial:
+            listed_in_full.add(provider.pk)
         offering = find_offering(catalog, provider, row)
         if offering is None:
             report.unmatched_rows += 1
@@ -240,11 +245,11 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
         if offering.pk in results or offering.pk in seen_offerings:
             continue
         seen_offerings.add(offering.pk)
-        if offering.lifecycle == Lifecycle.RETIRED:
-            continue
-        report.missing_there.append(str(offering))
         key = ("offering", offering.pk, WHOLE_OFFERING)
         examined.add(key)
+        if offering.lifecycle == Lifecycle.RETIRED or offering.provider_id not in listed_in_full:
+            continue  # not expected in the source: settles an earlier "missing there"
+        report.missing_there.append(str(offering))
         problems[key] = _Problem(
             kind=Finding.Kind.NOT_IN_SOURCE,
             field=WHOLE_OFFERING,

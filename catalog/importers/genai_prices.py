@@ -96,6 +96,19 @@ def _equals(match) -> list[str]:
     return []
 
 
+# genai-prices files Google's third-party models (Claude on Vertex AI) under its single
+# "google" provider; we carry Google AI Studio and Vertex AI apart, and only Vertex AI
+# sells them. Such rows are filed under this provider name instead.
+GOOGLE_VERTEX_ONLY = "google-vertex"
+VERTEX_ONLY_PREFIXES = ("claude",)
+
+
+def _provider_for(provider_id: str, model_id: str) -> str:
+    if provider_id == "google" and model_id.casefold().startswith(VERTEX_ONLY_PREFIXES):
+        return GOOGLE_VERTEX_ONLY
+    return provider_id
+
+
 def _row(provider_id: str, index: int, model, today: date) -> SourceRow:
     if not isinstance(model, dict) or not model.get("id"):
         return SourceRow(
@@ -107,7 +120,7 @@ def _row(provider_id: str, index: int, model, today: date) -> SourceRow:
     model_id = str(model["id"])
     row = SourceRow(
         ref=f"{provider_id}/{model_id}",
-        provider=provider_id,
+        provider=_provider_for(provider_id, model_id),
         provider_model_id=model_id,
         model_name=str(model.get("name") or ""),
         context_window=positive_int(model.get("context_window")),

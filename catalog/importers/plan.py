@@ -56,6 +56,7 @@ SOURCE_PROVIDER_SLUGS: dict[str, dict[str, str]] = {
     },
     "genai-prices": {
         "google": "google-ai-studio",
+        "google-vertex": "google-vertex-ai",  # its Claude rows (genai_prices.py)
         "aws": "amazon-bedrock",
         "together": "together-ai",
         "fireworks": "fireworks-ai",
@@ -66,6 +67,11 @@ SOURCE_PROVIDER_SLUGS: dict[str, dict[str, str]] = {
     "openrouter": {},
     "csv": {},
 }
+
+# Source provider names that list only some of our provider's offerings (genai-prices'
+# Claude-only Vertex AI rows): their rows are matched and compared, but an offering of
+# ours that they do not list is not "missing there".
+PARTIAL_PROVIDER_NAMES: dict[str, set[str]] = {"genai-prices": {"google-vertex"}}
 
 _url = URLValidator(schemes=["http", "https"])
 

@@ -6,6 +6,7 @@ import pytest
 
 from catalog.importers import PARSERS
 from catalog.importers.genai_prices import parse
+from catalog.importers.plan import provider_slug_candidates
 from catalog.importers.source import ImportFormatError
 
 DOCUMENT = [
@@ -89,3 +90,28 @@ def test_the_real_file_parses(shared_data):
     rows = {(r.provider, r.provider_model_id): r for r in parsed.rows}
     assert len(rows) > 500
     assert not [r for r in parsed.rows if r.errors]
+
+
+def test_claude_under_google_is_vertex_ai_not_ai_studio(tmp_path):
+    """genai-prices lists Claude under its one "google" provider; only Vertex AI sells it,
+    so those rows must not match (or be missing from) Google AI Studio."""
+    path = tmp_path / "data.json"
+    price = [{"prices": {"input_mtok": 3, "output_mtok": 15}}]
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "google",
+                    "name": "Google",
+                    "models": [
+                        {"id": "gemini-x", "prices": price},
+                        {"id": "claude-x", "prices": price},
+                    ],
+                }
+            ]
+        )
+    )
+    rows = {row.provider_model_id: row.provider for row in parse(path).rows}
+    assert rows == {"gemini-x": "google", "claude-x": "google-vertex"}
+    assert provider_slug_candidates("genai-prices", "google-vertex")[0] == "google-vertex-ai"
+    assert provider_slug_candidates("genai-prices", "google")[0] == "google-ai-studio"

@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 import pytest
@@ -129,12 +130,39 @@ def test_offerings_one_side_lacks_are_findings(catalog, litellm_file):
     assert "1 of its offerings of our models not in our catalog" in report.summary()
 
 
-def test_retired_offerings_are_not_missing_there(catalog, litellm_file):
+def test_retiring_an_offering_settles_its_missing_there(catalog, litellm_file):
+    path = litellm_file({"same-1": ("0.15", "0.6", "0.075", 128_000, 8_192)})
+    run(path)
+    assert ("not_in_source", "slip-1 on OpenAI", "slip-1") in whole_offering_findings()
     Offering.objects.filter(pk=catalog["slip"].pk).update(lifecycle="retired")
-    run(litellm_file({"same-1": ("0.15", "0.6", "0.075", 128_000, 8_192)}))
+    run(path)
     subjects = {subject for _kind, subject, _id in whole_offering_findings()}
     assert "slip-1 on OpenAI" not in subjects
     assert "swap-1 on OpenAI" in subjects
+    assert Finding.objects.get(offering=catalog["slip"]).status == Finding.Status.RESOLVED
+
+
+def test_a_source_listing_part_of_a_provider_never_calls_the_rest_missing(tmp_path):
+    """genai-prices' Claude-only Vertex AI rows: compared where they match, but our
+    Gemini offerings on Vertex AI are not "missing there"."""
+    vertex = ProviderFactory(name="Google Cloud Vertex AI", slug="google-vertex-ai")
+    claude = _offering(vertex, "claude-x", input="3", output="15")
+    gemini = _offering(vertex, "gemini-x", input="1", output="4")
+    path = tmp_path / "data.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "google",
+                    "models": [{"id": "claude-x", "prices": {"input_mtok": 3, "output_mtok": 16}}],
+                }
+            ]
+        )
+    )
+    report = run(path, source="genai-prices")
+    assert report.matched == 1 and report.missing_there == []
+    assert {(f.offering, f.field) for f in Finding.objects.all()} == {(claude, "output")}
+    assert not Finding.objects.filter(offering=gemini).exists()
 
 
 def test_whole_offering_findings_resolve_stay_dismissed_and_reopen(catalog, litellm_file):
