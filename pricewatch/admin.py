@@ -45,7 +45,7 @@ class FindingAdmin(admin.ModelAdmin):
         "field",
         "kind",
         "our_value",
-        "their_value",
+        "theirs",
         "difference",
         "status",
         "last_seen",
@@ -72,6 +72,12 @@ class FindingAdmin(admin.ModelAdmin):
     @admin.display(description="offering", ordering="provider__name")
     def subject(self, finding):
         return finding.subject
+
+    @admin.display(description="their value", ordering="their_value")
+    def theirs(self, finding):
+        if finding.their_value is not None:
+            return finding.their_value
+        return finding.their_figures_text or "-"
 
     @admin.display(description="difference", ordering="relative_difference")
     def difference(self, finding):

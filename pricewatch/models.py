@@ -99,7 +99,17 @@ class Finding(models.Model):
     def subject(self) -> str:
         if self.offering_id is not None:
             return str(self.offering)
+        if self.status == self.Status.ACCEPTED:
+            return f"{self.model} on {self.provider} (added from {self.source})"
         return f"{self.model} on {self.provider} (not in our catalog)"
+
+    @property
+    def their_figures_text(self) -> str:
+        """A source's price for an offering we lack: "$0.50 in / $1.50 out per 1M"."""
+        figures = self.their_figures or {}
+        if not figures.get("input") or not figures.get("output"):
+            return ""
+        return f"${figures['input']} in / ${figures['output']} out per 1M"
 
 
 class OfferingCheck(models.Model):

@@ -43,6 +43,18 @@ def take_theirs(finding: Finding, *, user, note: str = "") -> None:
     if finding.kind == Finding.Kind.NOT_IN_CATALOG:
         _add_their_offering(finding)
         _settle(finding, user, note or f"Added the offering with {finding.source}'s price.")
+        # Other sources said the same: the offering exists now, so they are settled too.
+        Finding.objects.filter(
+            kind=Finding.Kind.NOT_IN_CATALOG,
+            provider=finding.provider,
+            model=finding.model,
+            status__in=[Finding.Status.OPEN, Finding.Status.DISMISSED],
+        ).update(
+            status=Finding.Status.RESOLVED,
+            resolved_by=user,
+            resolved_at=timezone.now(),
+            note=f"The offering was added from {finding.source}'s finding.",
+        )
         return
     theirs = finding.their_value
     if theirs is None:

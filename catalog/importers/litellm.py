@@ -74,8 +74,13 @@ def parse(path: str | Path) -> ParsedSource:
 
 def _row(key: str, entry: dict) -> SourceRow:
     provider = str(entry["litellm_provider"])
-    prefix = f"{provider}/"
-    model_id = key[len(prefix) :] if key.startswith(prefix) else key
+    # Keys start with LiteLLM's route: the provider ("bedrock/…") or, for a provider
+    # family, its first part ("vertex_ai/…" for "vertex_ai-anthropic_models").
+    model_id = key
+    for route in dict.fromkeys((provider, provider.split("-", 1)[0])):
+        if key.startswith(f"{route}/"):
+            model_id = key[len(route) + 1 :]
+            break
     row = SourceRow(
         ref=key,
         provider=provider,

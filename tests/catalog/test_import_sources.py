@@ -291,6 +291,27 @@ def test_litellm_numbers_are_read_as_decimal_not_float(tmp_path):
     assert [s.ref for s in parsed.skipped] == ["text-embedding-3-small"]
 
 
+def test_litellm_strips_a_provider_familys_route_from_the_id(tmp_path):
+    """ "vertex_ai/claude-x" (provider "vertex_ai-anthropic_models") is Vertex AI's
+    "claude-x": a new offering must not be named after LiteLLM's routing."""
+    path = tmp_path / "prices.json"
+    entry = '"mode": "chat", "input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05'
+    path.write_text(
+        "{"
+        f'"vertex_ai/claude-x": {{"litellm_provider": "vertex_ai-anthropic_models", {entry}}},'
+        f'"vertex_ai/xai/grok-x": {{"litellm_provider": "vertex_ai-xai_models", {entry}}},'
+        f'"claude-y": {{"litellm_provider": "anthropic", {entry}}}'
+        "}",
+        encoding="utf-8",
+    )
+    rows = [(r.provider_model_id, r.alternate_ids) for r in litellm.parse(path).rows]
+    assert rows == [
+        ("claude-x", ("vertex_ai/claude-x",)),
+        ("xai/grok-x", ("vertex_ai/xai/grok-x",)),
+        ("claude-y", ()),
+    ]
+
+
 def test_litellm_malformed(tmp_path):
     path = tmp_path / "prices.json"
     path.write_text('{"gpt-4o": {"input_cost_per_token": 1}}', encoding="utf-8")

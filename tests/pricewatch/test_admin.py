@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 import pytest
@@ -129,7 +130,58 @@ def test_take_theirs_adds_an_offering_we_lacked_with_their_price(
     )
     finding.refresh_from_db()
     assert finding.status == "accepted" and finding.resolved_by.username == "edith"
+    assert finding.subject == "Elsewhere 1 on OpenAI (added from litellm)"
     assert "OpenAI" in client.get(model.get_absolute_url()).content.decode()
+
+
+def test_adding_an_offering_settles_the_other_sources_saying_we_lack_it(
+    editor_client,
+    catalog,  # noqa: F811
+    litellm_file,
+):
+    LanguageModelFactory(name="Elsewhere 1", slug="elsewhere-1")
+    path = litellm_file({"elsewhere-1": ("0.5", "1.5", None, 64_000, 4_096)})
+    run(path)
+    reconcile("genai-prices", _genai_file(path.parent, "elsewhere-1"))
+    from_litellm = Finding.objects.get(kind="not_in_catalog", source="litellm")
+    from_genai = Finding.objects.get(kind="not_in_catalog", source="genai-prices")
+    listing = editor_client.get(CHANGELIST, {"kind": "not_in_catalog"}).content.decode()
+    assert "$0.5 in / $1.5 out per 1M" in listing  # their price, before taking it
+
+    editor_client.post(
+        CHANGELIST, {"action": "take_theirs_action", ACTION_CHECKBOX_NAME: [from_litellm.pk]}
+    )
+    from_genai.refresh_from_db()
+    assert from_genai.status == "resolved"
+    assert "added from litellm" in from_genai.note
+
+
+def _genai_file(folder, model_id):
+    path = folder / "genai.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "openai",
+                    "models": [{"id": model_id, "prices": {"input_mtok": 0.5, "output_mtok": 1.5}}],
+                }
+            ]
+        )
+    )
+    return PARSERS["genai-prices"](path)
+
+
+def test_ours_is_right_page_names_whole_offering_findings(editor_client, catalog, litellm_file):  # noqa: F811
+    LanguageModelFactory(name="Elsewhere 1", slug="elsewhere-1")
+    run(litellm_file({"elsewhere-1": ("0.5", "1.5", None, 64_000, 4_096)}))
+    chosen = Finding.objects.filter(kind__in=["not_in_catalog", "not_in_source"])
+    page = editor_client.post(
+        CHANGELIST,
+        {"action": "ours_is_right", ACTION_CHECKBOX_NAME: [f.pk for f in chosen]},
+    ).content.decode()
+    assert "Elsewhere 1 on OpenAI (not in our catalog)" in page
+    assert "slip-1 on OpenAI: Missing there" in page
+    assert "None" not in page
 
 
 def test_take_theirs_refuses_an_offering_the_source_lacks(editor_client, catalog, litellm_file):  # noqa: F811
