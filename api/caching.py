@@ -21,10 +21,10 @@ def cached_response(request, build) -> HttpResponse:
     successful answers are kept; any edit to the catalog makes a new version.
 
     The rendered body is kept, not the data: a hit is then served without serialising
-    the data again. The negotiated media type is part of the key, since its parameters
-    (`indent`) shape the body."""
+    the data again. The renderer and its indent are part of the key, since they shape
+    the body; other media-type parameters do not, so they cannot multiply entries."""
     version = version_for_request()
-    variant = f"{request.get_full_path()}\n{getattr(request, 'accepted_media_type', '')}"
+    variant = f"{request.get_full_path()}\n{body_variant(request)}"
     key = f"api:{version.token}:{hashlib.sha256(variant.encode()).hexdigest()}"
     hit = cache.get(key)
     if hit is not None:
@@ -35,6 +35,18 @@ def cached_response(request, build) -> HttpResponse:
         # Stored by apply_http_caching, once the response is rendered.
         response.api_cache_key = key
     return response
+
+
+def body_variant(request) -> str:
+    """What of the content negotiation shapes the body: the renderer's format and the
+    indent it resolves (DRF's JSONRenderer reads `; indent=N` and caps it)."""
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None:
+        return ""
+    get_indent = getattr(renderer, "get_indent", None)
+    media_type = getattr(request, "accepted_media_type", "") or ""
+    indent = get_indent(media_type, {}) if get_indent else None
+    return f"{renderer.format}:{indent}"
 
 
 def apply_http_caching(request, response):

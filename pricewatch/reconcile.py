@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.importers.plan import (
@@ -22,7 +23,7 @@ from catalog.importers.plan import (
     match_provider,
 )
 from catalog.importers.source import ParsedSource, SourceRow
-from catalog.models import Lifecycle, Price
+from catalog.models import LanguageModel, Lifecycle, Offering, Price, Provider
 from pricewatch.models import FIELDS, PRICE_FIELD_NAMES, WHOLE_OFFERING, Finding, OfferingCheck
 
 
@@ -129,10 +130,10 @@ class _Problem:
 
     kind: str
     field: str
-    provider: object
+    provider: Provider
     provider_model_id: str
-    offering: object = None
-    model: object = None
+    offering: Offering | None = None
+    model: LanguageModel | None = None
     ours: Decimal | None = None
     theirs: Decimal | None = None
     their_figures: dict | None = None
@@ -182,25 +183,35 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
     catalog = load_offering_index(parsed.format, parsed.rows)
     now = timezone.now()
     today = timezone.localdate()
-    results: dict[int, tuple[object, SourceRow, list[Comparison]]] = {}
+    results: dict[int, tuple[Offering, SourceRow, list[Comparison]]] = {}
     lacking: dict[tuple[int, int], _Problem] = {}
     partial = PARTIAL_PROVIDER_NAMES.get(parsed.format, set())
     listed_in_full: set[int] = set()  # our providers whose whole list the source gives
+    listed: set[int] = set()  # our offerings the source lists, priced or not
+    lacked: set[tuple[int, int]] = set()  # (provider, model) it lists that we lack
     for row in parsed.rows:
-        if row.errors or row.no_price_reason:
-            continue
         provider = match_provider(catalog, parsed.format, row.provider)
         if provider is None:
             continue
         if row.provider not in partial:
             listed_in_full.add(provider.pk)
         offering = find_offering(catalog, provider, row)
+        model = offering.model if offering else find_model(catalog, row)
+        if offering is None and model is not None:
+            # Listed under another id than ours (an alias is missing), or not carried.
+            offering = catalog.by_pair.get((provider.pk, model.pk))
+            if offering is None:
+                lacked.add((provider.pk, model.pk))
+            else:
+                listed.add(offering.pk)
+                offering = None  # not compared: which of its prices the row means is unsure
+        elif offering is not None:
+            listed.add(offering.pk)
+        if row.errors or row.no_price_reason:
+            continue  # listed, but with nothing to compare
         if offering is None:
             report.unmatched_rows += 1
-            model = find_model(catalog, row)
-            if model is None or (provider.pk, model.pk) in catalog.by_pair:
-                # A model we do not carry, or one we carry there under another id (the
-                # importer's preview says so and suggests an alias).
+            if model is None or (provider.pk, model.pk) not in lacked:
                 continue
             lacking.setdefault(
                 (provider.pk, model.pk),
@@ -247,8 +258,12 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
         seen_offerings.add(offering.pk)
         key = ("offering", offering.pk, WHOLE_OFFERING)
         examined.add(key)
-        if offering.lifecycle == Lifecycle.RETIRED or offering.provider_id not in listed_in_full:
-            continue  # not expected in the source: settles an earlier "missing there"
+        if (
+            offering.pk in listed
+            or offering.lifecycle == Lifecycle.RETIRED
+            or offering.provider_id not in listed_in_full
+        ):
+            continue  # listed, or not expected: settles an earlier "missing there"
         report.missing_there.append(str(offering))
         problems[key] = _Problem(
             kind=Finding.Kind.NOT_IN_SOURCE,
@@ -262,12 +277,23 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
         problems[("lacking", provider_pk, model_pk)] = problem
     covered_providers = {provider.pk for provider in catalog.providers.values()}
 
+    # By the offering's provider too: an offering moved to another provider keeps its
+    # findings (they are keyed on the offering), which then follow it.
     existing = {
-        _key(f): f for f in Finding.objects.filter(source=source, provider_id__in=covered_providers)
+        _key(f): f
+        for f in Finding.objects.filter(
+            Q(provider_id__in=covered_providers) | Q(offering__provider_id__in=covered_providers),
+            source=source,
+        )
     }
     to_create, to_update = [], []
     for key, finding in existing.items():
-        settled = key not in problems and (key in examined or key[0] == "lacking")
+        if key[0] == "lacking":
+            # Settled once the source stops listing the pair or we carry it; a row that
+            # merely lost its price this time settles nothing.
+            settled = key not in problems and key[1:] not in lacked
+        else:
+            settled = key not in problems and key in examined
         if settled and finding.status != Finding.Status.RESOLVED:
             finding.status = Finding.Status.RESOLVED
             finding.resolved_at = now
@@ -302,6 +328,7 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
             and finding.kind == problem.kind
         )
         finding.last_seen = now
+        finding.provider = problem.provider
         finding.provider_model_id = problem.provider_model_id
         finding.their_figures = problem.their_figures or {}
         if not (same and finding.status in (Finding.Status.OPEN, Finding.Status.DISMISSED)):
@@ -327,6 +354,7 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
             "last_seen",
             "resolved_at",
             "resolved_by",
+            "provider",
             "provider_model_id",
             "their_figures",
         ],

@@ -79,3 +79,16 @@ def test_an_indented_answer_is_cached_apart_from_the_compact_one(api, catalog):
     assert indented.content != compact
     assert indented.json() == api.get("/api/v1/models/alpha-1/").json()
     assert api.get("/api/v1/models/alpha-1/").content == compact
+
+
+def test_media_type_parameters_that_do_not_shape_the_body_share_one_entry(
+    api, catalog, django_assert_max_num_queries
+):
+    """`; junk=N` must not make each request a miss (a cheap way to make the server
+    rebuild the list), while `; indent=N` still gets its own body."""
+    first = api.get("/api/v1/models/", HTTP_ACCEPT="application/json; junk=0")
+    for n in range(1, 4):
+        with django_assert_max_num_queries(2):  # the version and the throttle: no rebuild
+            again = api.get("/api/v1/models/", HTTP_ACCEPT=f"application/json; junk={n}")
+        assert again.content == first.content
+        assert again["Content-Type"] == "application/json"

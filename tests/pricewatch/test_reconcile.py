@@ -196,6 +196,62 @@ def test_whole_offering_findings_resolve_stay_dismissed_and_reopen(catalog, lite
     assert report.reopened == 4  # slip, swap, cache and elsewhere-1 (our-id never left)
 
 
+def test_a_row_without_a_price_still_lists_the_offering(catalog, litellm_file):
+    """Listed without a price: nothing to compare, but not "missing there"; and a
+    dismissed "we lack it" stays dismissed while the row has no price for a run."""
+    LanguageModelFactory(name="Elsewhere 1", slug="elsewhere-1")
+    priced = litellm_file({"elsewhere-1": ("0.5", "1.5", None, 64_000, 4_096)}, name="a.json")
+    run(priced)
+    lacking = Finding.objects.get(kind="not_in_catalog")
+    lacking.status = Finding.Status.DISMISSED
+    lacking.save()
+
+    unpriced = priced.parent / "unpriced.json"
+    unpriced.write_text(
+        json.dumps(
+            {
+                key: {"litellm_provider": "openai", "mode": "chat"}
+                for key in ("slip-1", "elsewhere-1")
+            }
+        )
+    )
+    report = run(unpriced)
+    assert "slip-1 on OpenAI" not in report.missing_there
+    # The first run called it missing; listed now, that finding settles.
+    assert Finding.objects.get(offering=catalog["slip"]).status == Finding.Status.RESOLVED
+    lacking.refresh_from_db()
+    assert lacking.status == Finding.Status.DISMISSED
+    run(priced)  # priced again: still dismissed, not settled and reopened
+    lacking.refresh_from_db()
+    assert lacking.status == Finding.Status.DISMISSED
+
+
+def test_an_offering_listed_under_another_id_is_not_missing_there(catalog, litellm_file):
+    """The source names our model's offering differently (an alias is missing): it is
+    listed, not missing; and it is not compared, since the match is unsure."""
+    LanguageModelFactory._meta.model.objects.filter(pk=catalog["alias"].model_id).update(
+        slug="the-model"
+    )
+    report = run(litellm_file({"the-model": ("9", "9", None, 128_000, 8_192)}))
+    assert "our-id on OpenAI" not in report.missing_there
+    assert not Finding.objects.filter(offering=catalog["alias"]).exists()
+    assert report.unmatched_rows == 1 and report.missing_here == []
+
+
+def test_findings_follow_an_offering_moved_to_another_provider(catalog, litellm_file):
+    path = planted(litellm_file)
+    run(path)
+    moved_to = ProviderFactory(name="Azure", slug="azure")
+    Offering.objects.filter(pk=catalog["slip"].pk).update(provider=moved_to)
+    azure = path.parent / "azure.json"
+    azure.write_text(
+        path.read_text().replace('"litellm_provider": "openai"', '"litellm_provider": "azure"')
+    )
+    run(azure)  # the old provider has no rows now; the finding must not be made twice
+    finding = Finding.objects.get(offering=catalog["slip"], field="input")
+    assert finding.provider == moved_to
+
+
 def test_rerunning_changes_nothing(catalog, litellm_file):
     path = planted(litellm_file)
     run(path)
