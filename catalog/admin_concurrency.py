@@ -127,7 +127,9 @@ class RevertFormMixin:
     def database_fingerprint(self) -> str:
         if self.shows_database:
             return form_fingerprint(self)
-        current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        if current is None:  # restoring a deleted record: refused if it reappears meanwhile
+            return "deleted"
         return type(self)(instance=current, shows_database=True).current_version
 
 

@@ -1,12 +1,13 @@
 """The admin base for catalog models: django-simple-history's admin, made to answer 404
-rather than 500 to malformed ids in the URL and to ignore malformed prefill values
-("?provider=%ff" on an add page), which the autocomplete widgets would otherwise look up.
+rather than 500 to malformed ids in the URL, to ignore malformed prefill values
+("?provider=%ff" on an add page), which the autocomplete widgets would otherwise look up,
+and to let only those who may change a record revert it.
 """
 
 from __future__ import annotations
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,6 +32,10 @@ class CatalogHistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_valid_key(self.model._meta.pk, unquote(object_id))
         self._require_valid_key(self.model.history.model._meta.pk, version_id)
+        # django-simple-history saves a posted revert for anyone who may view the
+        # history; writing it takes the right to change the record.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_changeform_initial_data(self, request):

@@ -15,6 +15,12 @@ def fill_provider(apps, schema_editor):
         finding.save(update_fields=["provider"])
 
 
+def forget_whole_offering_findings(apps, schema_editor):
+    """Going back: 0002 knows findings about one field of one offering only."""
+    Finding = apps.get_model("pricewatch", "Finding")
+    Finding.objects.filter(kind__in=["not_in_source", "not_in_catalog"]).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -68,4 +74,6 @@ class Migration(migrations.Migration):
             model_name='finding',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'not_in_catalog'), ('model__isnull', False), ('offering__isnull', True)), models.Q(models.Q(('kind', 'not_in_catalog'), _negated=True), ('offering__isnull', False)), _connector='OR'), name='finding_names_offering_or_model'),
         ),
+        # Last, so that going back it runs first, before the columns narrow again.
+        migrations.RunPython(migrations.RunPython.noop, forget_whole_offering_findings),
     ]

@@ -224,3 +224,31 @@ def test_reverting_to_an_old_version_is_refused_after_a_newer_save(editor_client
     assert editor_client.post(url, fresh).status_code == 302
     provider.refresh_from_db()
     assert provider.name == "Acme"
+
+
+def test_only_editors_who_may_change_a_record_may_revert_it(django_user_model):
+    provider = ProviderFactory(name="Acme")
+    provider.name = "Acme Cloud"
+    provider.save()
+    viewer = django_user_model.objects.create_user(username="vera", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_provider"))
+    client = Client()
+    client.force_login(viewer)
+    first = provider.history.earliest("history_date")
+    url = reverse("admin:catalog_provider_simple_history", args=[provider.pk, first.pk])
+    data = {"name": "Acme", "slug": provider.slug, "kind": provider.kind, "url": ""}
+    assert client.post(url, data).status_code == 403
+    provider.refresh_from_db()
+    assert provider.name == "Acme Cloud"
+
+
+def test_a_deleted_record_can_still_be_restored_from_its_history(editor_client):
+    provider = ProviderFactory(name="Acme")
+    pk = provider.pk
+    provider.delete()
+    last = Provider.history.filter(id=pk).earliest("history_date")
+    url = reverse("admin:catalog_provider_simple_history", args=[pk, last.pk])
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    assert editor_client.post(url, change_form_data(page)).status_code == 302
+    assert Provider.objects.get(pk=pk).name == "Acme"
