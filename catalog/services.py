@@ -25,6 +25,18 @@ class PriceInput:
     context_threshold: int = 0
 
 
+def add_offering(
+    *, model: LanguageModel, provider, provider_model_id: str, reason: str = ""
+) -> Offering:
+    """A new offering of `model` on `provider`, validated like an admin save (raises
+    ValidationError, writing nothing), with `reason` in its history."""
+    offering = Offering(model=model, provider=provider, provider_model_id=provider_model_id)
+    offering._change_reason = reason
+    offering.full_clean()
+    offering.save()
+    return offering
+
+
 def current_base_price(offering: Offering, *, on: date | None = None) -> Price | None:
     """The standard-tier, base-context price in force on a day (today by default)."""
     on = on or timezone.localdate()

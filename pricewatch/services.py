@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Offering
-from catalog.services import PriceInput, current_base_price, record_price
+from catalog.services import PriceInput, add_offering, current_base_price, record_price
 from pricewatch.models import PRICE_FIELD_NAMES, Finding
 
 
@@ -99,17 +99,15 @@ def _add_their_offering(finding: Finding) -> None:
         )
     if Offering.objects.filter(model=finding.model, provider=finding.provider).exists():
         raise FindingRefused(f"{finding.subject}: the offering exists already.")
-    offering = Offering(
-        model=finding.model,
-        provider=finding.provider,
-        provider_model_id=finding.provider_model_id,
-    )
-    offering._change_reason = f"Added from {finding.source} (price watch)"
     try:
-        offering.full_clean()
+        offering = add_offering(
+            model=finding.model,
+            provider=finding.provider,
+            provider_model_id=finding.provider_model_id,
+            reason=f"Added from {finding.source} (price watch)",
+        )
     except ValidationError as error:
         raise FindingRefused(f"{finding.subject}: {'; '.join(error.messages)}") from error
-    offering.save()
     optional = {
         name: Decimal(figures[name]) for name in ("cache_read", "cache_write") if name in figures
     }

@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from catalog.importers.source import PRICE_FIELDS, ParsedSource, SourceRow, TierPrice
 from catalog.models import LanguageModel, Offering, OfferingAlias, Price, Provider, catalog_slugify
-from catalog.services import PriceInput, record_price
+from catalog.services import PriceInput, add_offering, record_price
 from pricewatch.plausibility import check_price
 
 # How each source names providers we carry, when its name is not our slug. A source name
@@ -537,12 +537,15 @@ def apply_plan(plan: ImportPlan, *, user=None, confirm_warnings: bool = False) -
     result = ApplyResult()
     with transaction.atomic(), _history_user(user):
         for new in plan.new_offerings:
-            offering = Offering(
-                model=new.model, provider=new.provider, provider_model_id=new.provider_model_id
+            offering = _write(
+                new.ref,
+                lambda new=new: add_offering(
+                    model=new.model,
+                    provider=new.provider,
+                    provider_model_id=new.provider_model_id,
+                    reason=f"Imported from {plan.format}",
+                ),
             )
-            offering._change_reason = f"Imported from {plan.format}"
-            _write(new.ref, offering.full_clean)
-            _write(new.ref, offering.save)
             result.offerings_created += 1
             for planned in new.prices:
                 planned.offering = offering
@@ -574,10 +577,11 @@ def _record(planned: PlannedPrice) -> None:
     )
 
 
-def _write(ref: str, action) -> None:
+def _write(ref: str, action):
+    """`action()`'s result; a failure refuses the whole import, naming the row."""
     try:
         with transaction.atomic():
-            action()
+            return action()
     except ValidationError as exc:
         raise ImportRefused(f"Nothing imported: {ref}: {'; '.join(exc.messages)}") from exc
     except IntegrityError as exc:
