@@ -377,6 +377,14 @@ def test_real_files_against_the_seed_catalog(shared_data, django_assert_max_num_
     # Equal values are never flagged.
     for finding in Finding.objects.filter(kind="disagree"):
         assert finding.our_value != finding.their_value
+    # Whole offerings: "we lack it" only for pairs we do not carry, "missing there" only
+    # for offerings still sold; both kinds occur in the real files.
+    lacking = Finding.objects.filter(kind="not_in_catalog")
+    missing = Finding.objects.filter(kind="not_in_source").select_related("offering")
+    assert lacking.exists() and missing.exists()
+    for finding in lacking:
+        assert not Offering.objects.filter(model=finding.model, provider=finding.provider)
+    assert all(f.offering.lifecycle != "retired" for f in missing)
     assert OfferingCheck.objects.filter(agrees=True).count() > 50
     before = list(Finding.objects.order_by("pk").values_list("pk", "status", "their_value"))
 
