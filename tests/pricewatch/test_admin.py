@@ -1,8 +1,10 @@
 import json
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client
 from django.urls import reverse
 
 from catalog.importers import PARSERS
@@ -197,3 +199,34 @@ def test_take_theirs_refuses_an_offering_the_source_lacks(editor_client, catalog
     assert Price.objects.count() == prices
     finding.refresh_from_db()
     assert finding.status == "open"
+
+
+def test_the_admin_index_counts_open_findings_and_links_to_them(
+    editor_client,
+    catalog,  # noqa: F811
+    litellm_file,
+    django_assert_max_num_queries,
+):
+    run(planted(litellm_file))  # 4 disagreements (2 of them 10x), 1 offering not listed
+    Finding.objects.filter(offering=catalog["swap"], field="output").update(status="dismissed")
+    with django_assert_max_num_queries(12):
+        index = editor_client.get(reverse("admin:index"))
+    box = index.content.decode().split('id="price-watch"')[1].split("</table>")[0]
+    assert "4 open findings" in box
+    counts = dict(
+        re.findall(r'<a href="([^"]+)">[^<]+</a></th><td class="finding-count">(\d+)', box)
+    )
+    assert sorted(counts.values()) == ["0", "0", "1", "2", "3"]
+    for url, count in counts.items():
+        listed = editor_client.get(url.replace("&amp;", "&")).context["cl"].result_count
+        assert listed == int(count)
+
+
+def test_the_price_watch_box_is_hidden_from_staff_who_may_not_see_findings(
+    admin_client, django_user_model
+):
+    user = django_user_model.objects.create_user("staffer", password="x", is_staff=True)
+    client = Client()
+    client.force_login(user)
+    assert 'id="price-watch"' not in client.get(reverse("admin:index")).content.decode()
+    assert 'id="price-watch"' in admin_client.get(reverse("admin:index")).content.decode()
