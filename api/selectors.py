@@ -79,19 +79,26 @@ def model_offerings_prefetches() -> list[Prefetch]:
     return [offerings, *offering_details_prefetches(OFFERING_LIST)]
 
 
-def api_models() -> QuerySet[LanguageModel]:
-    """Published models with their organisation, offerings (current prices), sources and
-    the cheapest current input/output price across providers."""
+def api_model_rows() -> QuerySet[LanguageModel]:
+    """Published models with their organisation and the cheapest current input/output
+    price across providers: what filtering, ordering and paging need."""
     return (
         LanguageModel.objects.published()
         .select_related("organization")
-        .prefetch_related(
-            *model_offerings_prefetches(),
-            Prefetch("sources", to_attr=SOURCE_LIST),
-        )
         .annotate(cheapest_input=_cheapest("input"), cheapest_output=_cheapest("output"))
         .order_by("pk")
     )
+
+
+def api_model_prefetches() -> list[Prefetch]:
+    """What a model's representation reads besides its row: offerings (current prices,
+    aliases, checks) and sources."""
+    return [*model_offerings_prefetches(), Prefetch("sources", to_attr=SOURCE_LIST)]
+
+
+def api_models() -> QuerySet[LanguageModel]:
+    """`api_model_rows()` with everything a model's representation reads."""
+    return api_model_rows().prefetch_related(*api_model_prefetches())
 
 
 def api_offerings() -> QuerySet[Offering]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import tzinfo
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,6 +23,7 @@ from api.selectors import (
     PRICE_CHECK_LIST,
     PRICE_HISTORY_LIST,
     SOURCE_LIST,
+    api_model_prefetches,
 )
 from catalog.models import (
     CAPABILITIES,
@@ -36,6 +38,7 @@ from catalog.models import (
     Source,
 )
 from pricewatch.summary import summarize
+from sitecache.versioning import version_memo
 
 PRICE_UNIT = "USD per 1M tokens"
 MONEY_QUANTUM = Decimal(1).scaleb(-MONEY["decimal_places"])
@@ -398,6 +401,21 @@ def language_model_representation(model: LanguageModel, tz: tzinfo | None = None
         ],
         "updated_at": datetime_text(model.updated_at, tz),
     }
+
+
+def model_representations(models: list[LanguageModel]) -> list[dict]:
+    """Each model's representation, built at most once per catalog version and time zone
+    in this process; the models not built yet get their offerings and sources fetched
+    together (a fixed number of queries for the page)."""
+    tz = timezone.get_current_timezone()
+    memo = version_memo("api.language_model")
+    key = str(tz)
+    missing = [model for model in models if (model.pk, key) not in memo]
+    if missing:
+        prefetch_related_objects(missing, *api_model_prefetches())
+        for model in missing:
+            memo[(model.pk, key)] = language_model_representation(model, tz)
+    return [memo[(model.pk, key)] for model in models]
 
 
 class ModelRefSerializer(serializers.ModelSerializer):

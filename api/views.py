@@ -57,6 +57,16 @@ class LanguageModelViewSet(CatalogViewSet):
     filterset_class = filters.LanguageModelFilter
     lookup_field = "slug"
 
+    def list(self, request, *args, **kwargs):
+        return cached_response(request, lambda: self._list_page(request))
+
+    def _list_page(self, request):
+        # Filter and page over the model rows alone; each model's representation is
+        # built once per catalog version (fetching its offerings and sources only then)
+        # and shared by every list page, filter and cursor that shows it.
+        rows = self.paginate_queryset(self.filter_queryset(selectors.api_model_rows()))
+        return self.get_paginated_response(serializers.model_representations(rows))
+
 
 class OrganizationViewSet(CatalogViewSet):
     queryset = selectors.api_organizations()

@@ -68,3 +68,22 @@ def test_a_partner_key_adds_a_bounded_cost(api, django_assert_max_num_queries, p
         with django_assert_max_num_queries(MAX_QUERIES + 2):
             response = api.get("/api/v1/models/?page_size=100", HTTP_X_API_KEY=raw_key)
         assert response.status_code == 200
+
+
+def test_list_pages_share_each_models_representation_until_the_catalog_changes(
+    api, django_assert_max_num_queries
+):
+    """A new filter or cursor over models already shown costs the page's own row query
+    (plus the version): offerings and sources are fetched once per catalog version."""
+    build_catalog(12)
+    first = api.get("/api/v1/models/?page_size=100").json()["results"]
+    with django_assert_max_num_queries(2):
+        other = api.get("/api/v1/models/?vision=true&ordering=name").json()["results"]
+    assert sorted(other, key=lambda m: m["slug"]) == sorted(first, key=lambda m: m["slug"])
+
+    LanguageModelFactory._meta.model.objects.get(slug="m3").offerings.first().aliases.create(
+        alias="fresh-alias"
+    )  # an edit: a new catalog version, so the representations are built again
+    again = api.get("/api/v1/models/?vision=true&ordering=-name").json()["results"]
+    m3 = next(m for m in again if m["slug"] == "m3")
+    assert any("fresh-alias" in offering["aliases"] for offering in m3["offerings"])

@@ -110,3 +110,16 @@ def test_hand_built_representations_also_read_records_not_prefetched_as_lists(ri
     assert [o["provider"]["slug"] for o in body["offerings"]] == ["cloud-one", "fast-host"]
     assert body["offerings"][0]["aliases"] == ["alpha-latest", "cloud/alpha"]
     assert body["offerings"][0]["price_check"]["sources_checked"] == 2
+
+
+def test_shared_representations_are_kept_per_time_zone(catalog):
+    from django.utils import timezone
+
+    from api.serializers import model_representations
+
+    rows = list(selectors.api_model_rows())
+    with timezone.override("UTC"):
+        utc = model_representations(rows)[0]["updated_at"]
+    with timezone.override("Asia/Tokyo"):
+        tokyo = model_representations(rows)[0]["updated_at"]
+    assert utc.endswith("Z") and tokyo.endswith("+09:00")
