@@ -59,6 +59,36 @@ def refresh_current_price(offering: Offering) -> Price | None:
 
 
 @transaction.atomic
+def refresh_current_prices(*, on: date | None = None) -> int:
+    """Point every offering at the price in force on `on` (today by default): a price
+    recorded for a later date takes effect on that day with no write of its own, so run
+    this daily (`manage.py refresh_current_prices`). Returns how many offerings moved;
+    caches see the change through the catalog version. A fixed number of queries."""
+    on = on or timezone.localdate()
+    in_force: dict[int, int] = {}
+    rows = (
+        Price.objects.filter(tier=Price.Tier.STANDARD, context_threshold=0, effective_date__lte=on)
+        .order_by("offering_id", "-effective_date")
+        .values_list("offering_id", "pk")
+    )
+    for offering_id, price_id in rows:
+        in_force.setdefault(offering_id, price_id)  # the newest first
+    moved = [
+        offering
+        for offering in Offering.objects.only("pk", "current_price_id")
+        if offering.current_price_id != in_force.get(offering.pk)
+    ]
+    for offering in moved:
+        offering.current_price_id = in_force.get(offering.pk)
+    if moved:
+        Offering.objects.bulk_update(moved, ["current_price"])
+        from sitecache.versioning import bump_catalog_version
+
+        bump_catalog_version()
+    return len(moved)
+
+
+@transaction.atomic
 def record_price(
     *,
     offering: Offering,
