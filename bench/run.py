@@ -340,7 +340,9 @@ def main() -> int:
         timed = {
             "comparison page, uncached": server_time(pairs[::-1], seconds=args.seconds),
             "comparison page, cached": server_time([comparison], seconds=args.seconds),
-            "/api/v1/models/ full page, uncached": server_time(api_uncached, seconds=args.seconds),
+            "/api/v1/models/ full page, new URL (answer not cached)": server_time(
+                api_uncached, seconds=args.seconds
+            ),
             "/api/v1/models/ full page, cached": server_time(
                 ["/api/v1/models/"], seconds=args.seconds
             ),

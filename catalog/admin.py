@@ -529,6 +529,17 @@ class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
         super().save_model(request, obj, form, change)
         refresh_current_price(obj.offering)
 
+    def delete_model(self, request, obj):
+        from catalog.services import delete_price
+
+        delete_price(obj)
+
+    def delete_queryset(self, request, queryset):
+        from catalog.services import delete_price
+
+        for price in queryset.select_related("offering"):
+            delete_price(price)
+
 
 @admin.register(Benchmark)
 class BenchmarkAdmin(CatalogHistoryAdmin):

@@ -131,4 +131,9 @@ def restore_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> tuple[dict[s
             with connection.cursor() as cursor:
                 for statement in sequence_sql:
                     cursor.execute(statement)
+        # Raw saves skip the signals that bump the catalog version: bump once, so no
+        # cache serves the catalog as it was before the restore.
+        from sitecache.versioning import bump_catalog_version
+
+        bump_catalog_version()
     return counts, created_users

@@ -59,6 +59,15 @@ def refresh_current_price(offering: Offering) -> Price | None:
 
 
 @transaction.atomic
+def delete_price(price: Price) -> None:
+    """Remove a price record (a mistake, not a change: changes are new records) and point
+    its offering at the price then in force."""
+    offering = price.offering
+    price.delete()
+    refresh_current_price(offering)
+
+
+@transaction.atomic
 def refresh_current_prices(*, on: date | None = None) -> int:
     """Point every offering at the price in force on `on` (today by default): a price
     recorded for a later date takes effect on that day with no write of its own, so run

@@ -200,14 +200,17 @@ def build_pair_snapshot(
     pair = (models[slug_a], models[slug_b])
     if not include_drafts and not all(m.is_published for m in pair):
         return None
-    known = version_memo(f"model-snapshots:{timezone.localdate().isoformat()}")
-    missing = [m for m in pair if m.slug not in known]
+    # Snapshots hold dated facts (the price in force), so the day is part of the key;
+    # one memo name, so days gone do not stay behind.
+    known = version_memo("model-snapshots")
+    day = timezone.localdate()
+    missing = [m for m in pair if (day, m.slug) not in known]
     if missing:
-        known.update(model_snapshots(missing))
+        known.update({(day, slug): snap for slug, snap in model_snapshots(missing).items()})
     comparison = Comparison.objects.filter(model_a_id=pair[0].pk, model_b_id=pair[1].pk).first()
     return PairSnapshot(
-        a=known[pair[0].slug],
-        b=known[pair[1].slug],
+        a=known[(day, pair[0].slug)],
+        b=known[(day, pair[1].slug)],
         editor_note=comparison.editor_note if comparison else "",
         verdict_override=comparison.verdict_override if comparison else "",
         noindex=comparison.noindex if comparison else False,

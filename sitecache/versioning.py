@@ -93,10 +93,10 @@ def version_for_request() -> Version:
     return holder.get() if holder is not None else current_version()
 
 
-# name -> (version token, value): derived data kept in this process until the catalog
-# changes. Per process on purpose: no pickling on the hot path, and the version check
+# name -> (version token, value[, changed at]): derived data kept in this process until
+# the catalog changes. Per process on purpose: no pickling on the hot path, and the version check
 # makes it as fresh as the shared cache.
-_derived: dict[str, tuple[str, object]] = {}
+_derived: dict[str, tuple] = {}
 
 
 def cached_for_catalog_version(name: str, build: Callable[[], T]) -> T:
@@ -112,13 +112,20 @@ def cached_for_catalog_version(name: str, build: Callable[[], T]) -> T:
 
 def version_memo(name: str) -> dict:
     """A dict that lives in this process for the current catalog version, then starts
-    empty again: for per-record data many pages share (a model's snapshot)."""
-    token = version_for_request().token
+    empty again: for per-record data many pages share (a model's snapshot). Its values
+    are shared: treat them as read-only.
+
+    A request still on an older version (it started before an edit) gets a dict of its
+    own rather than emptying the newer one."""
+    version = version_for_request()
     hit = _derived.get(name)
-    if hit is None or hit[0] != token:
-        hit = (token, {})
-        _derived[name] = hit
-    return hit[1]
+    if hit is not None and hit[0] == version.token:
+        return hit[1]
+    if hit is not None and hit[2] > version.changed_at:
+        return {}
+    memo: dict = {}
+    _derived[name] = (version.token, memo, version.changed_at)
+    return memo
 
 
 def forget_derived() -> None:

@@ -1,9 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from catalog.models import Price
+from catalog.services import PriceInput, record_price
 from tests.admin_forms import change_form_data
 from tests.factories import LanguageModelFactory, ProviderFactory, offer
 
@@ -112,3 +114,26 @@ def test_offering_changelist_is_bounded(editor_client, django_assert_max_num_que
 def test_view_on_site_links_to_the_public_page(editor_client, priced_model):
     page = editor_client.get(reverse("admin:catalog_languagemodel_change", args=[priced_model.pk]))
     assert "View on site" in page.content.decode()
+
+
+def test_deleting_the_current_price_falls_back_to_the_one_before(admin_client):
+    """A superuser removing a mistaken price: the offering shows the price then in
+    force, not none at all."""
+    offering = offer(LanguageModelFactory(), ProviderFactory(), input="2", output="8")
+    mistake, _ = record_price(offering=offering, price=PriceInput(Decimal("20"), Decimal("8")))
+    offering.refresh_from_db()
+    assert offering.current_price == mistake
+    url = reverse("admin:catalog_price_delete", args=[mistake.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    offering.refresh_from_db()
+    assert offering.current_price.input == Decimal("2")
+
+    second, _ = record_price(offering=offering, price=PriceInput(Decimal("30"), Decimal("8")))
+    changelist = reverse("admin:catalog_price_changelist")
+    response = admin_client.post(
+        changelist,
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    offering.refresh_from_db()
+    assert offering.current_price.input == Decimal("2")

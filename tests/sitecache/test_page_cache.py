@@ -193,3 +193,25 @@ def test_an_admin_price_edit_changes_the_cached_api_answer_at_once(editor_client
     after = anonymous.get(url).json()
     assert after != before
     assert "$0.20" in str(after["provider_price_rows"])
+
+
+def test_a_request_on_an_older_version_does_not_empty_the_newer_memo():
+    from sitecache.versioning import RequestVersion, request_version, version_memo
+
+    older = current_version()
+    newer = bump_catalog_version()
+    token = request_version.set(RequestVersion(newer))
+    try:
+        version_memo("probe")["kept"] = 1
+    finally:
+        request_version.reset(token)
+    token = request_version.set(RequestVersion(older))
+    try:
+        assert version_memo("probe") == {}  # its own, empty
+    finally:
+        request_version.reset(token)
+    token = request_version.set(RequestVersion(newer))
+    try:
+        assert version_memo("probe") == {"kept": 1}
+    finally:
+        request_version.reset(token)
