@@ -70,6 +70,7 @@ def test_comparison_page_calculator_and_picker(site_url, browser, tmp_path, labe
     page.fill("#id_input_tokens", "1000000")
     page.fill("#id_output_tokens", "1000000")
     page.click("text=Calculate monthly cost")
+    page.wait_for_load_state()  # the click navigates: let the page load
     costs = page.locator("table.costs tbody tr")
     assert costs.count() == 3
     first = costs.nth(0).inner_text()
@@ -81,6 +82,7 @@ def test_comparison_page_calculator_and_picker(site_url, browser, tmp_path, labe
     # A bad number is a message on the form, not an error page.
     page.fill("#id_input_tokens", "-4")
     page.click("text=Calculate monthly cost")
+    page.wait_for_load_state()  # the click navigates: let the page load
     assert page.locator(".calculator .error").first.is_visible()
 
     # The pair picker, in reverse order, lands on the canonical page.
@@ -88,12 +90,14 @@ def test_comparison_page_calculator_and_picker(site_url, browser, tmp_path, labe
     page.select_option("#id_a", "gemini-3-1-flash-lite")
     page.select_option("#id_b", "gemini-2-5-flash-live-api")
     page.click("form.picker button")
+    page.wait_for_load_state()  # the click navigates: let the page load
     assert page.url == site_url + SEED_PATH
     # Picking the same model twice re-renders the form with a message.
     page.goto(site_url + "/")
     page.select_option("#id_a", "gemini-3-1-flash-lite")
     page.select_option("#id_b", "gemini-3-1-flash-lite")
     page.click("form.picker button")
+    page.wait_for_load_state()  # the click navigates: let the page load
     assert page.get_by_text("Pick two different models").is_visible()
     page.screenshot(path=tmp_path / f"{label}-picker-error.png", full_page=True)
 

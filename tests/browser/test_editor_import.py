@@ -84,13 +84,16 @@ def test_editor_imports_a_price_list(
     page.fill("#id_username", "edith")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    page.wait_for_load_state()  # the click navigates: let the page load
     page.wait_for_url(f"{plain_http_server.url}/admin/")
     assert "Review status" in page.content()
 
     page.click("text=Import a price list")
+    page.wait_for_load_state()  # the click navigates: let the page load
     page.select_option("#id_format", "csv")
     page.set_input_files("#id_file", str(price_list))
     page.click("input[name=preview]")
+    page.wait_for_load_state()  # the click navigates: let the page load
 
     summary = page.locator("#import-summary").inner_text()
     assert "1 changed prices" in summary and "0 errors" in summary
@@ -100,6 +103,7 @@ def test_editor_imports_a_price_list(
     assert offering.current_price.input == Decimal("0.25")  # the preview wrote nothing
 
     page.click("input[name=confirm]")
+    page.wait_for_load_state()  # the click navigates: let the page load
     page.wait_for_url(f"{plain_http_server.url}/admin/catalog/offering/")
     assert "Imported: 0 offerings created, 1 prices recorded." in page.content()
     offering.refresh_from_db()

@@ -45,6 +45,7 @@ def test_visitor_journey(plain_http_server, browser, tmp_path, label, width, hei
     page.select_option("#id_a", live.slug)
     page.select_option("#id_b", lite.slug)
     page.click("form.picker button")
+    page.wait_for_load_state()  # the click navigates: let the page load
     assert page.url == site + SEED_PATH
     assert page.locator("h1").inner_text() == f"{live.name} vs {lite.name}"
     headings = page.locator("h2").all_inner_texts()
@@ -61,25 +62,30 @@ def test_visitor_journey(plain_http_server, browser, tmp_path, label, width, hei
     related = page.locator("ul.related a").first
     title = related.inner_text()
     related.click()
+    page.wait_for_load_state()  # the click navigates: let the page load
     assert "/compare/" in page.url and page.url != site + SEED_PATH
     assert page.locator("h1").inner_text() == title
     page.screenshot(path=tmp_path / f"{label}-2-related.png", full_page=True)
 
     # Through the model list to a model page, and from it back to a comparison.
     page.click("header >> text=Models")
+    page.wait_for_load_state()  # the click navigates: let the page load
     assert page.url == site + "/models/"
     page.get_by_role("link", name=lite.name, exact=True).first.click()
+    page.wait_for_load_state()  # the click navigates: let the page load
     assert page.url == site + f"/models/{lite.slug}/"
     assert page.locator("h1").inner_text().startswith(lite.name)
     prices = page.locator("table", has=page.locator("caption", has_text="Current standard prices"))
     assert "$" in prices.inner_text()
     page.screenshot(path=tmp_path / f"{label}-3-model.png", full_page=True)
     page.locator("ul.related a", has_text=live.name).first.click()
+    page.wait_for_load_state()  # the click navigates: let the page load
     assert "/compare/" in page.url
 
     page.fill("#id_input_tokens", "1000000")
     page.fill("#id_output_tokens", "1000000")
     page.click("text=Calculate monthly cost")
+    page.wait_for_load_state()  # the click navigates: let the page load
     rows = page.locator("table.costs tbody tr")
     assert rows.count() >= 2
     costs = [
@@ -119,6 +125,7 @@ def test_editor_changes_a_price_and_visitors_see_it_at_once(
     editor.fill("#id_username", "edith")
     editor.fill("#id_password", PASSWORD)
     editor.click("input[type=submit]")
+    editor.wait_for_load_state()  # the click navigates: let the page load
     editor.wait_for_url(f"{site}/admin/")
     editor.goto(f"{site}/admin/catalog/languagemodel/{lite.pk}/change/")
     row = editor.locator(f"tr:has(input[name$='-id'][value='{offering.pk}'])")
@@ -126,6 +133,7 @@ def test_editor_changes_a_price_and_visitors_see_it_at_once(
     row.locator("input[name$='-output']").fill("0.3")
     editor.screenshot(path=tmp_path / f"{label}-1-admin-edit.png", full_page=True)
     editor.click("input[name=_save]")
+    editor.wait_for_load_state()  # the click navigates: let the page load
     editor.wait_for_url(f"{site}/admin/catalog/languagemodel/")
     assert "was changed successfully" in editor.locator("#main").inner_text()
     offering.refresh_from_db()
