@@ -12,7 +12,6 @@ errors; exits non-zero on any error.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -20,114 +19,25 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import BASE, HOST, OUT, PORT, PYTHON, ROOT, fetch, fresh_database, manage, wait_for_server  # noqa: E402, I001
-
-LUA = r"""
-local paths = {}
-local i = 0
-for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
-request = function()
-  i = i %% #paths + 1
-  return wrk.format("GET", paths[i])
-end
-local bad = 0
-response = function(status, headers, body)
-  if status >= 400 then bad = bad + 1 end
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'RESULT {"rps": %%f, "p50": %%f, "p90": %%f, "p99": %%f, "max": %%f, "requests": %%d, '
-    .. '"non_2xx_3xx": %%d, "socket_errors": %%d, "timeouts": %%d}\n',
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    summary.requests, e.status, e.connect + e.read + e.write, e.timeout))
-end
-"""
-
-
-def load_wrk(paths: list[str], *, seconds: int, connections: int, threads: int) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        path_file = Path(tmp) / "paths.txt"
-        path_file.write_text("\n".join(paths) + "\n")
-        script = Path(tmp) / "mix.lua"
-        script.write_text(LUA % {"paths": path_file})
-        output = subprocess.run(
-            [
-                "wrk",
-                f"-t{threads}",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--timeout=10s",
-                "-s",
-                str(script),
-                BASE,
-            ],
-            check=True,
-            text=True,
-            stdout=subprocess.PIPE,
-        ).stdout
-    print(output, flush=True)
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    return json.loads(line[len("RESULT ") :])
-
-
-def load_python(paths: list[str], *, seconds: int, connections: int, threads: int) -> dict:
-    latencies: list[float] = []
-    bad = socket_errors = 0
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-    counter = iter(range(10**9))
-
-    def worker():
-        nonlocal bad, socket_errors
-        while time.monotonic() < stop:
-            path = paths[next(counter) % len(paths)]
-            start = time.perf_counter()
-            status_error = socket_error = False
-            try:
-                with urllib.request.urlopen(BASE + path, timeout=10) as response:
-                    response.read()
-            except urllib.error.HTTPError:
-                status_error = True
-            except Exception:
-                socket_error = True
-            elapsed = (time.perf_counter() - start) * 1000
-            with lock:
-                latencies.append(elapsed)
-                bad += status_error
-                socket_errors += socket_error
-
-    pool = [threading.Thread(target=worker) for _ in range(connections)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return latencies[max(0, int(len(latencies) * p) - 1)]
-
-    return {
-        "rps": len(latencies) / seconds,
-        "p50": pct(0.5),
-        "p90": pct(0.9),
-        "p99": pct(0.99),
-        "max": latencies[-1],
-        "requests": len(latencies),
-        "non_2xx_3xx": bad,
-        "socket_errors": socket_errors,
-        "timeouts": 0,
-    }
+from run import (  # noqa: E402
+    BASE,
+    HOST,
+    OUT,
+    PORT,
+    PYTHON,
+    ROOT,
+    fetch,
+    fresh_database,
+    load_python,
+    load_wrk,
+    manage,
+    wait_for_server,
+)
 
 
 def url_mix(slugs: list[str], css: str, *, pairs: int = 5000, seed: int = 1) -> list[str]:
@@ -214,7 +124,7 @@ def main() -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
 
-    errors = result["non_2xx_3xx"] + result["socket_errors"] + result["timeouts"]
+    errors = result["errors"]
     report = "\n".join(
         [
             f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: "
