@@ -32,7 +32,7 @@ from catalog.models import (
     Provider,
     Source,
 )
-from catalog.services import PriceInput, mark_reviewed, record_price
+from catalog.services import PriceInput, mark_reviewed, price_in_force, record_price
 from pricewatch.plausibility import check_limits, check_price
 
 CONFIRM_LABEL = "I have checked these figures"
@@ -136,16 +136,12 @@ class PriceForm(forms.ModelForm):
         )
         if offering is None or cleaned.get("input") is None or cleaned.get("output") is None:
             return cleaned
-        previous = (
-            Price.objects.filter(
-                offering=offering,
-                tier=cleaned.get("tier") or Price.Tier.STANDARD,
-                context_threshold=cleaned.get("context_threshold") or 0,
-                effective_date__lte=cleaned.get("effective_date") or timezone.localdate(),
-            )
-            .exclude(pk=self.instance.pk)
-            .order_by("-effective_date")
-            .first()
+        previous = price_in_force(
+            offering,
+            tier=cleaned.get("tier") or Price.Tier.STANDARD,
+            context_threshold=cleaned.get("context_threshold") or 0,
+            on=cleaned.get("effective_date"),
+            excluding=self.instance.pk,
         )
         hold_implausible(
             self,

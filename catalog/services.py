@@ -37,16 +37,29 @@ def add_offering(
     return offering
 
 
+def price_in_force(
+    offering: Offering,
+    *,
+    tier: str = Price.Tier.STANDARD,
+    context_threshold: int = 0,
+    on: date | None = None,
+    excluding: int | None = None,
+) -> Price | None:
+    """The offering's price for a tier and threshold in force on a day (today by
+    default), leaving out the record `excluding` (the one being edited)."""
+    prices = offering.prices.filter(
+        tier=tier,
+        context_threshold=context_threshold,
+        effective_date__lte=on or timezone.localdate(),
+    )
+    if excluding is not None:
+        prices = prices.exclude(pk=excluding)
+    return prices.order_by("-effective_date").first()
+
+
 def current_base_price(offering: Offering, *, on: date | None = None) -> Price | None:
     """The standard-tier, base-context price in force on a day (today by default)."""
-    on = on or timezone.localdate()
-    return (
-        offering.prices.filter(
-            tier=Price.Tier.STANDARD, context_threshold=0, effective_date__lte=on
-        )
-        .order_by("-effective_date")
-        .first()
-    )
+    return price_in_force(offering, on=on)
 
 
 def refresh_current_price(offering: Offering) -> Price | None:
@@ -114,14 +127,8 @@ def record_price(
     """
     effective_date = effective_date or timezone.localdate()
     checked_on = checked_on or effective_date
-    previous = (
-        offering.prices.filter(
-            tier=price.tier,
-            context_threshold=price.context_threshold,
-            effective_date__lte=effective_date,
-        )
-        .order_by("-effective_date")
-        .first()
+    previous = price_in_force(
+        offering, tier=price.tier, context_threshold=price.context_threshold, on=effective_date
     )
     figures = {
         "input": price.input,
