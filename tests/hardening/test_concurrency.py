@@ -37,6 +37,14 @@ def without_blank_rows(data: dict) -> dict:
     return data
 
 
+def race(url, first_client, second_client, first: dict, second: dict):
+    """Both editors open `url`; the first saves `first`, then the second, from the form
+    it opened before that save, submits `second`. Returns the second answer."""
+    edith, otto = open_both(url, first_client, second_client)
+    assert first_client.post(url, {**edith, **first}).status_code == 302
+    return second_client.post(url, {**otto, **second})
+
+
 def open_both(url, first, second):
     return (
         without_blank_rows(change_form_data(first.get(url))),
@@ -89,12 +97,13 @@ def test_a_stale_price_on_the_model_page_does_not_overwrite_a_newer_one(
     model = LanguageModelFactory(name="Gemini 3 Pro")
     offering = offer(model, ProviderFactory(name="Vertex AI"), input="2", output="12")
     url = reverse("admin:catalog_languagemodel_change", args=[model.pk])
-    edith, otto = open_both(url, editor_client, second_editor_client)
-
-    edith["offerings-0-input"] = "1.75"
-    assert editor_client.post(url, edith).status_code == 302
-    otto["offerings-0-output"] = "10"
-    response = second_editor_client.post(url, otto)
+    response = race(
+        url,
+        editor_client,
+        second_editor_client,
+        {"offerings-0-input": "1.75"},
+        {"offerings-0-output": "10"},
+    )
     assert response.status_code == 200
     assert CONFLICT in response.content.decode()
 
@@ -106,11 +115,13 @@ def test_a_stale_price_on_the_model_page_does_not_overwrite_a_newer_one(
 def test_the_second_stale_save_of_an_offering_is_refused(editor_client, second_editor_client):
     offering = offer(LanguageModelFactory(), ProviderFactory(name="Bedrock"))
     url = reverse("admin:catalog_offering_change", args=[offering.pk])
-    edith, otto = open_both(url, editor_client, second_editor_client)
-    edith["provider_model_id"] = "edith-id"
-    assert editor_client.post(url, edith).status_code == 302
-    otto["url"] = "https://example.com/otto"
-    response = second_editor_client.post(url, otto)
+    response = race(
+        url,
+        editor_client,
+        second_editor_client,
+        {"provider_model_id": "edith-id"},
+        {"url": "https://example.com/otto"},
+    )
     assert response.status_code == 200 and CONFLICT in response.content.decode()
     offering.refresh_from_db()
     assert (offering.provider_model_id, offering.url) == ("edith-id", "")
@@ -120,11 +131,13 @@ def test_the_second_stale_save_of_an_offering_is_refused(editor_client, second_e
 def test_a_stale_price_row_on_the_offering_page_is_refused(editor_client, second_editor_client):
     price = PriceFactory(input=Decimal("3"), output=Decimal("15"))
     url = reverse("admin:catalog_offering_change", args=[price.offering.pk])
-    edith, otto = open_both(url, editor_client, second_editor_client)
-    edith["prices-0-source_url"] = "https://example.com/edith"
-    assert editor_client.post(url, edith).status_code == 302
-    otto["prices-0-input"] = "2.5"
-    response = second_editor_client.post(url, otto)
+    response = race(
+        url,
+        editor_client,
+        second_editor_client,
+        {"prices-0-source_url": "https://example.com/edith"},
+        {"prices-0-input": "2.5"},
+    )
     assert response.status_code == 200 and CONFLICT in response.content.decode()
     price.refresh_from_db()
     assert (price.input, price.source_url) == (Decimal("3"), "https://example.com/edith")
@@ -133,11 +146,13 @@ def test_a_stale_price_row_on_the_offering_page_is_refused(editor_client, second
 def test_the_second_stale_save_of_a_price_is_refused(editor_client, second_editor_client):
     price = PriceFactory(input=Decimal("3"), output=Decimal("15"))
     url = reverse("admin:catalog_price_change", args=[price.pk])
-    edith, otto = open_both(url, editor_client, second_editor_client)
-    edith["output"] = "14"
-    assert editor_client.post(url, edith).status_code == 302
-    otto["input"] = "2.5"
-    response = second_editor_client.post(url, otto)
+    response = race(
+        url,
+        editor_client,
+        second_editor_client,
+        {"output": "14"},
+        {"input": "2.5"},
+    )
     assert response.status_code == 200 and CONFLICT in response.content.decode()
     price.refresh_from_db()
     assert (price.input, price.output) == (Decimal("3"), Decimal("14"))
@@ -147,11 +162,13 @@ def test_the_second_stale_save_of_a_price_is_refused(editor_client, second_edito
 def test_the_second_stale_save_of_a_provider_is_refused(editor_client, second_editor_client):
     provider = ProviderFactory(name="Fireworks")
     url = reverse("admin:catalog_provider_change", args=[provider.pk])
-    edith, otto = open_both(url, editor_client, second_editor_client)
-    edith["kind"] = Provider.Kind.INFERENCE
-    assert editor_client.post(url, edith).status_code == 302
-    otto["url"] = "https://otto.example.com/"
-    response = second_editor_client.post(url, otto)
+    response = race(
+        url,
+        editor_client,
+        second_editor_client,
+        {"kind": Provider.Kind.INFERENCE},
+        {"url": "https://otto.example.com/"},
+    )
     assert response.status_code == 200 and CONFLICT in response.content.decode()
     provider.refresh_from_db()
     assert provider.kind == Provider.Kind.INFERENCE

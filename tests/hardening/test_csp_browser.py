@@ -54,16 +54,23 @@ def serve_with(client):
     return handle
 
 
-def test_the_admin_change_page_runs_without_csp_violations(page, admin_client):
-    model = LanguageModelFactory(name="DeepSeek V4")
-    offer(model, ProviderFactory(name="DeepSeek"))
-    violations = []
+def csp_violations(page) -> list[str]:
+    """The console messages about the Content Security Policy refusing something, as
+    they come."""
+    found = []
     page.on(
         "console",
         lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
+            found.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
+    return found
+
+
+def test_the_admin_change_page_runs_without_csp_violations(page, admin_client):
+    model = LanguageModelFactory(name="DeepSeek V4")
+    offer(model, ProviderFactory(name="DeepSeek"))
+    violations = csp_violations(page)
     page.route(f"{ORIGIN}/**", serve_with(admin_client))
     page.goto(ORIGIN + reverse("admin:catalog_languagemodel_change", args=[model.pk]))
     # Admin JavaScript ran: the autocomplete widget and the date shortcuts are built.
@@ -76,13 +83,7 @@ def test_the_history_pages_run_without_csp_violations(page, admin_client):
     provider = ProviderFactory(name="Acme")
     provider.name = "Acme Cloud"
     provider.save()
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+    violations = csp_violations(page)
     page.route(f"{ORIGIN}/**", serve_with(admin_client))
     page.goto(ORIGIN + reverse("admin:catalog_provider_history", args=[provider.pk]))
     page.wait_for_selector("#change-history")
