@@ -179,61 +179,84 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
     that we have no offering for (missing here). Rows for models we do not carry at all
     are only counted: the catalog chooses its models, a source does not."""
     report = ReconcileReport(source=source)
-    tol = tolerance()
     catalog = load_offering_index(parsed.format, parsed.rows)
-    now = timezone.now()
     today = timezone.localdate()
-    results: dict[int, tuple[Offering, SourceRow, list[Comparison]]] = {}
-    lacking: dict[tuple[int, int], _Problem] = {}
+    matched = _match(parsed, catalog, today, report)
+    problems, examined = _problems(catalog, matched, report)
+    _store_findings(source, catalog, matched, problems, examined, report)
+    _store_checks(source, matched.results, today)
+    from sitecache.versioning import bump_catalog_version
+
+    bump_catalog_version()
+    return report
+
+
+@dataclass
+class _Matched:
+    """What a source's rows say about our catalog, before anything is stored."""
+
+    # offering id -> (offering, its first row, the field comparisons)
+    results: dict[int, tuple[Offering, SourceRow, list[Comparison]]] = field(default_factory=dict)
+    lacking: dict[tuple[int, int], _Problem] = field(default_factory=dict)  # priced rows
+    listed_in_full: set[int] = field(default_factory=set)  # providers listed whole
+    listed: set[int] = field(default_factory=set)  # our offerings it lists, priced or not
+    lacked: set[tuple[int, int]] = field(default_factory=set)  # (provider, model) we lack
+
+
+def _match(parsed: ParsedSource, catalog, today, report: ReconcileReport) -> _Matched:
+    tol = tolerance()
     partial = PARTIAL_PROVIDER_NAMES.get(parsed.format, set())
-    listed_in_full: set[int] = set()  # our providers whose whole list the source gives
-    listed: set[int] = set()  # our offerings the source lists, priced or not
-    lacked: set[tuple[int, int]] = set()  # (provider, model) it lists that we lack
+    matched = _Matched()
     for row in parsed.rows:
         provider = match_provider(catalog, parsed.format, row.provider)
         if provider is None:
             continue
         if row.provider not in partial:
-            listed_in_full.add(provider.pk)
+            matched.listed_in_full.add(provider.pk)
         offering = find_offering(catalog, provider, row)
         model = offering.model if offering else find_model(catalog, row)
+        lacked = False
         if offering is None and model is not None:
             # Listed under another id than ours (an alias is missing), or not carried.
-            offering = catalog.by_pair.get((provider.pk, model.pk))
-            if offering is None:
-                lacked.add((provider.pk, model.pk))
+            listed_as = catalog.by_pair.get((provider.pk, model.pk))
+            if listed_as is None:
+                lacked = True
+                matched.lacked.add((provider.pk, model.pk))
             else:
-                listed.add(offering.pk)
-                offering = None  # not compared: which of its prices the row means is unsure
+                matched.listed.add(listed_as.pk)  # not compared: which price it means is unsure
         elif offering is not None:
-            listed.add(offering.pk)
+            matched.listed.add(offering.pk)
         if row.errors or row.no_price_reason:
             continue  # listed, but with nothing to compare
         if offering is None:
             report.unmatched_rows += 1
-            if model is None or (provider.pk, model.pk) not in lacked:
-                continue
-            lacking.setdefault(
-                (provider.pk, model.pk),
-                _Problem(
-                    kind=Finding.Kind.NOT_IN_CATALOG,
-                    field=WHOLE_OFFERING,
-                    provider=provider,
-                    provider_model_id=row.provider_model_id,
-                    model=model,
-                    their_figures=_figures(row),
-                ),
-            )
+            if lacked:
+                matched.lacking.setdefault(
+                    (provider.pk, model.pk),
+                    _Problem(
+                        kind=Finding.Kind.NOT_IN_CATALOG,
+                        field=WHOLE_OFFERING,
+                        provider=provider,
+                        provider_model_id=row.provider_model_id,
+                        model=model,
+                        their_figures=_figures(row),
+                    ),
+                )
             continue
-        if offering.pk in results:  # first row for an offering wins
-            continue
-        ours = catalog.price_on((offering.pk, "standard", 0), today)
-        results[offering.pk] = (offering, row, compare_row(row, ours, offering.model, tol))
-    report.matched = len(results)
+        if offering.pk not in matched.results:  # the first row for an offering wins
+            ours = catalog.price_on((offering.pk, "standard", 0), today)
+            comparisons = compare_row(row, ours, offering.model, tol)
+            matched.results[offering.pk] = (offering, row, comparisons)
+    report.matched = len(matched.results)
+    return matched
 
+
+def _problems(catalog, matched: _Matched, report: ReconcileReport):
+    """What should be an open finding after this run, and every key the run looked at
+    (a stored finding for a key looked at and found fine is settled)."""
     problems: dict[tuple, _Problem] = {}
-    examined: set[tuple] = set()  # keys this run looked at, problem or not
-    for offering_pk, (offering, row, comparisons) in results.items():
+    examined: set[tuple] = set()
+    for offering_pk, (offering, row, comparisons) in matched.results.items():
         examined.add(("offering", offering_pk, WHOLE_OFFERING))
         for comp in comparisons:
             report.counts[comp.outcome] = report.counts.get(comp.outcome, 0) + 1
@@ -251,17 +274,15 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
                     ours=comp.ours,
                     theirs=comp.theirs,
                 )
-    seen_offerings = set()
-    for offering in catalog.offerings.values():
-        if offering.pk in results or offering.pk in seen_offerings:
-            continue
-        seen_offerings.add(offering.pk)
+    # The index holds an offering once per id and alias: each is looked at once.
+    unmatched = {o.pk: o for o in catalog.offerings.values() if o.pk not in matched.results}
+    for offering in unmatched.values():
         key = ("offering", offering.pk, WHOLE_OFFERING)
         examined.add(key)
         if (
-            offering.pk in listed
+            offering.pk in matched.listed
             or offering.lifecycle == Lifecycle.RETIRED
-            or offering.provider_id not in listed_in_full
+            or offering.provider_id not in matched.listed_in_full
         ):
             continue  # listed, or not expected: settles an earlier "missing there"
         report.missing_there.append(str(offering))
@@ -272,18 +293,22 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
             provider_model_id=offering.provider_model_id,
             offering=offering,
         )
-    for (provider_pk, model_pk), problem in lacking.items():
+    for (provider_pk, model_pk), problem in matched.lacking.items():
         report.missing_here.append(f"{problem.model} on {problem.provider}")
         problems[("lacking", provider_pk, model_pk)] = problem
-    covered_providers = {provider.pk for provider in catalog.providers.values()}
+    return problems, examined
 
+
+def _store_findings(source, catalog, matched, problems, examined, report) -> None:
+    """Open, reopen, refresh and settle the stored findings, in three queries."""
+    now = timezone.now()
+    covered = {provider.pk for provider in catalog.providers.values()}
     # By the offering's provider too: an offering moved to another provider keeps its
     # findings (they are keyed on the offering), which then follow it.
     existing = {
         _key(f): f
         for f in Finding.objects.filter(
-            Q(provider_id__in=covered_providers) | Q(offering__provider_id__in=covered_providers),
-            source=source,
+            Q(provider_id__in=covered) | Q(offering__provider_id__in=covered), source=source
         )
     }
     to_create, to_update = [], []
@@ -291,7 +316,7 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
         if key[0] == "lacking":
             # Settled once the source stops listing the pair or we carry it; a row that
             # merely lost its price this time settles nothing.
-            settled = key not in problems and key[1:] not in lacked
+            settled = key not in problems and key[1:] not in matched.lacked
         else:
             settled = key not in problems and key in examined
         if settled and finding.status != Finding.Status.RESOLVED:
@@ -359,11 +384,6 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
             "their_figures",
         ],
     )
-    _store_checks(source, results, today)
-    from sitecache.versioning import bump_catalog_version
-
-    bump_catalog_version()
-    return report
 
 
 def _store_checks(source: str, results, today) -> None:
