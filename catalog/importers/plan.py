@@ -288,16 +288,6 @@ def match_provider(catalog: _Catalog, source_format: str, name: str) -> Provider
     )
 
 
-def find_offering(catalog: _Catalog, provider: Provider, row: SourceRow) -> Offering | None:
-    """Our offering for a row: its provider model id, its other spellings, or an alias."""
-    return _find_offering(catalog, provider, row)
-
-
-def find_model(catalog: _Catalog, row: SourceRow) -> LanguageModel | None:
-    """Our model for a row no offering matches (by slug, then name), or None."""
-    return _find_model(catalog, row)
-
-
 def build_plan(parsed: ParsedSource) -> ImportPlan:
     """What importing `parsed` would do to the catalog. Reads only."""
     plan = ImportPlan(format=parsed.format)
@@ -351,8 +341,8 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
             )
             continue
 
-        offering = _find_offering(catalog, provider, row)
-        model = offering.model if offering else _find_model(catalog, row)
+        offering = find_offering(catalog, provider, row)
+        model = offering.model if offering else find_model(catalog, row)
         if offering is None and model is None:
             plan.unmatched.append(
                 Unmatched(
@@ -464,7 +454,8 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
     return plan
 
 
-def _find_offering(catalog: _Catalog, provider: Provider, row: SourceRow) -> Offering | None:
+def find_offering(catalog: _Catalog, provider: Provider, row: SourceRow) -> Offering | None:
+    """Our offering for a row: its provider model id, its other spellings, or an alias."""
     for candidate in (row.provider_model_id, *row.alternate_ids):
         offering = catalog.offerings.get((provider.pk, candidate.casefold()))
         if offering is not None:
@@ -473,10 +464,10 @@ def _find_offering(catalog: _Catalog, provider: Provider, row: SourceRow) -> Off
 
 
 def _concerns_catalog(catalog: _Catalog, provider: Provider, row: SourceRow) -> bool:
-    return bool(_find_offering(catalog, provider, row) or _find_model(catalog, row))
+    return bool(find_offering(catalog, provider, row) or find_model(catalog, row))
 
 
-def _find_model(catalog: _Catalog, row: SourceRow) -> LanguageModel | None:
+def find_model(catalog: _Catalog, row: SourceRow) -> LanguageModel | None:
     """Our model for a row no offering matches: by slug, then name. Only the catalog's
     own models count; an import never invents one."""
     tail = row.provider_model_id.rsplit("/", 1)[-1]
