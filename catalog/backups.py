@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, time
 from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 BACKUP_APPS = ("catalog", "comparisons")
@@ -53,6 +55,7 @@ def write_backup(path: Path) -> dict[str, int]:
             indent=1,
             use_natural_foreign_keys=True,
             use_natural_primary_keys=False,
+            cls=ExactJSONEncoder,
         )
     return counts
 
@@ -92,6 +95,17 @@ def ensure_users(usernames: set[str]) -> list[str]:
         user.set_unusable_password()
         user.save()
     return created
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (it cuts them to
+    milliseconds), so a restore gives back every timestamp exactly."""
+
+    def default(self, o):
+        if isinstance(o, datetime | time):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
 
 
 class CatalogNotEmpty(Exception):

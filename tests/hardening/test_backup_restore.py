@@ -128,3 +128,19 @@ def test_a_restore_shows_at_once_on_cached_pages_and_answers(client, tmp_path):
     restore_backup(path)
     names = [m["name"] for m in client.get("/api/v1/models/").json()["results"]]
     assert names == ["Restored Model"]
+
+
+def test_timestamps_survive_to_the_microsecond(tmp_path):
+    """Django's JSON encoder cuts times to milliseconds: 08:00:00.000500 came back as
+    08:00:00, so about one timestamp in a thousand did not round-trip."""
+    from datetime import UTC, datetime
+
+    model = LanguageModelFactory(name="Exact")
+    stamp = datetime(2026, 11, 25, 8, 0, 0, 500, tzinfo=UTC)
+    LanguageModel.objects.filter(pk=model.pk).update(updated_at=stamp)
+    path = tmp_path / "catalog.json"
+    call_command("backup_catalog", str(path), stdout=StringIO())
+    connection.check_constraints()
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore_catalog", str(path), stdout=StringIO())
+    assert LanguageModel.objects.get(pk=model.pk).updated_at == stamp
