@@ -408,6 +408,7 @@ class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         # Prices are their own records; show their changes on the offering's history too.
         changes = []
+        self._require_valid_key(self.model._meta.pk, str(object_id))  # 404 before any query
         if str(object_id).isdigit():
             changes = recent_price_changes(limit=RECENT_CHANGES_LIMIT, offering_id=int(object_id))
         extra_context = {**(extra_context or {}), "price_changes": changes}
@@ -551,3 +552,7 @@ class BenchmarkScoreAdmin(CatalogHistoryAdmin):
     list_select_related = ["model", "benchmark"]
     search_fields = ["model__name", "benchmark__name"]
     autocomplete_fields = ["model", "benchmark"]
+
+
+# The review queue registers itself (its own module: the import screens live apart too).
+from catalog import admin_review  # noqa: E402, F401

@@ -6,6 +6,7 @@ it again and plans again, and applies only if the plan is still the one the edit
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import tempfile
@@ -18,6 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,6 +27,7 @@ from django.utils import timezone
 
 from catalog.changes import change_lines
 from catalog.importers import FORMAT_CHOICES, PARSERS, csv_format
+from catalog.importers.additions import apply_additions, build_additions
 from catalog.importers.export import price_lines
 from catalog.importers.plan import ImportRefused, apply_plan, build_plan
 from catalog.importers.report import change_text, price_label
@@ -44,6 +47,14 @@ class ImportUploadForm(forms.Form):
     format = forms.ChoiceField(choices=FORMAT_CHOICES)
     file = forms.FileField(
         help_text="CSV or JSON file; for models.dev a .zip of the tree (providers/, models/)."
+    )
+    add_new = forms.BooleanField(
+        required=False,
+        label="Also propose models we do not carry",
+        help_text=(
+            "New models, makers and providers arrive as drafts in Catalog › New from "
+            "sources, for you to publish, merge or reject."
+        ),
     )
 
     def clean_file(self):
@@ -120,8 +131,17 @@ def _discard_expired() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _plan_for(path: Path, source_format: str):
-    return build_plan(PARSERS[source_format](path))
+def _plan_for(path: Path, source_format: str, *, add_new: bool = False):
+    """The price plan for the file and, with `add_new`, the drafts it would propose."""
+    parsed = PARSERS[source_format](path)
+    return build_plan(parsed), (build_additions(parsed) if add_new else None)
+
+
+def _additions_fingerprint(additions) -> str:
+    if additions is None:
+        return ""
+    slugs = "\n".join(sorted(m["slug"] for m in additions.models))
+    return hashlib.sha256(slugs.encode()).hexdigest()
 
 
 def _discard(token: str) -> None:
@@ -144,20 +164,21 @@ def import_view(model_admin, request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         source_format = form.cleaned_data["format"]
+        add_new = form.cleaned_data["add_new"]
         token, path = None, None
         try:
             token, path = _stage(form.cleaned_data["file"], source_format)
-            plan = _plan_for(path, source_format)
+            plan, additions = _plan_for(path, source_format, add_new=add_new)
         except ImportFormatError as exc:
             if token:
                 _discard(token)
             form.add_error("file", f"{exc} Nothing was imported.")
         else:
-            return _preview(request, context, plan, token, source_format)
+            return _preview(request, context, plan, token, source_format, additions=additions)
     return TemplateResponse(request, "admin/catalog/import_upload.html", {**context, "form": form})
 
 
-def _preview(request, context, plan, token, source_format, *, moved=False):
+def _preview(request, context, plan, token, source_format, *, moved=False, additions=None):
     def first(items):
         return items[:PREVIEW_LIMIT]
 
@@ -191,6 +212,10 @@ def _preview(request, context, plan, token, source_format, *, moved=False):
             "errors": first(plan.errors),
             "warnings": first(plan.warnings),
             "skipped": first(plan.skipped),
+            "regressions": first(plan.regressions),
+            "additions": additions,
+            "new_models": first(additions.models) if additions else [],
+            "additions_fingerprint": _additions_fingerprint(additions),
         },
     )
 
@@ -202,28 +227,46 @@ def _confirm(model_admin, request, context):
     if not TOKEN.match(token) or source_format not in PARSERS or not folder.is_dir():
         messages.error(request, "That import has expired or was already applied; upload again.")
         return redirect("admin:catalog_offering_import")
+    add_new = request.POST.get("add_new") == "1"
     try:
-        plan = _plan_for(_source_path(folder, source_format), source_format)
+        plan, additions = _plan_for(
+            _source_path(folder, source_format), source_format, add_new=add_new
+        )
     except ImportFormatError as exc:
         _discard(token)
         messages.error(request, f"{exc} Nothing was imported.")
         return redirect("admin:catalog_offering_import")
-    if plan.fingerprint() != request.POST.get("fingerprint"):
+    moved = plan.fingerprint() != request.POST.get("fingerprint") or _additions_fingerprint(
+        additions
+    ) != request.POST.get("additions_fingerprint", "")
+    if moved:
         messages.warning(request, "The catalog changed since this preview. Review the new preview.")
-        return _preview(request, context, plan, token, source_format, moved=True)
-    try:
-        result = apply_plan(
-            plan, user=request.user, confirm_warnings=request.POST.get("confirm_warnings") == "on"
+        return _preview(
+            request, context, plan, token, source_format, moved=True, additions=additions
         )
+    try:
+        with transaction.atomic():
+            result = apply_plan(
+                plan,
+                user=request.user,
+                confirm_warnings=request.POST.get("confirm_warnings") == "on",
+            )
+            if additions is not None:
+                apply_additions(additions, user=request.user)
     except ImportRefused as exc:
         messages.error(request, str(exc))
-        return _preview(request, context, plan, token, source_format)
+        return _preview(request, context, plan, token, source_format, additions=additions)
     _discard(token)
     messages.success(
         request,
         f"Imported: {result.offerings_created} offerings created, "
         f"{result.prices_recorded} prices recorded.",
     )
+    if additions is not None and additions.models:
+        messages.success(
+            request, f"New from sources: {additions.summary()}, waiting for your review."
+        )
+        return redirect("admin:catalog_draftmodel_changelist")
     return redirect("admin:catalog_offering_changelist")
 
 

@@ -245,6 +245,16 @@ class LanguageModel(Reviewed):
         super().save(*args, **kwargs)
 
 
+class DraftModel(LanguageModel):
+    """The review queue's view of LanguageModel: drafts an import proposed ("New from
+    sources"), to publish, merge into a model we carry, or reject."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "new model from sources"
+        verbose_name_plural = "new from sources"
+
+
 def split_modalities(value: str) -> list[str]:
     """ "text, Image" -> ["text", "image"], de-duplicated and in canonical order."""
     wanted = {part.strip().lower() for part in (value or "").split(",") if part.strip()}
@@ -264,6 +274,13 @@ class Offering(Reviewed):
     deprecation_date = models.DateField(null=True, blank=True)
     retirement_date = models.DateField(null=True, blank=True)
     url = models.URLField(blank=True, help_text="The provider's page for this model.")
+    # Providers often serve a model with a smaller window or output cap than its maker's.
+    context_window = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Tokens, when this provider's differs from the model's."
+    )
+    max_output_tokens = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Tokens, when this provider's differs from the model's."
+    )
     # The price in force today (standard tier, base context). Derived from the price
     # history by services.refresh_current_price so lists can sort and filter in SQL.
     current_price = models.ForeignKey(
@@ -276,6 +293,14 @@ class Offering(Reviewed):
         ordering = ["model__name", "provider__name"]
         constraints = [
             models.UniqueConstraint(fields=["model", "provider"], name="offering_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(context_window__isnull=True) | Q(context_window__gt=0),
+                name="offering_context_window_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_output_tokens__isnull=True) | Q(max_output_tokens__gt=0),
+                name="offering_max_output_positive",
+            ),
         ]
         permissions = [("can_import_prices", "Can import price lists")]
 
@@ -284,6 +309,15 @@ class Offering(Reviewed):
 
     def get_absolute_url(self) -> str:
         return self.model.get_absolute_url()
+
+    @property
+    def effective_context_window(self) -> int:
+        """This provider's window where it states one, else the model's."""
+        return self.context_window or self.model.context_window
+
+    @property
+    def effective_max_output_tokens(self) -> int | None:
+        return self.max_output_tokens or self.model.max_output_tokens
 
 
 class OfferingAlias(models.Model):
@@ -301,6 +335,64 @@ class OfferingAlias(models.Model):
 
     def __str__(self) -> str:
         return self.alias
+
+
+class ModelAlias(models.Model):
+    """An id under which a source lists this model ("anthropic/claude-sonnet-5",
+    "global.anthropic.claude-sonnet-5"), stored as its identity key
+    (catalog.importers.identity.model_key) so every import finds the same model."""
+
+    model = models.ForeignKey(LanguageModel, on_delete=models.CASCADE, related_name="aliases")
+    key = models.CharField(max_length=200, unique=True)
+    source = models.CharField(max_length=40, blank=True, help_text="Where the id was seen.")
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name_plural = "model aliases"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ModelEvidence(models.Model):
+    """What one source said about a model, as of the source's date. The review queue
+    shows these side by side with the proposed record."""
+
+    model = models.ForeignKey(LanguageModel, on_delete=models.CASCADE, related_name="evidence")
+    source = models.CharField(max_length=40)
+    source_ref = models.CharField(max_length=300, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    facts = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source"]
+        verbose_name_plural = "model evidence"
+        constraints = [
+            models.UniqueConstraint(fields=["model", "source"], name="evidence_one_per_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} per {self.source}"
+
+
+class RejectedModel(models.Model):
+    """A model an editor chose not to carry; imports do not propose it again."""
+
+    key = models.CharField(max_length=200, unique=True, help_text="Identity key of its id.")
+    name = models.CharField(max_length=160, blank=True)
+    source = models.CharField(max_length=40, blank=True)
+    note = models.TextField(blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name or self.key
 
 
 class Price(models.Model):

@@ -10,7 +10,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import LanguageModel, Offering, Price
+from catalog.importers.identity import model_key
+from catalog.models import (
+    LanguageModel,
+    ModelAlias,
+    ModelEvidence,
+    Offering,
+    OfferingAlias,
+    Price,
+    RejectedModel,
+)
 
 
 @dataclass(frozen=True)
@@ -176,3 +185,50 @@ def mark_reviewed(queryset, *, on: date | None = None) -> int:
 def publish(model: LanguageModel) -> None:
     model.status = LanguageModel.Status.PUBLISHED
     model.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def reject_draft(model: LanguageModel, *, user=None, note: str = "") -> list[str]:
+    """Drop a draft and remember its ids, so no import proposes it again. Returns the
+    identity keys remembered. Published models are not drafts and are refused."""
+    if model.is_published:
+        raise ValueError(f"{model} is published; unpublish it before rejecting it.")
+    keys = {model_key(model.slug), *model.aliases.values_list("key", flat=True)}
+    for key in sorted(keys):
+        RejectedModel.objects.update_or_create(
+            key=key,
+            defaults={"name": model.name, "note": note, "rejected_by": user, "source": "review"},
+        )
+    model.delete()
+    return sorted(keys)
+
+
+@transaction.atomic
+def merge_draft(draft: LanguageModel, *, into: LanguageModel) -> None:
+    """A draft that is a model we carry under other ids: its ids become `into`'s aliases,
+    its offerings on providers `into` lacks move over (with their prices), and on the
+    providers both have its provider ids become aliases of `into`'s offering. The
+    draft itself is then deleted."""
+    if draft.pk == into.pk:
+        raise ValueError("A model cannot be merged into itself.")
+    if draft.is_published:
+        raise ValueError(f"{draft} is published: only drafts are merged.")
+    keys = {model_key(draft.slug), *draft.aliases.values_list("key", flat=True)}
+    draft.aliases.all().delete()
+    for key in sorted(keys):
+        ModelAlias.objects.update_or_create(key=key, defaults={"model": into, "source": "merge"})
+    theirs = {o.provider_id: o for o in into.offerings.all()}
+    for offering in draft.offerings.prefetch_related("aliases"):
+        kept = theirs.get(offering.provider_id)
+        if kept is None:
+            offering.model = into
+            offering._change_reason = f"Merged from draft {draft.name}"
+            offering.save()
+            continue
+        spellings = {offering.provider_model_id, *(a.alias for a in offering.aliases.all())}
+        spellings.discard(kept.provider_model_id)
+        for alias in sorted(spellings):
+            OfferingAlias.objects.get_or_create(offering=kept, alias=alias)
+    have = set(into.evidence.values_list("source", flat=True))
+    ModelEvidence.objects.filter(model=draft).exclude(source__in=have).update(model=into)
+    draft.delete()

@@ -5,3 +5,9 @@ class PricewatchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pricewatch"
     verbose_name = "Price watch"
+
+    def ready(self):
+        from catalog.seeding import seed_loaded
+        from pricewatch.seeding import store_seed_checks
+
+        seed_loaded.connect(store_seed_checks, dispatch_uid="pricewatch-seed-checks")

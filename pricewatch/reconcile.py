@@ -62,8 +62,9 @@ def _their_standard(row: SourceRow):
     return next((p for p in row.prices if p.tier == "standard" and p.context_threshold == 0), None)
 
 
-def compare_row(row: SourceRow, ours: Price | None, model, tol: Decimal) -> list[Comparison]:
-    """Field by field: the row's standard base price and limits against ours."""
+def compare_row(row: SourceRow, ours: Price | None, offering, tol: Decimal) -> list[Comparison]:
+    """Field by field: the row's standard base price and limits against ours (the
+    offering's own limits where it has them, else its model's)."""
     theirs_price = _their_standard(row)
     pairs = []
     for name in PRICE_FIELD_NAMES:
@@ -74,8 +75,8 @@ def compare_row(row: SourceRow, ours: Price | None, model, tol: Decimal) -> list
                 getattr(theirs_price, name) if theirs_price else None,
             )
         )
-    pairs.append(("context_window", model.context_window, row.context_window))
-    pairs.append(("max_output_tokens", model.max_output_tokens, row.max_output_tokens))
+    pairs.append(("context_window", offering.effective_context_window, row.context_window))
+    pairs.append(("max_output_tokens", offering.effective_max_output_tokens, row.max_output_tokens))
     result = []
     for name, mine, theirs in pairs:
         mine = Decimal(mine) if mine is not None else None
@@ -245,7 +246,7 @@ def _match(parsed: ParsedSource, catalog, today, report: ReconcileReport) -> _Ma
             continue
         if offering.pk not in matched.results:  # the first row for an offering wins
             ours = catalog.price_on((offering.pk, "standard", 0), today)
-            comparisons = compare_row(row, ours, offering.model, tol)
+            comparisons = compare_row(row, ours, offering, tol)
             matched.results[offering.pk] = (offering, row, comparisons)
     report.matched = len(matched.results)
     return matched

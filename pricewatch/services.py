@@ -33,7 +33,7 @@ def dismiss(finding: Finding, *, user, note: str) -> None:
 @transaction.atomic
 def take_theirs(finding: Finding, *, user, note: str = "") -> None:
     """Adopt the source's value: a new dated price through record_price (history and
-    change feed see it) or, for context window / max output, a normal model save."""
+    change feed see it) or, for context window / max output, the offering's own limit."""
     if finding.kind == Finding.Kind.NOT_IN_SOURCE:
         raise FindingRefused(
             f"{finding.subject}: {finding.source} does not list this offering, so there is "
@@ -74,9 +74,16 @@ def take_theirs(finding: Finding, *, user, note: str = "") -> None:
             source_url="",
         )
     else:
-        model = offering.model
-        setattr(model, finding.field, int(theirs))
-        model.save()
+        # A source's limit is this provider's: it becomes the offering's own limit
+        # (cleared when it equals the model's), leaving the model and other providers.
+        value = int(theirs)
+        setattr(
+            offering,
+            finding.field,
+            None if value == getattr(offering.model, finding.field) else value,
+        )
+        offering.full_clean()
+        offering.save()
     _settle(finding, user, note or f"Took {finding.source}'s value {theirs}.")
 
 

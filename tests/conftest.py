@@ -1,5 +1,19 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+
+# The public catalog files (../shared/data, see its SOURCES.md); never copied here.
+SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data():
+    """The shared source files; the test is skipped, saying why, when they are absent."""
+    if not (SHARED_DATA / "litellm" / "model_prices_and_context_window.json").exists():
+        pytest.skip(f"the shared source files are not at {SHARED_DATA}")
+    return SHARED_DATA
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from catalog.importers.source import (
     ImportFormatError,
+    ModelFacts,
     ParsedSource,
     PriceValueError,
     SourceRow,
@@ -54,6 +55,9 @@ def parse(path: str | Path, *, today: date | None = None) -> ParsedSource:
     for provider in document:
         provider_id = str(provider.get("id") or "")
         parsed.provider_names[provider_id] = str(provider.get("name") or provider_id)
+        urls = provider.get("pricing_urls")
+        if isinstance(urls, list) and urls and str(urls[0]).startswith("https://"):
+            parsed.provider_urls[provider_id] = str(urls[0])
         for index, model in enumerate(provider["models"]):
             parsed.rows.append(_row(provider_id, index, model, today))
     return parsed
@@ -126,37 +130,68 @@ def _row(provider_id: str, index: int, model, today: date) -> SourceRow:
         context_window=positive_int(model.get("context_window")),
         alternate_ids=tuple(i for i in dict.fromkeys(_equals(model.get("match"))) if i != model_id),
     )
+    row.facts = ModelFacts(name=row.model_name, context_window=row.context_window)
     prices = _in_force(model.get("prices"), today)
     if not prices:
         row.no_price_reason = "no price in force"
         return row
-    tiers: dict[int, dict[str, Decimal]] = {}
     try:
-        for key, attr in KEYS.items():
-            value = prices.get(key)
-            if value is None:
-                continue
-            what = f"{row.ref} {key}"
-            if isinstance(value, dict):
-                setattr(
-                    row,
-                    attr,
-                    price_per_million(value.get("base"), what=what, warnings=row.warnings),
-                )
-                for tier in value.get("tiers") or []:
-                    start = positive_int(tier.get("start"))
-                    if start:
-                        tiers.setdefault(start, {})[attr] = price_per_million(
-                            tier.get("price"), what=what, warnings=row.warnings
-                        )
-            else:
-                setattr(row, attr, price_per_million(value, what=what, warnings=row.warnings))
+        _fill_price(row, prices)
+        row.dated_prices = _dated_prices(row, model.get("prices"))
     except PriceValueError as exc:
         row.errors.append(str(exc))
         return row
     if row.input is None or row.output is None:
         row.no_price_reason = "no input and output price per 1M tokens"
+    return row
+
+
+def _dated_prices(row: SourceRow, prices) -> list[tuple[str, TierPrice]]:
+    """The base price of each `start_date` change, oldest first: the history a source
+    documents. The undated entry before the first change has no date of its own and is
+    left out (its start is unknown)."""
+    if not isinstance(prices, list):
+        return []
+    dated = []
+    for entry in prices:
+        if not isinstance(entry, dict) or not isinstance(entry.get("prices"), dict):
+            continue
+        constraint = entry.get("constraint")
+        if not isinstance(constraint, dict) or "start_time" in constraint:
+            continue
+        try:
+            day = date.fromisoformat(str(constraint.get("start_date")))
+        except ValueError:
+            continue
+        scratch = SourceRow(ref=row.ref, provider=row.provider, provider_model_id="")
+        _fill_price(scratch, entry["prices"])
+        if scratch.main_price and scratch.input is not None and scratch.output is not None:
+            dated.append((day.isoformat(), scratch.main_price))
+    return sorted(dated, key=lambda pair: pair[0])
+
+
+def _fill_price(row: SourceRow, prices: dict) -> None:
+    """Set `row`'s base figures and context tiers from one genai-prices price dict."""
+    tiers: dict[int, dict[str, Decimal]] = {}
+    for key, attr in KEYS.items():
+        value = prices.get(key)
+        if value is None:
+            continue
+        what = f"{row.ref} {key}"
+        if isinstance(value, dict):
+            setattr(
+                row,
+                attr,
+                price_per_million(value.get("base"), what=what, warnings=row.warnings),
+            )
+            for tier in value.get("tiers") or []:
+                start = positive_int(tier.get("start"))
+                if start:
+                    tiers.setdefault(start, {})[attr] = price_per_million(
+                        tier.get("price"), what=what, warnings=row.warnings
+                    )
+        else:
+            setattr(row, attr, price_per_million(value, what=what, warnings=row.warnings))
     for start, figures in sorted(tiers.items()):
         if figures.get("input") is not None and figures.get("output") is not None:
             row.tiers.append(TierPrice(tier="standard", context_threshold=start, **figures))
-    return row

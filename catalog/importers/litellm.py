@@ -8,14 +8,17 @@ Only chat and responses models are read; other modes (embedding, image generatio
 
 from __future__ import annotations
 
+import csv
 import json
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from catalog.importers.source import (
     FileProblem,
     ImportFormatError,
+    ModelFacts,
     ParsedSource,
     PriceValueError,
     SourceRow,
@@ -69,7 +72,45 @@ def parse(path: str | Path) -> ParsedSource:
             )
             continue
         parsed.rows.append(_row(key, entry))
+    parsed.as_of = _as_of(document.get("last_updated"))
     return parsed
+
+
+def _as_of(value) -> date | None:
+    """The mirror's `last_updated` ("2026-07-24T18:23:43+00:00") as a date."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+# LiteLLM's capability flags, by our names.
+FLAGS = {
+    "supports_function_calling": ("function_calling", "tool_use"),
+    "supports_tool_choice": ("tool_use",),
+    "supports_response_schema": ("structured_outputs",),
+    "supports_reasoning": ("reasoning",),
+    "supports_vision": ("vision",),
+    "supports_prompt_caching": ("prompt_caching",),
+}
+
+
+def _facts(entry: dict, model_id: str) -> ModelFacts:
+    capabilities: dict[str, bool] = {}
+    for flag, names in FLAGS.items():
+        if isinstance(entry.get(flag), bool):
+            for name in names:
+                capabilities[name] = capabilities.get(name, False) or entry[flag]
+    deprecation = entry.get("deprecation_date")
+    return ModelFacts(
+        name=model_id.rsplit("/", 1)[-1],
+        context_window=positive_int(entry.get("max_input_tokens")),
+        max_output_tokens=positive_int(entry.get("max_output_tokens")),
+        capabilities=capabilities,
+        deprecation_date=str(deprecation)[:10] if isinstance(deprecation, str) else "",
+    )
 
 
 def _row(key: str, entry: dict) -> SourceRow:
@@ -93,6 +134,7 @@ def _row(key: str, entry: dict) -> SourceRow:
     )
     if entry.get("deprecation_date"):
         row.extras["deprecation_date"] = entry["deprecation_date"]
+    row.facts = _facts(entry, model_id)
     groups: dict[tuple[str, int], dict[str, Decimal]] = {}
     try:
         for name, value in entry.items():
@@ -121,3 +163,85 @@ def _row(key: str, entry: dict) -> SourceRow:
             continue
         row.tiers.append(TierPrice(tier=tier, context_threshold=threshold, **figures))
     return row
+
+
+# price_changes.csv columns that are base prices, by our field names.
+HISTORY_FIELDS = {
+    "input_cost_per_token": "input",
+    "output_cost_per_token": "output",
+    "cache_read_input_token_cost": "cache_read",
+    "cache_creation_input_token_cost": "cache_write",
+}
+
+
+def attach_history(parsed: ParsedSource, path: str | Path) -> None:
+    """Give each row the dated base prices LiteLLM's history shows for its key.
+
+    `price_changes.csv` (date, mirror_commit, event, model_key, litellm_provider, field,
+    old, new) records when an entry appeared and each price change. Walking back from
+    the row's current figures through the changes gives the price in force after each
+    change and when the entry first appeared: the launch price and its later cuts.
+    Rows without history are left as they are; an unreadable line is skipped (the file
+    is evidence for history, never a reason to refuse the current prices)."""
+    path = Path(path)
+    check_size(path)
+    changes: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    added: dict[str, str] = {}
+    first_day = ""
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line in csv.DictReader(handle):
+            key, day = line.get("model_key") or "", line.get("date") or ""
+            try:
+                date.fromisoformat(day)
+            except ValueError:
+                continue
+            first_day = min(first_day or day, day)
+            if line.get("event") == "added":
+                added.setdefault(key, day)
+            elif line.get("event") == "changed" and line.get("field") in HISTORY_FIELDS:
+                changes.setdefault(key, {}).setdefault(day, []).append(
+                    (HISTORY_FIELDS[line["field"]], line.get("old") or "")
+                )
+    for row in parsed.rows:
+        if row.errors or row.input is None or row.output is None:
+            continue
+        # An entry older than the history was there on its first day.
+        since = added.get(row.ref) or (first_day if row.ref in changes else None)
+        row.dated_prices = _timeline(row, changes.get(row.ref, {}), since)
+
+
+def _timeline(row: SourceRow, changes: dict[str, list[tuple[str, str]]], added: str | None):
+    state = {f: getattr(row, f) for f in HISTORY_FIELDS.values()}
+    points: list[tuple[str, dict]] = []
+    for day in sorted(changes, reverse=True):
+        points.append((day, dict(state)))
+        for name, old in changes[day]:
+            try:
+                state[name] = price_per_token(old, what=name, warnings=[]) if old else None
+            except PriceValueError:
+                return []
+    if added and (not changes or added < min(changes)):
+        points.append((added, dict(state)))
+    dated: list[tuple[str, TierPrice]] = []
+    for day, figures in reversed(points):
+        if figures["input"] is None or figures["output"] is None:
+            continue
+        price = TierPrice(tier="standard", context_threshold=0, **figures)
+        if dated and _corrected_within_a_week(dated[-1][0], day):
+            # A figure changed again within days is the file correcting itself, not a
+            # price anyone paid: the corrected figure holds from the earlier day.
+            dated[-1] = (dated[-1][0], price)
+        elif not dated or dated[-1][1] != price:
+            dated.append((day, price))
+    collapsed: list[tuple[str, TierPrice]] = []
+    for day, price in dated:
+        if not collapsed or collapsed[-1][1] != price:
+            collapsed.append((day, price))
+    return collapsed
+
+
+CORRECTION_DAYS = 7
+
+
+def _corrected_within_a_week(earlier: str, later: str) -> bool:
+    return (date.fromisoformat(later) - date.fromisoformat(earlier)).days < CORRECTION_DAYS

@@ -13,6 +13,7 @@ forms are followed, and broken ones (target missing) are skipped.
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from catalog.importers.source import (
     CanonicalModel,
     FileProblem,
     ImportFormatError,
+    ModelFacts,
     ParsedSource,
     PriceValueError,
     SourceRow,
@@ -58,6 +60,7 @@ def parse(path: str | Path) -> ParsedSource:
             key = file.relative_to(models_dir).with_suffix("").as_posix()
             canonical[key] = _canonical(ref, key, data, parsed)
     parsed.canonical_models = list(canonical.values())
+    newest: list[str] = []
 
     for provider_dir in sorted(p for p in (root / "providers").iterdir() if p.is_dir()):
         provider = provider_dir.name
@@ -66,6 +69,9 @@ def parse(path: str | Path) -> ParsedSource:
             info = _load(info_file, root, parsed, relative_ref(info_file, root))
             if info is not None:
                 parsed.provider_names[provider] = str(info.get("name") or provider)
+                url = info.get("doc") or info.get("api")
+                if isinstance(url, str) and url.startswith(("https://", "http://")):
+                    parsed.provider_urls[provider] = url
         offerings_dir = provider_dir / "models"
         if not offerings_dir.is_dir():
             continue
@@ -76,9 +82,69 @@ def parse(path: str | Path) -> ParsedSource:
             data = _load(file, root, parsed, ref, row=row)
             if data is not None:
                 _fill_offering(row, data, canonical)
+                if isinstance(data.get("last_updated"), str):
+                    newest.append(data["last_updated"])
             if data is not None or row.errors:
                 parsed.rows.append(row)
+    newest.extend(c.facts.release_date for c in parsed.canonical_models if c.facts)
+    parsed.as_of = _newest_date(newest)
     return parsed
+
+
+def _newest_date(values: list[str]) -> date | None:
+    """The tree's as-of date: its newest `last_updated` (a tree is at least that new)."""
+    days = []
+    for value in values:
+        try:
+            days.append(date.fromisoformat(str(value)[:10]))
+        except ValueError:
+            continue
+    return max(days, default=None)
+
+
+def facts_from(data: dict, organization: str = "") -> ModelFacts:
+    """What a models.dev model or offering file states about the model."""
+    limit = data.get("limit") if isinstance(data.get("limit"), dict) else {}
+    modalities = data.get("modalities") if isinstance(data.get("modalities"), dict) else {}
+    inputs = _modalities(modalities.get("input"))
+    outputs = _modalities(modalities.get("output"))
+    capabilities: dict[str, bool] = {}
+    if isinstance(data.get("reasoning"), bool):
+        capabilities["reasoning"] = data["reasoning"]
+    if isinstance(data.get("tool_call"), bool):
+        capabilities["function_calling"] = capabilities["tool_use"] = data["tool_call"]
+    if isinstance(data.get("structured_output"), bool):
+        capabilities["structured_outputs"] = data["structured_output"]
+    if inputs:
+        capabilities["vision"] = "image" in inputs or "video" in inputs
+        capabilities["multimodal"] = any(m != "text" for m in inputs)
+    status = str(data.get("status") or "")
+    return ModelFacts(
+        name=str(data.get("name") or ""),
+        organization=organization,
+        release_date=_text(data.get("release_date")),
+        knowledge=_text(data.get("knowledge"))[:7],
+        open_weights=data["open_weights"] if isinstance(data.get("open_weights"), bool) else None,
+        license=_text(data.get("license")),
+        context_window=positive_int(limit.get("context")),
+        max_output_tokens=positive_int(limit.get("output")),
+        input_modalities=inputs,
+        output_modalities=outputs,
+        capabilities=capabilities,
+        lifecycle={"deprecated": "deprecated", "beta": "preview", "alpha": "preview"}.get(
+            status, ""
+        ),
+    )
+
+
+def _text(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+
+
+def _modalities(value) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(dict.fromkeys(str(m).lower() for m in value if isinstance(m, str)))
 
 
 def _link_target(file: Path) -> Path | None:
@@ -123,6 +189,7 @@ def _canonical(ref: str, key: str, data: dict, parsed: ParsedSource) -> Canonica
         open_weights=data.get("open_weights"),
         context_window=positive_int(limit.get("context")),
         max_output_tokens=positive_int(limit.get("output")),
+        facts=facts_from(data, organization=key.split("/", 1)[0]),
     )
     for bench in data.get("benchmarks") or []:
         try:
@@ -151,6 +218,7 @@ def _fill_offering(row: SourceRow, data: dict, canonical: dict[str, CanonicalMod
     row.max_output_tokens = positive_int(limit.get("output")) or (base and base.max_output_tokens)
     if data.get("status"):
         row.extras["status"] = data["status"]
+    row.facts = facts_from(data)
     cost = data.get("cost")
     if cost is None:
         row.no_price_reason = "no [cost] table"

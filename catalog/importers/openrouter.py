@@ -8,11 +8,13 @@ of saying "variable" (its routers); such rows carry no price rather than an erro
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from catalog.importers.source import (
     ImportFormatError,
+    ModelFacts,
     ParsedSource,
     PriceValueError,
     SourceRow,
@@ -44,9 +46,68 @@ def parse(path: str | Path) -> ParsedSource:
             'Not an OpenRouter /api/v1/models response: expected {"data": [...]}.'
         )
     parsed = ParsedSource(format=FORMAT)
+    created = []
     for index, entry in enumerate(document["data"]):
         parsed.rows.append(_row(index, entry))
+        if isinstance(entry, dict) and isinstance(entry.get("created"), int):
+            created.append(entry["created"])
+    parsed.provider_names[PROVIDER] = "OpenRouter"
+    parsed.provider_urls[PROVIDER] = "https://openrouter.ai/"
+    if created:
+        # The newest listing in the response: the file is at least that new.
+        parsed.as_of = _day(max(created))
     return parsed
+
+
+def _day(timestamp: int) -> date | None:
+    try:
+        return datetime.fromtimestamp(timestamp, tz=UTC).date()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+# OpenRouter's modality names that differ from ours.
+MODALITY_NAMES = {"file": "pdf"}
+
+
+def _facts(entry: dict, model_name: str) -> ModelFacts:
+    architecture = entry.get("architecture") if isinstance(entry.get("architecture"), dict) else {}
+
+    def modalities(key):
+        value = architecture.get(key)
+        if not isinstance(value, list):
+            return ()
+        return tuple(
+            dict.fromkeys(MODALITY_NAMES.get(str(m), str(m)) for m in value if isinstance(m, str))
+        )
+
+    inputs, outputs = modalities("input_modalities"), modalities("output_modalities")
+    params = entry.get("supported_parameters")
+    capabilities: dict[str, bool] = {}
+    if isinstance(params, list):
+        capabilities["function_calling"] = capabilities["tool_use"] = "tools" in params
+        capabilities["structured_outputs"] = "structured_outputs" in params
+        capabilities["reasoning"] = "reasoning" in params or "include_reasoning" in params
+    if inputs:
+        capabilities["vision"] = "image" in inputs or "video" in inputs
+        capabilities["multimodal"] = any(m != "text" for m in inputs)
+    name = str(entry.get("name") or "")
+    created = entry.get("created")
+    released = _day(created) if isinstance(created, int) else None
+    knowledge = entry.get("knowledge_cutoff")
+    expiration = entry.get("expiration_date")
+    return ModelFacts(
+        name=model_name,
+        organization=name.split(": ", 1)[0] if ": " in name else str(entry["id"]).split("/")[0],
+        release_date=released.isoformat() if released else "",
+        knowledge=str(knowledge)[:7] if isinstance(knowledge, str) else "",
+        context_window=positive_int(entry.get("context_length")),
+        input_modalities=inputs,
+        output_modalities=outputs,
+        capabilities=capabilities,
+        lifecycle="deprecated" if expiration else "",
+        deprecation_date=str(expiration)[:10] if isinstance(expiration, str) else "",
+    )
 
 
 def _row(index: int, entry) -> SourceRow:
@@ -61,7 +122,8 @@ def _row(index: int, entry) -> SourceRow:
     name = str(entry.get("name") or model_id)
     # "Anthropic: Claude Opus 4.7" -> "Claude Opus 4.7": the vendor prefix is not the name.
     model_name = name.split(": ", 1)[1] if ": " in name else name
-    top = entry.get("top_provider") or {}
+    top = entry.get("top_provider")
+    top = top if isinstance(top, dict) else {}
     row = SourceRow(
         ref=f"data[{index}] ({model_id})",
         provider=PROVIDER,
@@ -75,6 +137,7 @@ def _row(index: int, entry) -> SourceRow:
             s for s in [entry.get("canonical_slug")] if s and s != model_id and ":" not in model_id
         ),
     )
+    row.facts = _facts(entry, model_name)
     pricing = entry.get("pricing")
     if not isinstance(pricing, dict):
         row.errors.append("no pricing object")

@@ -20,8 +20,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from catalog.importers.identity import is_route_variant, model_key
 from catalog.importers.source import PRICE_FIELDS, ParsedSource, SourceRow, TierPrice
-from catalog.models import LanguageModel, Offering, OfferingAlias, Price, Provider, catalog_slugify
+from catalog.models import (
+    LanguageModel,
+    ModelAlias,
+    Offering,
+    OfferingAlias,
+    Price,
+    Provider,
+    catalog_slugify,
+)
 from catalog.services import PriceInput, add_offering, record_price
 from pricewatch.plausibility import check_price
 
@@ -107,6 +116,8 @@ class PlannedPrice:
     old: Price | None
     effective_date: date
     source_url: str = ""
+    # The date of the evidence: the source's as-of date (None: the day of the import).
+    checked_on: date | None = None
 
     @property
     def tier(self) -> str:
@@ -165,6 +176,10 @@ class ImportPlan:
     skipped: list[RowProblem] = field(default_factory=list)
     # Planned prices the plausibility check questions; applying needs confirm_warnings.
     plausibility: list[RowProblem] = field(default_factory=list)
+    # Prices the source states differently but on older evidence than ours: not applied.
+    regressions: list[RowProblem] = field(default_factory=list)
+    # The date the source is evidence of (None: unknown, e.g. an editor's CSV).
+    as_of: date | None = None
 
     @property
     def can_apply(self) -> bool:
@@ -188,6 +203,7 @@ class ImportPlan:
         return (
             f"{c['new_offerings']} new offerings, {c['changed']} changed prices, "
             f"{c['unchanged']} unchanged, {c['unmatched']} unmatched, {c['errors']} errors"
+            + (f", {len(self.regressions)} older than ours (kept ours)" if self.regressions else "")
         )
 
     def fingerprint(self) -> str:
@@ -225,6 +241,8 @@ class _Catalog:
 
     models_by_slug: dict[str, LanguageModel]
     models_by_name: dict[str, LanguageModel]
+    # Identity keys (catalog.importers.identity) of every model's slug and aliases.
+    models_by_key: dict[str, LanguageModel] = field(default_factory=dict)
 
 
 def _load_catalog(provider_slugs: set[str]) -> _Catalog:
@@ -251,7 +269,12 @@ def _load_catalog(provider_slugs: set[str]) -> _Catalog:
             price
         )
     models = list(LanguageModel.objects.only("pk", "name", "slug"))
+    by_pk = {m.pk: m for m in models}
+    models_by_key = {model_key(m.slug): m for m in models}
+    for key, model_id in ModelAlias.objects.values_list("key", "model_id"):
+        models_by_key[key] = by_pk[model_id]
     return _Catalog(
+        models_by_key=models_by_key,
         providers=providers,
         offerings=offerings,
         by_pair=by_pair,
@@ -290,7 +313,7 @@ def match_provider(catalog: _Catalog, source_format: str, name: str) -> Provider
 
 def build_plan(parsed: ParsedSource) -> ImportPlan:
     """What importing `parsed` would do to the catalog. Reads only."""
-    plan = ImportPlan(format=parsed.format)
+    plan = ImportPlan(format=parsed.format, as_of=parsed.as_of)
     plan.errors.extend(RowProblem(e.ref, e.message) for e in parsed.errors)
     plan.skipped.extend(RowProblem(s.ref, s.message) for s in parsed.skipped)
     catalog = load_offering_index(parsed.format, parsed.rows)
@@ -400,15 +423,27 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
         for price in row.prices:
             key = (target, price.tier, price.context_threshold)
             if key in seen_prices:
-                first_ref, first = seen_prices[key]
-                if first != price:
+                first_ref, first, first_id = seen_prices[key]
+                if first != price and first_id == row.provider_model_id and parsed.format == "csv":
                     plan.errors.append(
                         RowProblem(
                             row.ref, f"same offering and tier as {first_ref} with other prices"
                         )
                     )
+                elif first != price:
+                    # A public file listing one offering twice with other prices (another
+                    # id, a regional endpoint, a duplicate key): the first row's price is
+                    # kept and the other is reported, not imported.
+                    plan.unmatched.append(
+                        Unmatched(
+                            row.ref,
+                            row.provider,
+                            row.provider_model_id,
+                            f"the offering {first_ref} names, with other prices",
+                        )
+                    )
                 continue
-            seen_prices[key] = (row.ref, price)
+            seen_prices[key] = (row.ref, price, row.provider_model_id)
             price_key = (offering.pk if offering else 0, price.tier, price.context_threshold)
             # Compared with the price in force on the row's date (a file may schedule one);
             # never backdated before the price in force today.
@@ -425,6 +460,23 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
                 effective_date=effective,
                 source_url=source_url,
             )
+            if planned.is_change and _older_than_ours(parsed.as_of, current):
+                plan.regressions.append(
+                    RowProblem(
+                        row.ref,
+                        f"{model} on {provider}: the source is as of {parsed.as_of}, older "
+                        f"than our price checked on {current.checked_on} "
+                        f"({change_summary(planned)}); ours is kept",
+                    )
+                )
+                continue
+            if planned.is_change and parsed.as_of and not row.effective_date:
+                # Evidence from a dated source: the change took effect by its date.
+                planned.checked_on = parsed.as_of
+                if parsed.as_of <= today and (
+                    current is None or parsed.as_of > current.effective_date
+                ):
+                    planned.effective_date = effective = parsed.as_of
             if planned.is_change and current is not None and effective < current.effective_date:
                 plan.errors.append(
                     RowProblem(
@@ -454,6 +506,18 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
     return plan
 
 
+def _older_than_ours(as_of: date | None, current: Price | None) -> bool:
+    """A source dated before the evidence for our price in force cannot replace it."""
+    if as_of is None or current is None:
+        return False
+    evidence = current.checked_on or current.effective_date
+    return as_of < evidence
+
+
+def change_summary(planned: PlannedPrice) -> str:
+    return ", ".join(f"{c.field} {c.old} -> {c.new}" for c in planned.changes)
+
+
 def find_offering(catalog: _Catalog, provider: Provider, row: SourceRow) -> Offering | None:
     """Our offering for a row: its provider model id, its other spellings, or an alias."""
     for candidate in (row.provider_model_id, *row.alternate_ids):
@@ -468,14 +532,21 @@ def _concerns_catalog(catalog: _Catalog, provider: Provider, row: SourceRow) -> 
 
 
 def find_model(catalog: _Catalog, row: SourceRow) -> LanguageModel | None:
-    """Our model for a row no offering matches: by slug, then name. Only the catalog's
-    own models count; an import never invents one."""
+    """Our model for a row no offering matches: by slug, then name, then the identity
+    key of the row's ids (a model alias). Only the catalog's own models count; an import
+    never invents one (`--add-new` proposes drafts instead)."""
     tail = row.provider_model_id.rsplit("/", 1)[-1]
     for slug in (row.model_slug, catalog_slugify(row.model_name), catalog_slugify(tail)):
         if slug and slug in catalog.models_by_slug:
             return catalog.models_by_slug[slug]
-    if row.model_name:
-        return catalog.models_by_name.get(row.model_name.casefold())
+    if row.model_name and row.model_name.casefold() in catalog.models_by_name:
+        return catalog.models_by_name[row.model_name.casefold()]
+    if is_route_variant(row.provider_model_id):
+        return None
+    base = row.extras.get("base_model")
+    for spelling in (base, row.provider_model_id, *row.alternate_ids):
+        if spelling and model_key(spelling) in catalog.models_by_key:
+            return catalog.models_by_key[model_key(spelling)]
     return None
 
 
@@ -564,6 +635,7 @@ def _record(planned: PlannedPrice) -> None:
             price=price,
             effective_date=planned.effective_date,
             source_url=planned.source_url,
+            checked_on=planned.checked_on,
         ),
     )
 

@@ -64,6 +64,7 @@ def plan_lines(plan: ImportPlan, *, limit: int = 50) -> list[str]:
         plan.unmatched,
         lambda u: f"{u.ref}: {u.provider} {u.provider_model_id!r}: {u.reason}",
     )
+    section("Older than ours (not imported)", plan.regressions, lambda w: f"{w.ref}: {w.message}")
     section("Warnings", plan.warnings, lambda w: f"{w.ref}: {w.message}")
     section(
         "Plausibility (confirm to import)",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -42,6 +43,33 @@ class TierPrice:
     output: Decimal | None
     cache_read: Decimal | None = None
     cache_write: Decimal | None = None
+
+
+@dataclass
+class ModelFacts:
+    """What a source states about a model itself (not its price on one provider).
+
+    Every field is optional: None (or empty) means the source does not say. Dates are ISO
+    strings as the source writes them ("2026-06-30", knowledge "2025-01"); capabilities
+    hold only the flags the source states, by our names (catalog.models.CAPABILITIES).
+    """
+
+    name: str = ""
+    # The maker as this source names it ("anthropic", "meta-llama", "Mistral").
+    organization: str = ""
+    release_date: str = ""
+    knowledge: str = ""
+    open_weights: bool | None = None
+    license: str = ""
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    capabilities: dict[str, bool] = field(default_factory=dict)
+    parameter_count: int | None = None
+    # "preview", "deprecated" or "" (nothing said: generally available as far as we know).
+    lifecycle: str = ""
+    deprecation_date: str = ""
 
 
 @dataclass
@@ -79,6 +107,11 @@ class SourceRow:
     warnings: list[str] = field(default_factory=list)
     # Why the row carries no usable price (e.g. OpenRouter's variable-priced routers).
     no_price_reason: str = ""
+    # What the row says about the model it serves (name, dates, limits, capabilities).
+    facts: ModelFacts | None = None
+    # Dated price changes the source records for this offering, oldest first:
+    # (effective date "YYYY-MM-DD", price). genai-prices `constraint: {start_date}`.
+    dated_prices: list[tuple[str, TierPrice]] = field(default_factory=list)
 
     @property
     def main_price(self) -> TierPrice | None:
@@ -121,6 +154,7 @@ class CanonicalModel:
     context_window: int | None = None
     max_output_tokens: int | None = None
     benchmarks: list[BenchmarkRow] = field(default_factory=list)
+    facts: ModelFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +173,12 @@ class ParsedSource:
     skipped: list[FileProblem] = field(default_factory=list)
     canonical_models: list[CanonicalModel] = field(default_factory=list)
     provider_names: dict[str, str] = field(default_factory=dict)
+    # A provider's own page or API base, when the source gives it ({name: url}).
+    provider_urls: dict[str, str] = field(default_factory=dict)
+    # The date the file's figures are evidence of ("as of"): models.dev's commit date,
+    # LiteLLM's `last_updated`, the newest OpenRouter `created`, genai-prices' newest
+    # `prices_checked`. None when the file does not say; see `evidence_date`.
+    as_of: date | None = None
 
 
 def max_import_bytes() -> int:

@@ -112,6 +112,12 @@ def expected_phrase(cheap, dear):
 @settings(max_examples=300, deadline=None)
 @given(a=models("Alpha"), b=models("Beta"), blend=blends)
 def test_generated_text_is_true_to_the_data(a, b, blend):
+    assert_true_to_the_data(a, b, blend)
+
+
+def assert_true_to_the_data(a, b, blend):
+    """The generator's rules, checked independently of comparisons.pricing, for models
+    named Alpha and Beta."""
     doc = build_comparison_document(PairSnapshot(a=a, b=b), blend=blend)
     text = doc.all_text()
     data = {"Alpha": figures(a, blend), "Beta": figures(b, blend)}

@@ -8,13 +8,6 @@ DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
 
 
 @pytest.fixture
-def shared_data():
-    if not (DATA / "litellm" / "model_prices_and_context_window.json").exists():
-        pytest.skip(f"the shared source files are not at {DATA}")
-    return DATA
-
-
-@pytest.fixture
 def litellm_file(tmp_path):
     """Write a LiteLLM-format file from {model id: (input, output, cache_read, ctx, max)}
     in USD per 1M tokens, all on provider "openai"."""

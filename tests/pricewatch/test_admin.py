@@ -95,15 +95,28 @@ def test_take_theirs_appends_history_and_shows_on_the_public_page(
     assert finding.status == "resolved"
 
 
-def test_take_theirs_on_context_window_saves_the_model(editor_client, catalog, litellm_file):  # noqa: F811
+def test_take_theirs_on_context_window_sets_the_offerings_own_limit(
+    editor_client,
+    catalog,  # noqa: F811
+    litellm_file,  # noqa: F811
+):
+    model_window = catalog["same"].model.context_window
     run(litellm_file({"same-1": ("0.15", "0.6", "0.075", 64_000, 8_192)}))
     finding = Finding.objects.get(field="context_window")
     editor_client.post(
         CHANGELIST, {"action": "take_theirs_action", ACTION_CHECKBOX_NAME: [finding.pk]}
     )
-    catalog["same"].model.refresh_from_db()
-    assert catalog["same"].model.context_window == 64_000
-    assert catalog["same"].model.history.count() >= 2
+    offering = catalog["same"]
+    offering.refresh_from_db()
+    offering.model.refresh_from_db()
+    # The source speaks for this provider: the offering gets its own window, the model
+    # (and its other providers) keep theirs, and the next run agrees.
+    assert offering.context_window == 64_000
+    assert offering.effective_context_window == 64_000
+    assert offering.model.context_window == model_window
+    assert offering.history.count() >= 2
+    run(litellm_file({"same-1": ("0.15", "0.6", "0.075", 64_000, 8_192)}))
+    assert not Finding.objects.filter(field="context_window", status="open").exists()
 
 
 def test_take_theirs_adds_an_offering_we_lacked_with_their_price(
