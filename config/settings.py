@@ -127,13 +127,23 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+
+def redis_cache(location: str) -> dict:
+    """The cache Redis at `location` gives every worker and host. While Redis is
+    unreachable (refused, or silent for REDIS_TIMEOUT_SECONDS) each process serves from
+    its own memory instead of failing, and tries Redis again every
+    REDIS_OUTAGE_RETRY_SECONDS (sitecache.backends)."""
+    timeout = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+    return {
+        "BACKEND": "sitecache.backends.FailoverRedisCache",
+        "LOCATION": location,
+        "OUTAGE_RETRY_SECONDS": float(os.environ.get("REDIS_OUTAGE_RETRY_SECONDS", "5")),
+        "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
     }
+
+
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": redis_cache(os.environ["REDIS_URL"])}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
