@@ -168,6 +168,17 @@ IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", "")
 SITE_NAME = os.environ.get("SITE_NAME", "LLM Compare")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# Proxies in front of the app (load balancer, CDN) that append the address they saw to
+# X-Forwarded-For. API throttles and sign-in lockout count per client address
+# (sitecache.client_address): the entry this many hops from the end of the header. 0, the
+# default, ignores the header, which anyone can send. API_NUM_PROXIES and
+# LOGIN_TRUST_X_FORWARDED_FOR=1 (one proxy) are older names for the same setting.
+NUM_PROXIES = int(
+    os.environ.get("NUM_PROXIES")
+    or os.environ.get("API_NUM_PROXIES")
+    or ("1" if env_bool("LOGIN_TRUST_X_FORWARDED_FOR") else "0")
+)
+
 # The partner API (api app): read-only, anonymous or with a partner key.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -187,8 +198,9 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
-    # Proxies in front of the app, so throttling sees the client's address.
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if "API_NUM_PROXIES" in os.environ else None,
+    # Unused by our throttles (they count per sitecache.client_address); set for any DRF
+    # code that reads it, so both agree.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 # Switches the API throttles off (loopback load tests only: bench/run.py, bench/load.py).
 API_THROTTLE_DISABLED = env_bool("API_THROTTLE_DISABLED", False)
@@ -269,6 +281,5 @@ LOGIN_FAILURES_PER_USER_AND_IP = int(os.environ.get("LOGIN_FAILURES_PER_USER_AND
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "50"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
-# Behind a reverse proxy that appends the client address to X-Forwarded-For, set this so
-# throttling counts per client rather than per proxy.
-LOGIN_TRUST_X_FORWARDED_FOR = env_bool("LOGIN_TRUST_X_FORWARDED_FOR", False)
+# Behind a reverse proxy, set NUM_PROXIES so throttling counts per client rather than per
+# proxy.
