@@ -45,6 +45,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable or timed out: not a bug but an outage. Re-raised, it
+        # gets the outage 503 from DatabaseUnavailableMiddleware like any page.
+        return None
     response = exception_handler(exc, context)
     if response is None:
         # An unexpected error: log it with its traceback, answer a JSON 500.

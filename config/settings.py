@@ -91,11 +91,37 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# A database that stops answering costs a request seconds, not a worker: connecting gives
+# up after DB_CONNECT_TIMEOUT seconds, a statement after DB_STATEMENT_TIMEOUT seconds (0:
+# no limit; raise it for long maintenance commands), and the error is answered with the
+# outage 503 (config.middleware.DatabaseUnavailableMiddleware).
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "10"))
+
+
+def with_timeouts(database: dict) -> dict:
+    """`database` with DB_CONNECT_TIMEOUT and DB_STATEMENT_TIMEOUT applied: PostgreSQL's
+    connect_timeout and statement_timeout (a startup option, so no query per connection),
+    SQLite's `timeout` (how long a statement waits for a locked database)."""
+    options = database.setdefault("OPTIONS", {})
+    engine = database.get("ENGINE", "")
+    if "postgresql" in engine or "postgis" in engine:
+        options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+        if DB_STATEMENT_TIMEOUT > 0:
+            limit = f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"
+            options["options"] = f"{options.get('options', '')} {limit}".strip()
+    elif "sqlite3" in engine and DB_STATEMENT_TIMEOUT > 0:
+        options.setdefault("timeout", DB_STATEMENT_TIMEOUT)
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": with_timeouts(
+        dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
     )
 }
 
