@@ -13,7 +13,7 @@ from django.core.checks import run_checks
 from django.urls import reverse
 
 from config.middleware import csp_for_path
-from tests.factories import ProviderFactory
+from tests.factories import ProviderFactory, gemini_seed_pair
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -119,3 +119,29 @@ def test_pages_and_api_answers_say_how_long_the_server_took(client, cached):
         match = re.fullmatch(r"app;dur=(\d+\.\d)", response["Server-Timing"])
         assert match, response["Server-Timing"]
         assert 0 <= float(match[1]) < 10_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cached", [False, True])
+def test_head_answers_like_get_without_a_body(
+    client, settings, cached, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_ENABLED = cached
+    live, lite = gemini_seed_pair()
+    pair = "-vs-".join(sorted([live.slug, lite.slug]))
+    for url in (
+        "/",
+        "/models/",
+        live.get_absolute_url(),
+        "/providers/google-ai-studio/",
+        f"/compare/{pair}/",
+        "/compare/",
+        "/robots.txt",
+    ):
+        with django_assert_max_num_queries(12):
+            head = client.head(url)
+        get = client.get(url)
+        assert head.status_code == get.status_code == 200, url
+        assert head.content == b""
+        assert head["Content-Type"] == get["Content-Type"]
+        assert_security_headers(head, csp=head["Content-Security-Policy"])
