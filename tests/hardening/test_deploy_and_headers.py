@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
+from django.test import Client
 from django.urls import reverse
 
 from config.middleware import csp_for_path
@@ -119,6 +120,15 @@ def test_pages_and_api_answers_say_how_long_the_server_took(client, cached):
         match = re.fullmatch(r"app;dur=(\d+\.\d)", response["Server-Timing"])
         assert match, response["Server-Timing"]
         assert 0 <= float(match[1]) < 10_000
+
+
+@pytest.mark.django_db
+def test_the_http_to_https_redirect_carries_the_security_headers(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/models/")  # a new client: middleware reads the setting once
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/models/"
+    assert_security_headers(response)
 
 
 @pytest.mark.django_db
