@@ -40,6 +40,7 @@ COLUMNS = [
 ]
 REQUIRED = {"provider", "provider_model_id", "input", "output"}
 TIERS = ("standard", "batch", "flex", "priority")
+CONTEXT_THRESHOLD_MAX = 2**31 - 1
 
 
 def parse(path: str | Path) -> ParsedSource:
@@ -100,6 +101,8 @@ def _row(line: int, record: dict[str, str]) -> SourceRow:
     threshold = record.get("context_threshold") or "0"
     if not threshold.isdigit():
         row.errors.append(f"context_threshold {threshold!r} is not a whole number of tokens")
+    elif int(threshold) > CONTEXT_THRESHOLD_MAX:  # the column's limit on PostgreSQL
+        row.errors.append(f"context_threshold {threshold} is over {CONTEXT_THRESHOLD_MAX:,}")
     else:
         row.context_threshold = int(threshold)
     if row.effective_date:
