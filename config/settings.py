@@ -174,6 +174,10 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Worker processes per host (gunicorn reads the same variable). With more than one, a
+# cache in each process's memory is reported by `manage.py check` (sitecache.checks).
+WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY") or "1")
+
 # Whole-page cache for anonymous visitors, keyed on the catalog version (sitecache).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))

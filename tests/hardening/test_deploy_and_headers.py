@@ -4,6 +4,7 @@ security headers, pages and errors alike."""
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +29,9 @@ def run_deploy_check(**environment) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO", "SECURE_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"))
+        if not key.startswith(
+            ("DJANGO", "SECURE_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "WEB_")
+        )
     }
     env.update(environment)
     return subprocess.run(
@@ -41,12 +44,71 @@ def run_deploy_check(**environment) -> subprocess.CompletedProcess:
     )
 
 
-def test_deploy_checks_pass_with_only_debug_off_a_secret_and_hosts():
+def test_deploy_checks_pass_with_only_debug_off_a_secret_hosts_and_redis():
     result = run_deploy_check(
-        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="llm.example.com"
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="llm.example.com",
+        REDIS_URL="redis://127.0.0.1:6379/0",  # not contacted by the checks
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_checks_fail_when_counters_are_not_shared():
+    result = run_deploy_check(
+        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="llm.example.com"
+    )
+    assert result.returncode != 0
+    assert "sitecache.E001" in result.stderr
+    assert "REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("workers", "backend", "warned"),
+    [
+        (3, "django.core.cache.backends.locmem.LocMemCache", True),
+        (1, "django.core.cache.backends.locmem.LocMemCache", False),
+        (3, "sitecache.backends.FailoverRedisCache", False),
+    ],
+)
+def test_several_workers_without_a_shared_cache_are_warned_about(
+    settings, workers, backend, warned
+):
+    settings.WEB_CONCURRENCY = workers
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "redis://127.0.0.1:1/0"}}
+    messages = [m for m in run_checks() if m.id == "sitecache.W001"]
+    assert bool(messages) is warned
+    if warned:
+        assert "3 times as lenient" in messages[0].msg
+        assert "REDIS_URL" in messages[0].hint
+
+
+def make_serve_check(**environment) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "WEB_CONCURRENCY"}}
+    env.update(environment)
+    return subprocess.run(
+        ["make", "-s", "serve-check", f"BIN={Path(sys.executable).parent}"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_serve_says_whether_its_workers_share_redis():
+    alone = make_serve_check()
+    assert alone.returncode == 0, alone.stderr
+    assert "REDIS_URL is not set" in alone.stdout
+    assert "sitecache.W001" in alone.stderr
+    assert "3 times as lenient" in alone.stderr  # make serve's default: 3 workers
+
+    shared = make_serve_check(REDIS_URL="redis://127.0.0.1:6379/0")
+    assert shared.returncode == 0, shared.stderr
+    assert "cache: Redis (REDIS_URL), shared by the 3 workers" in shared.stdout
+    assert "sitecache.W001" not in shared.stderr
 
 
 def test_deploy_checks_flag_the_development_secret_key(settings):
