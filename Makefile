@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve bench loadtest venv migrate seed editor clean
+.PHONY: run test lint format serve serve-check bench loadtest venv migrate seed editor clean
 
 $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -56,10 +56,20 @@ bench: $(STAMP)
 loadtest: $(STAMP)
 	$(BIN)/python bench/load.py
 
-## The production server locally: DEBUG off, static files collected and compressed.
-serve: migrate
+## The production server locally: DEBUG off, static files collected and compressed,
+## WEB_CONCURRENCY workers (default 3). With REDIS_URL set they share Redis as the cache;
+## without it `serve-check` warns that each worker counts sign-ins and API requests alone.
+serve: migrate serve-check
 	DEBUG=0 STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=0 STATIC_MANIFEST=1 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
 	SECURE_COOKIES=$${SECURE_COOKIES:-0} \
 	$(BIN)/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
 	--workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+serve-check:
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "== cache: Redis (REDIS_URL), shared by the $${WEB_CONCURRENCY:-3} workers"; \
+	else \
+		echo "== cache: each worker's own memory (REDIS_URL is not set)"; \
+	fi
+	@WEB_CONCURRENCY=$${WEB_CONCURRENCY:-3} $(BIN)/python manage.py check

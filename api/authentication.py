@@ -1,4 +1,5 @@
-"""Partner keys, sent as `Authorization: Api-Key <key>` or `X-API-Key: <key>`.
+"""Partner keys, sent as `Authorization: Api-Key <key>` (or `Bearer <key>`) or
+`X-API-Key: <key>`.
 
 No key: an anonymous read (lower throttle). A key that is unknown, malformed or revoked:
 401, never a silent fall-back to anonymous, so a partner notices at once.
@@ -14,6 +15,9 @@ from rest_framework import authentication, exceptions
 from api.models import ApiKey, split_key
 
 KEYWORD = "Api-Key"
+# `Authorization: Bearer <key>` is what most HTTP clients send for a token; a key sent that
+# way is checked like any other (so a wrong one is a 401, not a silent anonymous read).
+KEYWORDS = {KEYWORD.lower(), "bearer"}
 # Writing last_used_at on every request would turn reads into writes; once a minute is
 # precise enough for "is this key still in use?".
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -37,7 +41,7 @@ class Partner:
 def key_from_request(request) -> str | None:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     keyword, _, value = header.partition(" ")
-    if keyword.lower() == KEYWORD.lower() and value.strip():
+    if keyword.lower() in KEYWORDS and value.strip():
         return value.strip()
     value = request.META.get("HTTP_X_API_KEY", "").strip()
     return value or None

@@ -42,9 +42,14 @@ def api_exception_handler(exc, context):
     # DRF turns Django's Http404 / PermissionDenied into its own; do it here too so the
     # code below sees one kind of exception.
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound(*exc.args)
+        # Django's own messages name model classes ("No LanguageModel matches…").
+        exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable or timed out: not a bug but an outage. Re-raised, it
+        # gets the outage 503 from DatabaseUnavailableMiddleware like any page.
+        return None
     response = exception_handler(exc, context)
     if response is None:
         # An unexpected error: log it with its traceback, answer a JSON 500.

@@ -36,6 +36,6 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
                 "type": "apiKey",
                 "in": "header",
                 "name": "Authorization",
-                "description": 'Send "Api-Key <key>".',
+                "description": 'Send "Api-Key <key>" (or "Bearer <key>").',
             },
         ]

@@ -1,5 +1,6 @@
 """Rates live in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]: "anon" for requests
-without a key (per client IP), "partner" for requests with one (per key).
+without a key (per client address, from sitecache.client_address, the same as the admin
+sign-in lockout), "partner" for requests with one (per key).
 
 DRF's throttles copy the rates when the module is imported; these read them on every
 request, so a settings override (tests, a reload) takes effect at once.
@@ -12,6 +13,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from api.models import ApiKey
+from sitecache.client_address import client_address
 
 
 class CurrentSettingsRateMixin:
@@ -26,6 +28,11 @@ class CurrentSettingsRateMixin:
 
 class AnonymousRateThrottle(CurrentSettingsRateMixin, AnonRateThrottle):
     scope = "anon"
+
+    def get_ident(self, request):
+        # DRF's own reads X-Forwarded-For whole when NUM_PROXIES is unset, so a new
+        # made-up header per request was a new allowance.
+        return client_address(request)
 
 
 class PartnerRateThrottle(CurrentSettingsRateMixin, SimpleRateThrottle):

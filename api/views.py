@@ -37,6 +37,19 @@ class HttpCachingMixin:
 
 
 class CatalogViewSet(HttpCachingMixin, viewsets.ReadOnlyModelViewSet):
+    # A slug or id is what the pages' <slug:...> converter accepts; anything else (a NUL
+    # byte, which PostgreSQL refuses inside a query) is a 404 before any query runs.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            # Say what was not found in the API's words, not the model class's name.
+            what = self.queryset.model._meta.verbose_name
+            key = "id" if self.lookup_field == "pk" else self.lookup_field
+            raise exceptions.NotFound(f"No {what} has this {key}.") from None
+
     # Authentication and throttling run before these, so a cached answer still counts
     # against the caller's limit.
     def list(self, request, *args, **kwargs):

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalog import selectors
 from catalog.filters import LanguageModelFilter
@@ -19,7 +19,7 @@ def can_preview_drafts(request) -> bool:
     return bool(request.user.is_authenticated and request.user.is_staff)
 
 
-@require_GET
+@require_safe
 def model_list(request):
     filterset = LanguageModelFilter(
         request.GET or None, queryset=selectors.model_list(), request=request
@@ -40,7 +40,7 @@ def model_list(request):
     )
 
 
-@require_GET
+@require_safe
 def model_detail(request, slug: str):
     model = selectors.model_detail(slug, include_drafts=can_preview_drafts(request))
     if model is None:
@@ -78,7 +78,7 @@ def model_detail(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def provider_detail(request, slug: str):
     provider = selectors.provider_detail(slug)
     if provider is None:

@@ -10,7 +10,7 @@ import re
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalog import selectors as catalog_selectors
 from catalog.views import can_preview_drafts
@@ -26,7 +26,7 @@ SEPARATOR = "-vs-"
 PAIR_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(
         request,
@@ -41,7 +41,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def pick(request):
     """`/compare/?a=<slug>&b=<slug>`: redirect to the pair's page, or show the form
     again with what is wrong."""
@@ -76,7 +76,7 @@ def split_pair(pair: str, *, include_drafts: bool) -> tuple[str, str, dict]:
     raise Http404("No such comparison.")
 
 
-@require_GET
+@require_safe
 def detail(request, pair: str):
     include_drafts = can_preview_drafts(request)
     left, right, models = split_pair(pair, include_drafts=include_drafts)
@@ -111,7 +111,7 @@ def detail(request, pair: str):
     )
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -11,6 +11,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from api.exceptions import error_body
+
 logger = logging.getLogger(__name__)
 
 DATABASE_UNAVAILABLE_DETAIL = (
@@ -99,7 +101,8 @@ class DatabaseUnavailableMiddleware:
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
-        response = JsonResponse({"detail": DATABASE_UNAVAILABLE_DETAIL}, status=503)
+        body = error_body(503, "database_unavailable", DATABASE_UNAVAILABLE_DETAIL)
+        response = JsonResponse(body, status=503)
     else:
         # Rendered without the request: context processors could touch the database.
         body = render_to_string("503.html", {"detail": DATABASE_UNAVAILABLE_DETAIL})

@@ -13,24 +13,13 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+
+from sitecache.client_address import client_address
 
 LOCKED_OUT_MESSAGE = (
     "Too many failed sign-in attempts. For your security, sign-in is paused for "
     "%(minutes)s minutes; try again later or ask an administrator to reset your password."
 )
-
-
-def client_address(request: HttpRequest | None) -> str:
-    """The client's IP address; behind a trusted proxy, the last X-Forwarded-For hop."""
-    if request is None:
-        return "unknown"
-    if settings.LOGIN_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def _key(kind: str, *parts: str) -> str:
@@ -82,7 +71,7 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
     def clean(self):
         throttle = LoginThrottle(
             username=self.cleaned_data.get("username") or "",
-            address=client_address(self.request),
+            address=client_address(self.request) if self.request else "unknown",
         )
         if throttle.is_locked():
             raise ValidationError(

@@ -58,8 +58,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.ServerTimingMiddleware",
-    "django.middleware.security.SecurityMiddleware",
+    # Outside SecurityMiddleware, so its HTTP -> HTTPS redirect carries these headers too.
     "config.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sitecache.middleware.CatalogPageCacheMiddleware",
@@ -68,7 +70,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -91,11 +92,37 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# A database that stops answering costs a request seconds, not a worker: connecting gives
+# up after DB_CONNECT_TIMEOUT seconds, a statement after DB_STATEMENT_TIMEOUT seconds (0:
+# no limit; raise it for long maintenance commands), and the error is answered with the
+# outage 503 (config.middleware.DatabaseUnavailableMiddleware).
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "10"))
+
+
+def with_timeouts(database: dict) -> dict:
+    """`database` with DB_CONNECT_TIMEOUT and DB_STATEMENT_TIMEOUT applied: PostgreSQL's
+    connect_timeout and statement_timeout (a startup option, so no query per connection),
+    SQLite's `timeout` (how long a statement waits for a locked database)."""
+    options = database.setdefault("OPTIONS", {})
+    engine = database.get("ENGINE", "")
+    if "postgresql" in engine or "postgis" in engine:
+        options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+        if DB_STATEMENT_TIMEOUT > 0:
+            limit = f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"
+            options["options"] = f"{options.get('options', '')} {limit}".strip()
+    elif "sqlite3" in engine and DB_STATEMENT_TIMEOUT > 0:
+        options.setdefault("timeout", DB_STATEMENT_TIMEOUT)
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": with_timeouts(
+        dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
     )
 }
 
@@ -127,15 +154,29 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+
+def redis_cache(location: str) -> dict:
+    """The cache Redis at `location` gives every worker and host. While Redis is
+    unreachable (refused, or silent for REDIS_TIMEOUT_SECONDS) each process serves from
+    its own memory instead of failing, and tries Redis again every
+    REDIS_OUTAGE_RETRY_SECONDS (sitecache.backends)."""
+    timeout = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+    return {
+        "BACKEND": "sitecache.backends.FailoverRedisCache",
+        "LOCATION": location,
+        "OUTAGE_RETRY_SECONDS": float(os.environ.get("REDIS_OUTAGE_RETRY_SECONDS", "5")),
+        "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
     }
+
+
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": redis_cache(os.environ["REDIS_URL"])}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Worker processes per host (gunicorn reads the same variable). With more than one, a
+# cache in each process's memory is reported by `manage.py check` (sitecache.checks).
+WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY") or "1")
 
 # Whole-page cache for anonymous visitors, keyed on the catalog version (sitecache).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
@@ -158,6 +199,17 @@ IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", "")
 SITE_NAME = os.environ.get("SITE_NAME", "LLM Compare")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# Proxies in front of the app (load balancer, CDN) that append the address they saw to
+# X-Forwarded-For. API throttles and sign-in lockout count per client address
+# (sitecache.client_address): the entry this many hops from the end of the header. 0, the
+# default, ignores the header, which anyone can send. API_NUM_PROXIES and
+# LOGIN_TRUST_X_FORWARDED_FOR=1 (one proxy) are older names for the same setting.
+NUM_PROXIES = int(
+    os.environ.get("NUM_PROXIES")
+    or os.environ.get("API_NUM_PROXIES")
+    or ("1" if env_bool("LOGIN_TRUST_X_FORWARDED_FOR") else "0")
+)
+
 # The partner API (api app): read-only, anonymous or with a partner key.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -177,8 +229,9 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
-    # Proxies in front of the app, so throttling sees the client's address.
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if "API_NUM_PROXIES" in os.environ else None,
+    # Unused by our throttles (they count per sitecache.client_address); set for any DRF
+    # code that reads it, so both agree.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 # Switches the API throttles off (loopback load tests only: bench/run.py, bench/load.py).
 API_THROTTLE_DISABLED = env_bool("API_THROTTLE_DISABLED", False)
@@ -259,6 +312,5 @@ LOGIN_FAILURES_PER_USER_AND_IP = int(os.environ.get("LOGIN_FAILURES_PER_USER_AND
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "50"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
-# Behind a reverse proxy that appends the client address to X-Forwarded-For, set this so
-# throttling counts per client rather than per proxy.
-LOGIN_TRUST_X_FORWARDED_FOR = env_bool("LOGIN_TRUST_X_FORWARDED_FOR", False)
+# Behind a reverse proxy, set NUM_PROXIES so throttling counts per client rather than per
+# proxy.

@@ -7,6 +7,6 @@ class SiteCacheConfig(AppConfig):
     verbose_name = "Site cache"
 
     def ready(self) -> None:
-        from sitecache import signals
+        from sitecache import checks, signals  # noqa: F401 (checks register on import)
 
         signals.connect_catalog_signals()

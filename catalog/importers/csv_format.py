@@ -4,7 +4,8 @@
     cache_write,effective_date,source_url
 
 Money is USD per 1M tokens written as a decimal ("0.25"). The exporter writes the same
-columns, so an export imported again changes nothing.
+columns, so an export imported again changes nothing; cells a spreadsheet would run as
+formulas are written inert and read back as they were (catalog.spreadsheet_cells).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from catalog.importers.source import (
     check_size,
     price_per_million,
 )
+from catalog.spreadsheet_cells import neutralise_formula, restore_formula
 
 FORMAT = "csv"
 COLUMNS = [
@@ -40,6 +42,7 @@ COLUMNS = [
 ]
 REQUIRED = {"provider", "provider_model_id", "input", "output"}
 TIERS = ("standard", "batch", "flex", "priority")
+CONTEXT_THRESHOLD_MAX = 2**31 - 1
 
 
 def parse(path: str | Path) -> ParsedSource:
@@ -71,7 +74,11 @@ def parse_text(text: str) -> ParsedSource:
     try:
         for record in reader:
             line = reader.line_num
-            record = {(k or "").strip(): (v or "").strip() for k, v in record.items() if k}
+            record = {
+                (k or "").strip(): restore_formula((v or "").strip())
+                for k, v in record.items()
+                if k
+            }
             if not any(record.values()):
                 continue
             parsed.rows.append(_row(line, record))
@@ -100,6 +107,8 @@ def _row(line: int, record: dict[str, str]) -> SourceRow:
     threshold = record.get("context_threshold") or "0"
     if not threshold.isdigit():
         row.errors.append(f"context_threshold {threshold!r} is not a whole number of tokens")
+    elif int(threshold) > CONTEXT_THRESHOLD_MAX:  # the column's limit on PostgreSQL
+        row.errors.append(f"context_threshold {threshold} is over {CONTEXT_THRESHOLD_MAX:,}")
     else:
         row.context_threshold = int(threshold)
     if row.effective_date:
@@ -126,6 +135,8 @@ def write(lines: Iterable[dict], out) -> int:
     writer.writeheader()
     count = 0
     for line in lines:
-        writer.writerow({key: "" if line.get(key) is None else line[key] for key in COLUMNS})
+        writer.writerow(
+            {key: "" if line.get(key) is None else neutralise_formula(line[key]) for key in COLUMNS}
+        )
         count += 1
     return count

@@ -55,3 +55,24 @@ def test_crash_inside_a_drf_view_is_a_json_500_from_the_exception_handler(api, m
         "code": "server_error",
         "message": "Internal server error.",
     }
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/api/v1/models/%00/", "Not found."),  # cannot be a slug: no query at all
+        ("/api/v1/models/nowhere/", "No language model has this slug."),
+        ("/api/v1/providers/%00/", "Not found."),
+        ("/api/v1/providers/nowhere/", "No provider has this slug."),
+        ("/api/v1/offerings/999999/", "No offering has this id."),
+        ("/api/v1/offerings/x%00/", "Not found."),
+    ],
+)
+def test_an_unknown_record_is_named_in_the_apis_words_not_by_an_internal_class(
+    api, catalog, url, message, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        response = api.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"status": 404, "code": "not_found", "message": message}
+    assert "LanguageModel" not in response.content.decode()

@@ -107,3 +107,19 @@ def test_superuser_revokes_keys_with_the_admin_action(client, django_user_model,
     assert api_key.revoked_at is not None
     assert api_key.history.latest().history_user == admin
     assert api.get("/api/v1/models/", HTTP_X_API_KEY=raw_key).status_code == 401
+
+
+def test_a_bearer_key_is_checked_like_any_other_key(api, catalog, partner_key):
+    api_key, raw_key = partner_key
+    response = api.get("/api/v1/models/", HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    assert response.status_code == 200
+    api_key.refresh_from_db()
+    assert api_key.last_used_at is not None
+
+    unknown = api.get("/api/v1/models/", HTTP_AUTHORIZATION="Bearer abcd1234.not-a-key")
+    assert unknown.status_code == 401
+    assert unknown.json() == {
+        "status": 401,
+        "code": "authentication_failed",
+        "message": "Unknown API key.",
+    }

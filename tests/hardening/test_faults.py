@@ -66,7 +66,7 @@ def test_the_admin_login_answers_503_while_the_database_is_down(client, editor):
     assert client.get(reverse("admin:login")).status_code == 200
 
 
-def test_api_paths_answer_json_503_with_a_detail(client, settings):
+def test_api_paths_answer_json_503_in_the_apis_error_shape(client, settings):
     # Any view under /api/ that touches the database; the root URLconf is patched so
     # this holds before and after the API app exists.
     settings.ROOT_URLCONF = "tests.hardening.urls_api_probe"
@@ -74,7 +74,11 @@ def test_api_paths_answer_json_503_with_a_detail(client, settings):
         response = client.get("/api/v1/probe/")
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
-    assert "detail" in json.loads(response.content)
+    assert json.loads(response.content) == {
+        "status": 503,
+        "code": "database_unavailable",
+        "message": "The catalog database is unavailable for a moment. Please try again shortly.",
+    }
     assert int(response["Retry-After"]) > 0
     assert client.get("/api/v1/probe/").status_code == 200
 
@@ -145,7 +149,9 @@ def test_a_database_error_outside_a_view_gives_json_503_under_the_api(outage_in_
     response = outage_in_middleware.get("/api/v1/models/")
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
-    assert "detail" in json.loads(response.content)
+    body = json.loads(response.content)
+    assert (body["status"], body["code"]) == (503, "database_unavailable")
+    assert "unavailable" in body["message"]
 
 
 def test_other_errors_outside_a_view_still_answer_500(settings, client):

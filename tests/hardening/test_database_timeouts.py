@@ -1,0 +1,153 @@
+"""A database that hangs gives the friendly 503 within seconds, not a worker stuck until
+gunicorn kills it: connect and statement timeouts (DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT) on PostgreSQL, the lock timeout on SQLite.
+
+The site runs in a subprocess configured from the environment, as in production."""
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.db import OperationalError, connection
+
+from tests.factories import ProviderFactory
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+REQUEST_SCRIPT = """
+import json, sys, time
+import django
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+for path in sys.argv[1:]:
+    started = time.monotonic()
+    response = client.get(path)
+    print(json.dumps({
+        "path": path,
+        "status": response.status_code,
+        "content_type": response["Content-Type"],
+        "body": response.content.decode(errors="replace"),
+        "seconds": time.monotonic() - started,
+    }))
+"""
+
+
+def get_in_subprocess(*paths: str, **environment: str) -> list[dict]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_URL", "DB_", "REDIS_URL"))
+    }
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", SECURE_SSL_REDIRECT="0", **environment)
+    result = subprocess.run(
+        [sys.executable, "-c", REQUEST_SCRIPT, *paths],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_a_postgresql_server_that_accepts_and_never_answers_gives_a_503_within_seconds():
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # connections complete in the backlog; nothing ever replies
+        port = silent.getsockname()[1]
+        answers = get_in_subprocess(
+            "/models/",
+            "/api/v1/models/",
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/llmcompare",
+            DB_CONNECT_TIMEOUT="2",
+        )
+    page, api = answers
+    assert page["status"] == 503
+    assert "Back in a moment" in page["body"]
+    assert api["status"] == 503
+    assert api["content_type"] == "application/json"
+    for answer in answers:
+        assert answer["seconds"] < 8, answer  # libpq's connect_timeout, plus slack
+
+
+def postgresql_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+needs_postgresql = pytest.mark.skipif(
+    postgresql_url() is None, reason="PostgreSQL only: run with DATABASE_URL=postgres://..."
+)
+
+
+@needs_postgresql
+@pytest.mark.django_db
+def test_every_postgresql_connection_carries_the_statement_timeout(settings):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        (value,) = cursor.fetchone()
+    assert value == f"{int(settings.DB_STATEMENT_TIMEOUT)}s"
+
+
+@needs_postgresql
+def test_a_statement_over_the_timeout_is_cancelled_as_an_outage():
+    # The maintenance database: this only sleeps, it writes nothing.
+    url = urlunsplit(urlsplit(postgresql_url())._replace(path="/postgres"))
+    script = """
+import time, django
+django.setup()
+from django.db import OperationalError, connection
+started = time.monotonic()
+try:
+    connection.cursor().execute("SELECT pg_sleep(5)")
+    print("finished")
+except OperationalError as error:
+    print(f"cancelled after {time.monotonic() - started:.1f} s: {error}")
+"""
+    env = {**os.environ, "DATABASE_URL": url, "DB_STATEMENT_TIMEOUT": "1"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert "cancelled after 1." in result.stdout, result.stdout + result.stderr
+    assert "statement timeout" in result.stdout
+
+
+def test_a_locked_sqlite_database_gives_a_503_after_the_statement_timeout(tmp_path):
+    path = tmp_path / "locked.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute(
+        "CREATE TABLE sitecache_catalogversion "
+        "(id integer PRIMARY KEY, version integer, changed_at datetime)"
+    )
+    holder.execute("INSERT INTO sitecache_catalogversion VALUES (1, 1, '2026-01-01 00:00:00')")
+    holder.execute("BEGIN EXCLUSIVE")  # a writer that never finishes
+    try:
+        (page,) = get_in_subprocess(
+            "/models/", DATABASE_URL=f"sqlite:///{path}", DB_STATEMENT_TIMEOUT="1"
+        )
+    finally:
+        holder.close()
+    assert page["status"] == 503
+    assert "Back in a moment" in page["body"]
+    assert 1 <= page["seconds"] < 4, page
+
+
+@pytest.mark.django_db
+def test_a_statement_timeout_inside_an_api_view_is_the_outage_503_not_a_500(client):
+    ProviderFactory(name="Groq")
+    timeout = OperationalError("canceling statement due to statement timeout")
+    with mock.patch("api.views.ProviderViewSet.paginate_queryset", side_effect=timeout):
+        response = client.get("/api/v1/providers/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert int(response["Retry-After"]) > 0
