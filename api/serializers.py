@@ -476,7 +476,16 @@ class BenchmarkScoreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BenchmarkScore
-        fields = ["model", "score", "self_reported", "source_url", "measured_on", "updated_at"]
+        fields = [
+            "model",
+            "score",
+            "self_reported",
+            "reported_by",
+            "attribution",
+            "source_url",
+            "measured_on",
+            "updated_at",
+        ]
 
 
 class BenchmarkSerializer(serializers.ModelSerializer):
@@ -567,6 +576,11 @@ class ComparisonSerializer(serializers.Serializer):
     capability_rows = RowSerializer(many=True, read_only=True)
     benchmark_rows = RowSerializer(many=True, read_only=True)
     benchmark_note = serializers.CharField(read_only=True, allow_blank=True)
+    benchmark_attributions = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Credits the shown scores' licences ask for.",
+    )
     deep_dive = serializers.ListField(child=serializers.CharField(), read_only=True)
     faq = FaqItemSerializer(many=True, read_only=True)
     blend = serializers.CharField(read_only=True, help_text="The blend as the text states it.")

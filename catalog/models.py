@@ -492,12 +492,25 @@ class Benchmark(models.Model):
 
 
 class BenchmarkScore(models.Model):
+    class ReportedBy(models.TextChoices):
+        MAKER = "maker", "The model's maker (self-reported)"
+        COMPETITOR = "competitor", "Another maker's announcement"
+        INDEPENDENT = "independent", "Independent measurement"
+
     benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="scores")
     model = models.ForeignKey(LanguageModel, on_delete=models.CASCADE, related_name="scores")
     score = models.DecimalField(max_digits=9, decimal_places=4)
     self_reported = models.BooleanField(
         default=True, help_text="Reported by the model's maker rather than measured independently."
     )
+    reported_by = models.CharField(
+        max_length=12,
+        choices=ReportedBy.choices,
+        default=ReportedBy.MAKER,
+        help_text="Who published the figure: its maker, a competitor, or an independent lab.",
+    )
+    # The credit a licence asks for wherever the figure is shown (LLM Stats: CC BY 4.0).
+    attribution = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     measured_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -512,6 +525,17 @@ class BenchmarkScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.benchmark}: {self.score}"
+
+    def save(self, *args, **kwargs):
+        # One truth: self_reported is "published by the maker".
+        self.self_reported = self.reported_by == self.ReportedBy.MAKER
+        super().save(*args, **kwargs)
+
+    @property
+    def is_preview_result(self) -> bool:
+        """Recorded before the model's release: a preview build's result."""
+        release = self.model.release_date
+        return bool(self.measured_on and release and self.measured_on < release)
 
     def clean(self) -> None:
         if (

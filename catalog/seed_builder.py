@@ -18,16 +18,18 @@ Pure apart from reading files: no database. The rules (docs/catalog-growth.md):
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from catalog.importers import genai_prices, litellm, models_dev, openrouter
+from catalog.importers import genai_prices, litellm, llm_stats, models_dev, openrouter
 from catalog.importers.growth import (
     FACT_PRIORITY,
     ModelGraph,
@@ -63,6 +65,8 @@ class Decisions:
     # Editors' notes on figures a source contradicts: [{kind, model, provider?, note,
     # source_url}] (catalog.audit).
     notes: list[dict] = field(default_factory=list)
+    # Hosts whose benchmark figures are independent measurements (leaderboards, labs).
+    independent_hosts: list[str] = field(default_factory=list)
 
     def provider_of(self, source: str):
         """For one source: its provider name -> our provider slug (None: not carried)."""
@@ -105,6 +109,7 @@ def load_decisions(path: Path = DECISIONS_PATH) -> Decisions:
         merges=data.get("merges", {}),
         rejections=data.get("rejections", {}),
         notes=data.get("notes", []),
+        independent_hosts=data.get("benchmarks", {}).get("independent_hosts", []),
     )
 
 
@@ -182,6 +187,9 @@ def build(
     report.conflicts = [f"{c.ref}: {c.message}" for c in graph.conflicts]
     report.merged_by_name = _merge_same_names(graph, curated_models, decisions)
 
+    stats_path = Path(data_dir) / "llm-stats"
+    stats = _stats_by_key(llm_stats.parse(stats_path)) if stats_path.is_dir() else {}
+    benchmarks = Benchmarks(curated.get("benchmarks", []))
     providers = _providers(curated, decisions)
     organizations = {o["slug"]: o for o in curated["organizations"]}
     names_taken = {m["name"].casefold() for m in curated["models"]}
@@ -211,6 +219,7 @@ def build(
         ):
             record["capabilities"]["prompt_caching"] = True
         record["sources"] = model_source_records(record, proposed, decisions)
+        record["scores"] = _scores(record, proposed, stats, benchmarks, decisions, organizations)
         models.append(record)
 
     used_orgs = {m["organization"] for m in models}
@@ -228,7 +237,7 @@ def build(
         },
         "organizations": [organizations[s] for s in sorted(organizations) if s in used_orgs],
         "providers": [providers[s] for s in sorted(providers) if s in used_providers],
-        "benchmarks": curated.get("benchmarks", []),
+        "benchmarks": benchmarks.used(models),
         "models": models,
     }
     return document, report
@@ -283,6 +292,119 @@ def _check_cutoff(record: dict, proposed: ProposedModel, report) -> None:
 
 def _display_name(proposed: ProposedModel) -> str:
     return str(proposed.fact("name")[0] or proposed.slug).removesuffix(" (latest)").strip()
+
+
+class Benchmarks:
+    """Benchmarks by a name key ("SWE-Bench Verified" = "SWE-bench (Verified)"): the
+    curated ones, and new ones as sources name them."""
+
+    def __init__(self, curated: list[dict]):
+        self.by_key = {self.key(b["name"], b.get("variant") or ""): dict(b) for b in curated}
+        self.by_key.update({self.key(b["slug"], ""): dict(b) for b in curated})
+
+    @staticmethod
+    def key(name: str, variant: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", f"{name}{variant}".lower())
+
+    def slug_for(self, name: str, metric: str = "") -> str:
+        key = self.key(name, "")
+        if key not in self.by_key:
+            slug = catalog_slugify(name) or f"benchmark-{key}"
+            taken = {b["slug"] for b in self.by_key.values()}
+            if slug in taken:
+                slug = f"{slug}-{len(taken)}"
+            self.by_key[key] = {
+                "slug": slug,
+                "name": name,
+                "metric": metric or "score",
+                "scale": "0-100",
+                "higher_is_better": True,
+            }
+        return self.by_key[key]["slug"]
+
+    def used(self, models: list[dict]) -> list[dict]:
+        wanted = {s["benchmark"] for m in models for s in m.get("scores", [])}
+        unique = {b["slug"]: b for b in self.by_key.values()}
+        return [unique[slug] for slug in sorted(unique) if slug in wanted]
+
+
+def _stats_by_key(models) -> dict:
+    by_key = {}
+    for model in models:
+        for spelling in (model.key, model.canonical_id):
+            if spelling:
+                by_key.setdefault(model_key(spelling), model)
+    return by_key
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def _reported_by(url: str, maker: str, self_reported: bool | None, decisions, organizations) -> str:
+    """Who published a score: the model's maker, another maker (a competitor's
+    announcement) or an independent lab, from the source's host."""
+    host = _host(url)
+
+    def domains(slug):
+        entry = decisions.organizations.get(slug, {})
+        urls = [entry.get("url", ""), organizations.get(slug, {}).get("url", "")]
+        return {d for d in entry.get("domains", [])} | {_host(u) for u in urls if u}
+
+    def matches(domain_set):
+        return any(host == d or host.endswith(f".{d}") for d in domain_set if d)
+
+    if host and matches(domains(maker)):
+        return "maker"
+    if host and any(matches(domains(o)) for o in decisions.organizations if o != maker):
+        return "competitor"
+    if host and matches(set(decisions.independent_hosts)):
+        return "independent"
+    return "maker" if self_reported is not False else "independent"
+
+
+def _scores(record, proposed, stats, benchmarks, decisions, organizations) -> list[dict]:
+    """The curated scores, then one per further benchmark from models.dev's model record
+    or LLM Stats (the newest dated), each with who published it."""
+    scores = list(record.get("scores", []))
+    have = {s["benchmark"] for s in scores}
+    candidates: dict[str, list[dict]] = {}
+    maker = record["organization"]
+    for row in proposed.benchmarks:
+        if not 0 <= row.score <= 100:
+            continue
+        slug = benchmarks.slug_for(row.name, row.metric)
+        candidates.setdefault(slug, []).append(
+            {
+                "benchmark": slug,
+                "score": _money(row.score),
+                "reported_by": _reported_by(row.source_url, maker, None, decisions, organizations),
+                "source_url": row.source_url if _is_url(row.source_url) else "",
+                "measured_on": _iso(row.date),
+            }
+        )
+    matched = next((stats[k] for k in sorted(proposed.keys | {record["slug"]}) if k in stats), None)
+    for score in matched.scores if matched else []:
+        slug = benchmarks.slug_for(score.benchmark)
+        candidates.setdefault(slug, []).append(
+            {
+                "benchmark": slug,
+                "score": _money(score.score),
+                "reported_by": _reported_by(
+                    score.source_url, maker, score.self_reported, decisions, organizations
+                ),
+                "source_url": score.source_url if _is_url(score.source_url) else "",
+                "measured_on": _iso(score.date),
+                "attribution": llm_stats.ATTRIBUTION,
+            }
+        )
+    for slug, rows in sorted(candidates.items()):
+        if slug in have:
+            continue
+        newest = max(rows, key=lambda r: r.get("measured_on") or "")
+        scores.append(newest)
+    return scores
 
 
 def _providers(curated: dict, decisions: Decisions) -> dict[str, dict]:

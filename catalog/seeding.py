@@ -348,12 +348,17 @@ class _Loader:
                 if (benchmark.pk, model.pk) in have:
                     continue
                 have.add((benchmark.pk, model.pk))
+                reported_by = s.get("reported_by") or (
+                    "maker" if s.get("self_reported") is not False else "independent"
+                )
                 new.append(
                     BenchmarkScore(
                         benchmark=benchmark,
                         model=model,
                         score=_money(s["score"]),
-                        self_reported=s.get("self_reported") is not False,
+                        reported_by=reported_by,
+                        self_reported=reported_by == BenchmarkScore.ReportedBy.MAKER,
+                        attribution=s.get("attribution") or "",
                         source_url=self.url(s.get("source_url")),
                         measured_on=_date(s.get("measured_on")),
                     )

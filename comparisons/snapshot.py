@@ -76,10 +76,21 @@ class ScoreSnapshot:
     self_reported: bool = True
     source_url: str = ""
     measured_on: date | None = None
+    # "maker", "competitor" or "independent" (BenchmarkScore.ReportedBy); empty: follow
+    # self_reported.
+    reported_by: str = ""
+    attribution: str = ""
+    # Recorded before the model's release (a preview build's result).
+    preview: bool = False
 
     @property
     def label(self) -> str:
         return f"{self.benchmark_name} ({self.variant})" if self.variant else self.benchmark_name
+
+    @property
+    def provenance(self) -> str:
+        """Who published the figure: "maker", "competitor" or "independent"."""
+        return self.reported_by or ("maker" if self.self_reported else "independent")
 
 
 @dataclass(frozen=True)
@@ -260,6 +271,7 @@ def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
             )
         )
 
+    release_dates = {m.pk: m.release_date for m in models}
     scores: dict[int, list[ScoreSnapshot]] = {pk: [] for pk in ids}
     for score in selectors.scores_for_models(ids):
         bench = score.benchmark
@@ -275,6 +287,13 @@ def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
                 self_reported=score.self_reported,
                 source_url=score.source_url,
                 measured_on=score.measured_on,
+                reported_by=score.reported_by,
+                attribution=score.attribution,
+                preview=bool(
+                    score.measured_on
+                    and release_dates.get(score.model_id)
+                    and score.measured_on < release_dates[score.model_id]
+                ),
             )
         )
 

@@ -181,9 +181,18 @@ def benchmark_wins(a: ModelSnapshot, b: ModelSnapshot) -> tuple[int, int, int]:
     return wins_a, wins_b, ties
 
 
-def format_score(value: Decimal, self_reported: bool) -> str:
+REPORTED_BY = {
+    "maker": "self-reported",
+    "competitor": "from a competitor's announcement",
+    "independent": "independently measured",
+}
+
+
+def format_score(value: Decimal, reported_by: str, *, preview: bool = False) -> str:
+    """ "71.3 (self-reported)"; a result recorded before the release says so."""
     text = f"{value.normalize():f}"
-    return f"{text} ({'self-reported' if self_reported else 'independently measured'})"
+    provenance = REPORTED_BY.get(reported_by, REPORTED_BY["maker"])
+    return f"{text} ({provenance}{', preview result' if preview else ''})"
 
 
 def yes_no(value: bool | None) -> str:
@@ -311,8 +320,8 @@ def benchmark_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
         rows.append(
             Row(
                 label=f"{score_a.label} — {score_a.metric}, {score_a.scale}, {direction}",
-                a=format_score(score_a.score, score_a.self_reported),
-                b=format_score(score_b.score, score_b.self_reported),
+                a=format_score(score_a.score, score_a.provenance, preview=score_a.preview),
+                b=format_score(score_b.score, score_b.provenance, preview=score_b.preview),
             )
         )
     return tuple(rows)
@@ -672,6 +681,9 @@ def build_comparison_document(
         sources=collect_sources(pair),
         last_reviewed=last_reviewed,
         last_reviewed_text=format_date(last_reviewed) if last_reviewed else "not yet reviewed",
+        benchmark_attributions=tuple(
+            sorted({s.attribution for pair in shared_scores(a, b) for s in pair if s.attribution})
+        ),
     )
 
 

@@ -75,6 +75,8 @@ class ComparisonDocument:
     sources: tuple[Link, ...]
     last_reviewed: date | None
     last_reviewed_text: str
+    # Credits the licences of the shown scores ask for ("LLM Stats (llm-stats.com), CC BY 4.0").
+    benchmark_attributions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: Decimals as strings, dates as ISO 8601, tuples as lists."""

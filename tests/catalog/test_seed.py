@@ -179,3 +179,19 @@ def test_seed_file_prices_are_decimal_strings_never_floats():
         for offering in model.get("offerings", []):
             for price in offering["prices"]:
                 assert Decimal(price["input"]) >= 0 and Decimal(price["output"]) >= 0
+
+
+def test_benchmark_scores_carry_their_provenance(seeded):
+    scores = BenchmarkScore.objects.select_related("model", "benchmark")
+    assert scores.count() >= 500
+    assert not scores.filter(source_url="", attribution="").exists()
+    # LLM Stats is CC BY 4.0: each of its figures carries the credit.
+    credited = scores.filter(attribution__contains="LLM Stats")
+    assert credited.count() >= 100
+    # A score published in another maker's announcement says so.
+    competitor = scores.get(
+        model__slug="gpt-5-5", source_url__contains="anthropic.com", reported_by="competitor"
+    )
+    assert not competitor.self_reported
+    # A score recorded before the model's release is a preview result.
+    assert any(s.is_preview_result for s in scores if s.measured_on)
