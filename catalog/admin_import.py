@@ -28,8 +28,9 @@ from django.utils import timezone
 from catalog.changes import change_lines
 from catalog.importers import FORMAT_CHOICES, PARSERS, csv_format
 from catalog.importers.additions import apply_additions, build_additions
+from catalog.importers.apply import ImportRefused, apply_plan
 from catalog.importers.export import price_lines
-from catalog.importers.plan import ImportRefused, apply_plan, build_plan
+from catalog.importers.plan import build_plan
 from catalog.importers.report import change_text, price_label
 from catalog.importers.source import ImportFormatError
 

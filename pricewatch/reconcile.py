@@ -1,7 +1,7 @@
 """Compare a parsed price source with our catalog and store what differs.
 
 Reads files only (through the importers' parsers) and never changes a price. Matching is
-the importer's own (`catalog.importers.plan`): provider mapping, provider model id, the
+the importer's own (`catalog.importers.matching`): provider mapping, provider model id, the
 source's other spellings and our OfferingAlias rows.
 """
 
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from catalog.importers.plan import (
+from catalog.importers.matching import (
     PARTIAL_PROVIDER_NAMES,
     find_model,
     find_offering,

@@ -1,8 +1,10 @@
-"""Price file importers: one pure parser per format, and `plan` to match and apply.
+"""Price file importers: one pure parser per format, then matching, planning and applying.
 
 parsed = PARSERS["litellm"](path)          # ParsedSource, no database
-plan = build_plan(parsed)                  # ImportPlan: what would change
-apply_plan(plan, user=request.user)        # one transaction, all or nothing
+plan = build_plan(parsed)                  # ImportPlan: what would change (plan.py,
+                                           # matching rows by matching.py)
+apply_plan(plan, user=request.user)        # one transaction, all or nothing (apply.py)
+additions = build_additions(parsed)        # --add-new: drafts (additions.py)
 """
 
 from catalog.importers import csv_format, genai_prices, litellm, models_dev, openrouter

@@ -18,9 +18,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.importers.apply import history_user
 from catalog.importers.growth import ModelGraph
 from catalog.importers.identity import model_key
-from catalog.importers.plan import _history_user, provider_slug_candidates
+from catalog.importers.matching import provider_slug_candidates
 from catalog.importers.source import ParsedSource
 from catalog.models import (
     LanguageModel,
@@ -206,7 +207,7 @@ def _facts_dict(facts) -> dict:
 def apply_additions(additions: Additions, *, user=None) -> SeedReport:
     """Create the drafts (models unpublished, with their offerings, prices, ids and what
     each source said) in one transaction."""
-    with transaction.atomic(), _history_user(user):
+    with transaction.atomic(), history_user(user):
         report = load_document(additions.document, publish=False)
         evidence = []
         models = {

@@ -1,92 +1,30 @@
-"""Match parsed rows to the catalog, show what would change, and apply it in one go.
-
-`build_plan` reads the catalog in a fixed number of queries and writes nothing.
-`apply_plan` writes the plan inside one transaction through `record_price`, so a failure
-anywhere leaves the catalog as it was and every price change appends to the history.
-"""
+"""What importing a parsed source would change: `build_plan` matches its rows to the
+catalog (`matching.py`) in a fixed number of queries and writes nothing; `apply.py`
+writes the plan."""
 
 from __future__ import annotations
 
 import hashlib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
-from catalog.importers.identity import is_route_variant, model_key
-from catalog.importers.source import PRICE_FIELDS, ParsedSource, SourceRow, TierPrice
-from catalog.models import (
-    LanguageModel,
-    ModelAlias,
-    Offering,
-    OfferingAlias,
-    Price,
-    Provider,
-    catalog_slugify,
+from catalog.importers.matching import (
+    concerns_catalog,
+    find_model,
+    find_offering,
+    load_offering_index,
+    match_provider,
 )
-from catalog.services import PriceInput, add_offering, record_price
+from catalog.importers.source import PRICE_FIELDS, ParsedSource, SourceRow, TierPrice
+from catalog.models import LanguageModel, Offering, Price, Provider
 from pricewatch.plausibility import check_price
 
-# How each source names providers we carry, when its name is not our slug. A source name
-# that equals one of our Provider slugs (or slugifies to one) needs no entry.
-SOURCE_PROVIDER_SLUGS: dict[str, dict[str, str]] = {
-    "litellm": {
-        "gemini": "google-ai-studio",
-        "vertex_ai-language-models": "google-vertex-ai",
-        "vertex_ai-anthropic_models": "google-vertex-ai",
-        "vertex_ai-mistral_models": "google-vertex-ai",
-        "vertex_ai-llama_models": "google-vertex-ai",
-        "vertex_ai": "google-vertex-ai",
-        "bedrock": "amazon-bedrock",
-        "bedrock_converse": "amazon-bedrock",
-        "azure_ai": "azure",
-        "together_ai": "together-ai",
-        "fireworks_ai": "fireworks-ai",
-        "cohere_chat": "cohere",
-        "moonshot": "moonshot-ai",
-        "dashscope": "alibaba-cloud",
-        "zai": "z-ai",
-    },
-    "models-dev": {
-        "google": "google-ai-studio",
-        "google-vertex": "google-vertex-ai",
-        "google-vertex-anthropic": "google-vertex-ai",
-        "togetherai": "together-ai",
-        "moonshotai": "moonshot-ai",
-        "alibaba": "alibaba-cloud",
-        "zai": "z-ai",
-    },
-    "genai-prices": {
-        "google": "google-ai-studio",
-        "google-vertex": "google-vertex-ai",  # its Claude rows (genai_prices.py)
-        "aws": "amazon-bedrock",
-        "together": "together-ai",
-        "fireworks": "fireworks-ai",
-        "moonshotai": "moonshot-ai",
-        "x-ai": "xai",
-        "zai": "z-ai",
-    },
-    "openrouter": {},
-    "csv": {},
-}
-
-# Source provider names that list only some of our provider's offerings (genai-prices'
-# Claude-only Vertex AI rows): their rows are matched and compared, but an offering of
-# ours that they do not list is not "missing there".
-PARTIAL_PROVIDER_NAMES: dict[str, set[str]] = {"genai-prices": {"google-vertex"}}
-
 _url = URLValidator(schemes=["http", "https"])
-
-
-class ImportRefused(Exception):
-    """Nothing was written: the plan has errors, or a row failed while applying."""
 
 
 @dataclass(frozen=True)
@@ -225,92 +163,6 @@ def _price_key(p: PlannedPrice) -> str:
     return f"price|{offering}|{p.tier}|{p.context_threshold}|{old}|{figures}|{p.effective_date}"
 
 
-@dataclass
-class _Catalog:
-    """The slice of the catalog a plan needs, read once."""
-
-    providers: dict[str, Provider]
-    offerings: dict[tuple[int, str], Offering]  # (provider id, casefolded id or alias)
-    by_pair: dict[tuple[int, int], Offering]  # (provider id, model id)
-    # (offering id, tier, threshold) -> its prices, newest effective date first
-    prices: dict[tuple[int, str, int], list[Price]]
-
-    def price_on(self, key: tuple[int, str, int], day: date) -> Price | None:
-        """The price in force on `day` (today's, or a scheduled future one)."""
-        return next((p for p in self.prices.get(key, []) if p.effective_date <= day), None)
-
-    models_by_slug: dict[str, LanguageModel]
-    models_by_name: dict[str, LanguageModel]
-    # Identity keys (catalog.importers.identity) of every model's slug and aliases.
-    models_by_key: dict[str, LanguageModel] = field(default_factory=dict)
-
-
-def _load_catalog(provider_slugs: set[str]) -> _Catalog:
-    providers = {p.slug: p for p in Provider.objects.filter(slug__in=provider_slugs)}
-    offerings: dict[tuple[int, str], Offering] = {}
-    by_pair: dict[tuple[int, int], Offering] = {}
-    rows = Offering.objects.filter(provider__in=providers.values()).select_related(
-        "model", "provider"
-    )
-    by_pk = {}
-    for offering in rows:
-        by_pk[offering.pk] = offering
-        offerings[(offering.provider_id, offering.provider_model_id.casefold())] = offering
-        by_pair[(offering.provider_id, offering.model_id)] = offering
-    for alias in OfferingAlias.objects.filter(offering_id__in=by_pk):
-        offering = by_pk[alias.offering_id]
-        offerings.setdefault((offering.provider_id, alias.alias.casefold()), offering)
-    prices: dict[tuple[int, str, int], list[Price]] = {}
-    ordered = Price.objects.filter(offering_id__in=by_pk).order_by(
-        "offering_id", "tier", "context_threshold", "-effective_date"
-    )
-    for price in ordered:
-        prices.setdefault((price.offering_id, price.tier, price.context_threshold), []).append(
-            price
-        )
-    models = list(LanguageModel.objects.only("pk", "name", "slug"))
-    by_pk = {m.pk: m for m in models}
-    models_by_key = {model_key(m.slug): m for m in models}
-    for key, model_id in ModelAlias.objects.values_list("key", "model_id"):
-        models_by_key[key] = by_pk[model_id]
-    return _Catalog(
-        models_by_key=models_by_key,
-        providers=providers,
-        offerings=offerings,
-        by_pair=by_pair,
-        prices=prices,
-        models_by_slug={m.slug: m for m in models},
-        models_by_name={m.name.casefold(): m for m in models},
-    )
-
-
-def provider_slug_candidates(source_format: str, name: str) -> list[str]:
-    """Our Provider slugs a source's provider name may mean, best first."""
-    mapped = SOURCE_PROVIDER_SLUGS.get(source_format, {}).get(name)
-    return [s for s in dict.fromkeys([mapped, name, catalog_slugify(name)]) if s]
-
-
-def load_offering_index(source_format: str, rows: list[SourceRow]) -> _Catalog:
-    """The catalog slice that `rows` of a source can match, read in a fixed number of
-    queries (no query per row). Use with `match_provider` and `find_offering`."""
-    wanted = set()
-    for row in rows:
-        wanted.update(provider_slug_candidates(source_format, row.provider))
-    return _load_catalog(wanted)
-
-
-def match_provider(catalog: _Catalog, source_format: str, name: str) -> Provider | None:
-    """Our Provider for a source's provider name, or None when we do not carry it."""
-    return next(
-        (
-            catalog.providers[s]
-            for s in provider_slug_candidates(source_format, name)
-            if s in catalog.providers
-        ),
-        None,
-    )
-
-
 def build_plan(parsed: ParsedSource) -> ImportPlan:
     """What importing `parsed` would do to the catalog. Reads only."""
     plan = ImportPlan(format=parsed.format, as_of=parsed.as_of)
@@ -339,7 +191,7 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
         if row.errors:
             # A broken row blocks the import when it concerns our catalog; a broken row
             # about a model we do not carry is reported but cannot do harm.
-            if parsed.format != "csv" and not _concerns_catalog(catalog, provider, row):
+            if parsed.format != "csv" and not concerns_catalog(catalog, provider, row):
                 plan.unmatched.append(
                     Unmatched(
                         row.ref,
@@ -518,38 +370,6 @@ def change_summary(planned: PlannedPrice) -> str:
     return ", ".join(f"{c.field} {c.old} -> {c.new}" for c in planned.changes)
 
 
-def find_offering(catalog: _Catalog, provider: Provider, row: SourceRow) -> Offering | None:
-    """Our offering for a row: its provider model id, its other spellings, or an alias."""
-    for candidate in (row.provider_model_id, *row.alternate_ids):
-        offering = catalog.offerings.get((provider.pk, candidate.casefold()))
-        if offering is not None:
-            return offering
-    return None
-
-
-def _concerns_catalog(catalog: _Catalog, provider: Provider, row: SourceRow) -> bool:
-    return bool(find_offering(catalog, provider, row) or find_model(catalog, row))
-
-
-def find_model(catalog: _Catalog, row: SourceRow) -> LanguageModel | None:
-    """Our model for a row no offering matches: by slug, then name, then the identity
-    key of the row's ids (a model alias). Only the catalog's own models count; an import
-    never invents one (`--add-new` proposes drafts instead)."""
-    tail = row.provider_model_id.rsplit("/", 1)[-1]
-    for slug in (row.model_slug, catalog_slugify(row.model_name), catalog_slugify(tail)):
-        if slug and slug in catalog.models_by_slug:
-            return catalog.models_by_slug[slug]
-    if row.model_name and row.model_name.casefold() in catalog.models_by_name:
-        return catalog.models_by_name[row.model_name.casefold()]
-    if is_route_variant(row.provider_model_id):
-        return None
-    base = row.extras.get("base_model")
-    for spelling in (base, row.provider_model_id, *row.alternate_ids):
-        if spelling and model_key(spelling) in catalog.models_by_key:
-            return catalog.models_by_key[model_key(spelling)]
-    return None
-
-
 def _effective_date(row: SourceRow, today: date) -> tuple[date, str]:
     if not row.effective_date:
         return today, ""
@@ -557,95 +377,3 @@ def _effective_date(row: SourceRow, today: date) -> tuple[date, str]:
         return date.fromisoformat(row.effective_date), ""
     except ValueError:
         return today, f"effective_date {row.effective_date!r} is not YYYY-MM-DD"
-
-
-@dataclass
-class ApplyResult:
-    offerings_created: int = 0
-    prices_recorded: int = 0
-
-
-@contextmanager
-def _history_user(user):
-    """Attribute history rows to `user` outside a request (the command); inside a
-    request simple-history's middleware already knows who it is."""
-    context = HistoricalRecords.context
-    if user is None or getattr(context, "request", None) is not None:
-        yield
-        return
-    context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        del context.request
-
-
-def apply_plan(plan: ImportPlan, *, user=None, confirm_warnings: bool = False) -> ApplyResult:
-    """Write the plan in one transaction: new offerings, then every changed price through
-    `record_price`. Refuses a plan with errors, or with plausibility warnings unless
-    `confirm_warnings`; any failure rolls everything back and names the row."""
-    if not plan.can_apply:
-        first = plan.errors[0]
-        raise ImportRefused(
-            f"Nothing imported: {len(plan.errors)} rows have errors (first: {first.ref}: "
-            f"{first.message})."
-        )
-    if plan.plausibility and not confirm_warnings:
-        first = plan.plausibility[0]
-        raise ImportRefused(
-            f"Nothing imported: {len(plan.plausibility)} prices need checking (first: "
-            f"{first.ref}: {first.message}). Confirm the figures to import them."
-        )
-    result = ApplyResult()
-    with transaction.atomic(), _history_user(user):
-        for new in plan.new_offerings:
-            offering = _write(
-                new.ref,
-                lambda new=new: add_offering(
-                    model=new.model,
-                    provider=new.provider,
-                    provider_model_id=new.provider_model_id,
-                    reason=f"Imported from {plan.format}",
-                ),
-            )
-            result.offerings_created += 1
-            for planned in new.prices:
-                planned.offering = offering
-                _record(planned)
-                result.prices_recorded += 1
-        for planned in plan.changed:
-            _record(planned)
-            result.prices_recorded += 1
-    return result
-
-
-def _record(planned: PlannedPrice) -> None:
-    price = PriceInput(
-        input=planned.new.input,
-        output=planned.new.output,
-        cache_read=planned.new.cache_read,
-        cache_write=planned.new.cache_write,
-        tier=planned.tier,
-        context_threshold=planned.context_threshold,
-    )
-    _write(
-        planned.ref,
-        lambda: record_price(
-            offering=planned.offering,
-            price=price,
-            effective_date=planned.effective_date,
-            source_url=planned.source_url,
-            checked_on=planned.checked_on,
-        ),
-    )
-
-
-def _write(ref: str, action):
-    """`action()`'s result; a failure refuses the whole import, naming the row."""
-    try:
-        with transaction.atomic():
-            return action()
-    except ValidationError as exc:
-        raise ImportRefused(f"Nothing imported: {ref}: {'; '.join(exc.messages)}") from exc
-    except IntegrityError as exc:
-        raise ImportRefused(f"Nothing imported: {ref}: {exc}") from exc

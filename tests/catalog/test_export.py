@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from catalog.importers import csv_format
+from catalog.importers.apply import apply_plan
 from catalog.importers.export import price_lines
-from catalog.importers.plan import apply_plan, build_plan
+from catalog.importers.plan import build_plan
 from catalog.models import Offering, Price
 from tests.factories import LanguageModelFactory, PriceFactory, ProviderFactory, offer
 

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog.importers import csv_format
-from catalog.importers.plan import apply_plan, build_plan
+from catalog.importers.apply import apply_plan
+from catalog.importers.plan import build_plan
 from catalog.models import Offering
 from catalog.spreadsheet_cells import FORMULA_STARTS, neutralise_formula, restore_formula
 from tests.factories import LanguageModelFactory, ProviderFactory, offer

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from catalog.importers import PARSERS
 from catalog.importers.additions import apply_additions, build_additions
-from catalog.importers.plan import apply_plan, build_plan
+from catalog.importers.apply import apply_plan
+from catalog.importers.plan import build_plan
 from catalog.models import LanguageModel, ModelEvidence, Offering, RejectedModel
 from catalog.seed_builder import build, dumps
 from catalog.seeding import SEED_PATH

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from catalog.importers import csv_format
-from catalog.importers.plan import ImportRefused, apply_plan, build_plan
+from catalog.importers.apply import ImportRefused, apply_plan
+from catalog.importers.plan import build_plan
 from catalog.importers.source import ImportFormatError
 from catalog.models import Offering, Price
 from tests.catalog import import_fixtures
@@ -133,7 +134,7 @@ def test_a_new_price_cannot_be_backdated_before_the_current_one(tmp_path, small_
 
 
 def test_a_failure_while_applying_rolls_everything_back(tmp_path, small_catalog, monkeypatch):
-    from catalog.importers import plan as plan_module
+    from catalog.importers import apply as plan_module
 
     before = catalog_state()
     plan = build_plan(csv_format.parse(write_csv(tmp_path, BODY)))

@@ -4,7 +4,8 @@ passing the preview and failing at apply (PostgreSQL's integer columns)."""
 import pytest
 
 from catalog.importers import csv_format
-from catalog.importers.plan import ImportRefused, apply_plan, build_plan
+from catalog.importers.apply import ImportRefused, apply_plan
+from catalog.importers.plan import build_plan
 from catalog.models import Price
 from tests.catalog import import_fixtures
 from tests.catalog.import_fixtures import write_csv

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from catalog.importers import litellm, models_dev, openrouter
-from catalog.importers.plan import apply_plan, build_plan
+from catalog.importers.apply import apply_plan
+from catalog.importers.plan import build_plan
 from catalog.importers.source import ImportFormatError
 from catalog.models import Offering
 from tests.catalog import import_fixtures
@@ -422,7 +423,7 @@ def test_openrouter_free_variant_never_rewrites_the_paid_offerings_price(tmp_pat
     ],
 )
 def test_source_provider_names_map_to_the_seed_catalogs_slugs(source, name, slug):
-    from catalog.importers.plan import provider_slug_candidates
+    from catalog.importers.matching import provider_slug_candidates
     from catalog.seeding import SEED_PATH
 
     seed_slugs = {p["slug"] for p in json.loads(SEED_PATH.read_text())["providers"]}

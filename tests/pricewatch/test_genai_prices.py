@@ -6,7 +6,7 @@ import pytest
 
 from catalog.importers import PARSERS
 from catalog.importers.genai_prices import parse
-from catalog.importers.plan import provider_slug_candidates
+from catalog.importers.matching import provider_slug_candidates
 from catalog.importers.source import ImportFormatError
 
 DOCUMENT = [

@@ -12,7 +12,8 @@ from django.db import transaction
 
 from catalog.importers import PARSERS
 from catalog.importers.additions import apply_additions, build_additions
-from catalog.importers.plan import ImportRefused, apply_plan, build_plan
+from catalog.importers.apply import ImportRefused, apply_plan
+from catalog.importers.plan import build_plan
 from catalog.importers.report import plan_lines
 from catalog.importers.source import ImportFormatError
 
