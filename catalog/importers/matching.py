@@ -175,14 +175,14 @@ def find_model(catalog: OfferingIndex, row: SourceRow) -> LanguageModel | None:
     """Our model for a row no offering matches: by slug, then name, then the identity
     key of the row's ids (a model alias). Only the catalog's own models count; an import
     never invents one (`--add-new` proposes drafts instead)."""
+    if is_route_variant(row.provider_model_id):
+        return None  # ":free", "~…-latest": not an offering of the model
     tail = row.provider_model_id.rsplit("/", 1)[-1]
     for slug in (row.model_slug, catalog_slugify(row.model_name), catalog_slugify(tail)):
         if slug and slug in catalog.models_by_slug:
             return catalog.models_by_slug[slug]
     if row.model_name and row.model_name.casefold() in catalog.models_by_name:
         return catalog.models_by_name[row.model_name.casefold()]
-    if is_route_variant(row.provider_model_id):
-        return None
     base = row.extras.get("base_model")
     for spelling in (base, row.provider_model_id, *row.alternate_ids):
         if spelling and model_key(spelling) in catalog.models_by_key:
