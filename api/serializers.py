@@ -523,6 +523,15 @@ class ProviderPriceRowSerializer(serializers.Serializer):
     cross_check = serializers.CharField(
         read_only=True, help_text='Price watch, e.g. "matches 2 of 2 sources checked on …".'
     )
+    limits = serializers.CharField(
+        read_only=True,
+        help_text="This provider's own context window and max output where they differ from "
+        'the model\'s, e.g. "200K context window on this provider (model: 1M)"; else '
+        '"Same as the model".',
+    )
+    own_limits = serializers.BooleanField(
+        read_only=True, help_text="Whether this provider has limits of its own."
+    )
 
 
 class FaqItemSerializer(serializers.Serializer):

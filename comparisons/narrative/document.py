@@ -36,6 +36,9 @@ class ProviderPriceRow:
     cached_input: str
     checked_on: str
     cross_check: str
+    # "200K context window on this provider (model: 1M)", or "Same as the model".
+    limits: str = "Same as the model"
+    own_limits: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,11 @@ class ComparisonDocument:
     sources: tuple[Link, ...]
     last_reviewed: date | None
     last_reviewed_text: str
+
+    @property
+    def shows_provider_limits(self) -> bool:
+        """Whether any provider serves either model with limits of its own."""
+        return any(row.own_limits for row in self.provider_price_rows)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: Decimals as strings, dates as ISO 8601, tuples as lists."""
