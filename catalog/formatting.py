@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "—"
 NOT_DISCLOSED = "— not disclosed"
+SAME_LIMITS_AS_MODEL = "Same as the model"
 
 
 def quantize_half_up(value: Decimal, places: int) -> Decimal:

@@ -330,6 +330,10 @@ class Offering(Reviewed):
         return own_limit(self.max_output_tokens, self.model.max_output_tokens)
 
     @property
+    def has_own_limits(self) -> bool:
+        return bool(self.own_context_window or self.own_max_output_tokens)
+
+    @property
     def context_window_source(self) -> str:
         """Whose figure `effective_context_window` is: the provider's or the model's."""
         return LimitSource.PROVIDER if self.own_context_window else LimitSource.MODEL

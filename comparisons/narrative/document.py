@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from catalog.formatting import SAME_LIMITS_AS_MODEL
+
 
 @dataclass(frozen=True)
 class Link:
@@ -37,7 +39,7 @@ class ProviderPriceRow:
     checked_on: str
     cross_check: str
     # "200K context window on this provider (model: 1M)", or "Same as the model".
-    limits: str = "Same as the model"
+    limits: str = SAME_LIMITS_AS_MODEL
     own_limits: bool = False
 
 
