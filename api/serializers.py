@@ -31,6 +31,7 @@ from catalog.models import (
     Benchmark,
     BenchmarkScore,
     LanguageModel,
+    LimitSource,
     Offering,
     Organization,
     Price,
@@ -256,6 +257,30 @@ class OfferingInModelSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="Standard tier, base context; null if none."
     )
     price_check = PriceCheckField()
+    context_window = serializers.IntegerField(
+        source="effective_context_window",
+        read_only=True,
+        help_text="Tokens: this provider's context window where it has its own, else the "
+        "model's (see context_window_source).",
+    )
+    max_output_tokens = serializers.IntegerField(
+        source="effective_max_output_tokens",
+        read_only=True,
+        allow_null=True,
+        help_text="Tokens: this provider's output cap where it has its own, else the model's "
+        "(null when the model's is not disclosed).",
+    )
+    context_window_source = serializers.ChoiceField(
+        choices=LimitSource.choices,
+        read_only=True,
+        help_text='"provider" when context_window is this provider\'s own (it differs from '
+        'the model\'s), else "model".',
+    )
+    max_output_tokens_source = serializers.ChoiceField(
+        choices=LimitSource.choices,
+        read_only=True,
+        help_text='"provider" when max_output_tokens is this provider\'s own, else "model".',
+    )
 
     class Meta:
         model = Offering
@@ -268,6 +293,10 @@ class OfferingInModelSerializer(serializers.ModelSerializer):
             "deprecation_date",
             "retirement_date",
             "url",
+            "context_window",
+            "max_output_tokens",
+            "context_window_source",
+            "max_output_tokens_source",
             "current_price",
             "price_check",
             "last_reviewed",
@@ -289,6 +318,10 @@ def _offering_body(offering: Offering, tz: tzinfo) -> dict:
         "deprecation_date": date_text(offering.deprecation_date),
         "retirement_date": date_text(offering.retirement_date),
         "url": offering.url,
+        "context_window": optional_int(offering.effective_context_window),
+        "max_output_tokens": optional_int(offering.effective_max_output_tokens),
+        "context_window_source": str(offering.context_window_source),
+        "max_output_tokens_source": str(offering.max_output_tokens_source),
         "current_price": None if current_price is None else price_representation(current_price, tz),
         "price_check": price_check_representation(offering),
     }
@@ -531,6 +564,15 @@ class ProviderPriceRowSerializer(serializers.Serializer):
     checked_on = serializers.CharField(read_only=True)
     cross_check = serializers.CharField(
         read_only=True, help_text='Price watch, e.g. "matches 2 of 2 sources checked on …".'
+    )
+    limits = serializers.CharField(
+        read_only=True,
+        help_text="This provider's own context window and max output where they differ from "
+        'the model\'s, e.g. "200K context window on this provider (model: 1M)"; else '
+        '"Same as the model".',
+    )
+    own_limits = serializers.BooleanField(
+        read_only=True, help_text="Whether this provider has limits of its own."
     )
 
 

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "—"
 NOT_DISCLOSED = "— not disclosed"
+SAME_LIMITS_AS_MODEL = "Same as the model"
 
 
 def quantize_half_up(value: Decimal, places: int) -> Decimal:
@@ -112,3 +113,33 @@ def pluralize(count: int, singular: str, plural: str | None = None) -> str:
     """ "1 provider", "2 providers", "0 providers"."""
     word = singular if count == 1 else (plural or f"{singular}s")
     return f"{count} {word}"
+
+
+def provider_limits_note(
+    *,
+    own_context_window: int | None,
+    own_max_output_tokens: int | None,
+    model_context_window: int | None,
+    model_max_output_tokens: int | None,
+) -> str:
+    """What a provider's own limits are next to the model's, or "" when it has none:
+    "200K context window on this provider (model: 1M)", "200K context window (model: 1M)
+    and 32K max output (model: 64K) on this provider"."""
+
+    def part(own: int, model: int | None, what: str) -> tuple[str, str]:
+        theirs = format_tokens(model) if model else "not disclosed"
+        return f"{format_tokens(own)} {what}", f"(model: {theirs})"
+
+    parts = []
+    if own_context_window:
+        parts.append(part(own_context_window, model_context_window, "context window"))
+    if own_max_output_tokens:
+        parts.append(part(own_max_output_tokens, model_max_output_tokens, "max output"))
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        figure, model_figure = parts[0]
+        return f"{figure} on this provider {model_figure}"
+    return " and ".join(f"{figure} {model_figure}" for figure, model_figure in parts) + (
+        " on this provider"
+    )

@@ -319,6 +319,44 @@ class Offering(Reviewed):
     def effective_max_output_tokens(self) -> int | None:
         return self.max_output_tokens or self.model.max_output_tokens
 
+    @property
+    def own_context_window(self) -> int | None:
+        """This provider's window where it differs from the model's, else None."""
+        return own_limit(self.context_window, self.model.context_window)
+
+    @property
+    def own_max_output_tokens(self) -> int | None:
+        """This provider's output cap where it differs from the model's, else None."""
+        return own_limit(self.max_output_tokens, self.model.max_output_tokens)
+
+    @property
+    def has_own_limits(self) -> bool:
+        return bool(self.own_context_window or self.own_max_output_tokens)
+
+    @property
+    def context_window_source(self) -> str:
+        """Whose figure `effective_context_window` is: the provider's or the model's."""
+        return LimitSource.PROVIDER if self.own_context_window else LimitSource.MODEL
+
+    @property
+    def max_output_tokens_source(self) -> str:
+        return LimitSource.PROVIDER if self.own_max_output_tokens else LimitSource.MODEL
+
+
+class LimitSource(models.TextChoices):
+    """Where an offering's context window or max output comes from."""
+
+    PROVIDER = "provider", "This provider's own"
+    MODEL = "model", "The model's"
+
+
+def own_limit(offering_value: int | None, model_value: int | None) -> int | None:
+    """An offering's limit when it differs from its model's, else None: a figure equal
+    to the model's (an import may store one) is the model's, not the provider's own."""
+    if offering_value and offering_value != model_value:
+        return offering_value
+    return None
+
 
 class OfferingAlias(models.Model):
     """Another spelling of a provider model id, as some price source writes it."""

@@ -67,6 +67,7 @@ def model_detail(request, slug: str):
         {
             "model": model,
             "offerings": offerings,
+            "shows_provider_limits": any(o.has_own_limits for o in offerings),
             "scores": list(model.scores.all()),
             "sources": list(model.sources.all()),
             "history_chart": price_history_chart(series, today=timezone.localdate()),
@@ -83,12 +84,14 @@ def provider_detail(request, slug: str):
     provider = selectors.provider_detail(slug)
     if provider is None:
         raise Http404("No such provider.")
+    offerings = list(provider.offerings.all())
     return render(
         request,
         "catalog/provider_detail.html",
         {
             "provider": provider,
-            "offerings": list(provider.offerings.all()),
+            "offerings": offerings,
+            "shows_provider_limits": any(o.has_own_limits for o in offerings),
             "canonical_path": provider.get_absolute_url(),
         },
     )

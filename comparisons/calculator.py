@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 
+from catalog.formatting import format_tokens
 from comparisons.pricing import DEFAULT_BLEND, monthly_cost, parse_blend
 from comparisons.snapshot import PairSnapshot
 
@@ -42,7 +43,10 @@ class ComparisonOptionsForm(forms.Form):
         min_value=1,
         max_value=100_000_000,
         label="Typical prompt size (tokens)",
-        help_text="Optional: selects long-context prices where a provider has them.",
+        help_text=(
+            "Optional: selects long-context prices where a provider has them and marks "
+            "providers whose context window is smaller."
+        ),
     )
 
     DEFAULTS = {"input_tokens": 10_000_000, "output_tokens": 2_000_000, "cached_percent": 0}
@@ -71,6 +75,9 @@ class CostRow:
     monthly: Decimal
     is_cheapest: bool
     notes: tuple[str, ...]
+    # False when the typical prompt is longer than the provider's context window: the
+    # workload cannot run there, so the row is not priced as an option.
+    fits_prompt: bool = True
 
 
 def read_options(data) -> tuple[ComparisonOptionsForm, object, Workload | None]:
@@ -98,12 +105,25 @@ def read_options(data) -> tuple[ComparisonOptionsForm, object, Workload | None]:
     return form, blend, workload
 
 
+def prompt_too_long_note(prompt_tokens: int | None, context_window: int | None) -> str:
+    """Why a typical prompt cannot run on a provider, or "" when it fits (or either
+    figure is unknown)."""
+    if prompt_tokens and context_window and prompt_tokens > context_window:
+        return f"prompt exceeds this provider's {format_tokens(context_window)} context window"
+    return ""
+
+
 def workload_costs(pair: PairSnapshot, workload: Workload) -> list[CostRow]:
     """A row per priced offering of either model, cheapest first; every row at the
-    lowest cost is marked cheapest."""
+    lowest cost is marked cheapest. Offerings whose context window (the provider's own
+    where it has one) is smaller than the typical prompt come last, marked, and are
+    never the cheapest."""
     rows = []
     for model in (pair.a, pair.b):
         for offering in model.priced_offerings:
+            too_long = prompt_too_long_note(
+                workload.prompt_tokens, model.context_window_on(offering)
+            )
             cost = monthly_cost(
                 offering.rates,
                 input_tokens=workload.input_tokens,
@@ -113,23 +133,26 @@ def workload_costs(pair: PairSnapshot, workload: Workload) -> list[CostRow]:
                 prompt_tokens=workload.prompt_tokens,
             )
             notes = []
-            if cost.cached_billed_as_input:
+            if too_long:
+                notes.append(too_long)  # the billing notes would be about a request it refuses
+            elif cost.cached_billed_as_input:
                 notes.append("no cache price published: cached input billed as input")
-            if cost.rates != offering.rates:
+            if not too_long and cost.rates != offering.rates:
                 notes.append("long-context price applies")
-            rows.append((model.name, offering, cost.total, tuple(notes)))
+            rows.append((model.name, offering, cost.total, tuple(notes), not too_long))
     if not rows:
         return []
-    lowest = min(total for _n, _o, total, _notes in rows)
-    rows.sort(key=lambda r: (r[2], r[0], r[1].provider_name))
+    lowest = min((total for _n, _o, total, _notes, fits in rows if fits), default=None)
+    rows.sort(key=lambda r: (not r[4], r[2], r[0], r[1].provider_name))
     return [
         CostRow(
             model_name=name,
             provider_name=offering.provider_name,
             provider_url=offering.link,
             monthly=total,
-            is_cheapest=total == lowest,
+            is_cheapest=fits and total == lowest,
             notes=notes,
+            fits_prompt=fits,
         )
-        for name, offering, total, notes in rows
+        for name, offering, total, notes, fits in rows
     ]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from catalog import selectors
-from catalog.models import CAPABILITIES, LanguageModel
+from catalog.models import CAPABILITIES, LanguageModel, own_limit
 from comparisons.models import Comparison, canonical_pair
 from comparisons.pricing import ContextTier, Rates
 from sitecache.versioning import version_memo
@@ -44,6 +44,9 @@ class OfferingSnapshot:
     price_checked_on: date | None = None
     price_source_url: str = ""
     tiers: tuple[ContextTier, ...] = ()
+    # This provider's own limits where they differ from the model's; None: the model's.
+    context_window: int | None = None
+    max_output_tokens: int | None = None
     # Price watch: independent sources compared with this offering, and when.
     sources_checked: int = 0
     sources_agreeing: int = 0
@@ -127,6 +130,14 @@ class ModelSnapshot:
     @property
     def priced_offerings(self) -> tuple[OfferingSnapshot, ...]:
         return tuple(o for o in self.offerings if o.has_price)
+
+    def context_window_on(self, offering: OfferingSnapshot) -> int | None:
+        """The context window a request has on `offering`: the provider's own where it
+        has one, else the model's."""
+        return offering.context_window or self.context_window
+
+    def max_output_tokens_on(self, offering: OfferingSnapshot) -> int | None:
+        return offering.max_output_tokens or self.max_output_tokens
 
 
 @dataclass(frozen=True)
@@ -246,9 +257,11 @@ def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
             ),
         )
 
+    by_id = {m.pk: m for m in models}
     offerings: dict[int, list[OfferingSnapshot]] = {pk: [] for pk in ids}
     for offering in selectors.offerings_for_models(ids):
         price = offering.current_price
+        model = by_id[offering.model_id]
         offerings[offering.model_id].append(
             OfferingSnapshot(
                 provider_name=offering.provider.name,
@@ -265,6 +278,8 @@ def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
                 price_checked_on=price.checked_on if price else None,
                 price_source_url=price.source_url if price else "",
                 tiers=tuple(sorted(tiers.get(offering.pk, {}).values(), key=lambda t: t.threshold)),
+                context_window=own_limit(offering.context_window, model.context_window),
+                max_output_tokens=own_limit(offering.max_output_tokens, model.max_output_tokens),
                 sources_checked=offering.checks_total,
                 sources_agreeing=offering.checks_agreeing,
                 cross_checked_on=offering.checks_on,

@@ -248,6 +248,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name for the choices both offering limit sources share.
+    "ENUM_NAME_OVERRIDES": {"LimitSourceEnum": "catalog.models.LimitSource"},
 }
 
 LOGGING = {

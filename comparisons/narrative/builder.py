@@ -21,6 +21,7 @@ from catalog.formatting import (
     format_tokens,
     format_usd,
     pluralize,
+    provider_limits_note,
 )
 from catalog.models import Modality
 from comparisons.narrative.document import (
@@ -282,10 +283,20 @@ def pricing_rows(
 
 
 def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPriceRow, ...]:
-    """Every offering of both models, priced or not, model by model."""
+    """Every offering of both models, priced or not, model by model, with the
+    provider's own context window and max output where they differ from the model's."""
 
     def money(value: Decimal | None) -> str:
         return NOT_PUBLISHED if value is None else format_price_per_million(value)
+
+    def limits(model: ModelSnapshot, offering: OfferingSnapshot) -> dict:
+        note = provider_limits_note(
+            own_context_window=offering.context_window,
+            own_max_output_tokens=offering.max_output_tokens,
+            model_context_window=model.context_window,
+            model_max_output_tokens=model.max_output_tokens,
+        )
+        return {"limits": note, "own_limits": True} if note else {}
 
     return tuple(
         ProviderPriceRow(
@@ -300,6 +311,7 @@ def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPri
             cross_check=cross_check_sentence(
                 offering.sources_checked, offering.sources_agreeing, offering.cross_checked_on
             ),
+            **limits(model, offering),
         )
         for model in (a, b)
         for offering in model.offerings

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from catalog.formatting import SAME_LIMITS_AS_MODEL
+
 
 @dataclass(frozen=True)
 class Link:
@@ -36,6 +38,9 @@ class ProviderPriceRow:
     cached_input: str
     checked_on: str
     cross_check: str
+    # "200K context window on this provider (model: 1M)", or "Same as the model".
+    limits: str = SAME_LIMITS_AS_MODEL
+    own_limits: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,11 @@ class ComparisonDocument:
     last_reviewed_text: str
     # Credits the licences of the shown scores ask for ("LLM Stats (llm-stats.com), CC BY 4.0").
     benchmark_attributions: tuple[str, ...] = ()
+
+    @property
+    def shows_provider_limits(self) -> bool:
+        """Whether any provider serves either model with limits of its own."""
+        return any(row.own_limits for row in self.provider_price_rows)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: Decimals as strings, dates as ISO 8601, tuples as lists."""

@@ -52,3 +52,17 @@ def cross_check(offering):
     """The price-watch sentence for an offering annotated by
     catalog.selectors.with_cross_checks."""
     return cross_check_sentence(offering.checks_total, offering.checks_agreeing, offering.checks_on)
+
+
+@register.simple_tag
+def provider_limits(offering):
+    """An offering's own context window and max output next to its model's ("128K
+    context window on this provider (model: 1M)"), or "Same as the model"."""
+    model = offering.model
+    note = formatting.provider_limits_note(
+        own_context_window=offering.own_context_window,
+        own_max_output_tokens=offering.own_max_output_tokens,
+        model_context_window=model.context_window,
+        model_max_output_tokens=model.max_output_tokens,
+    )
+    return note or formatting.SAME_LIMITS_AS_MODEL

@@ -41,6 +41,9 @@ def build_catalog(size: int) -> None:
         for provider in providers[: 1 + i % 4]:
             offering = offer(model, provider, input=f"{i % 5}.25", output=f"{i % 7}.5")
             offering.aliases.create(alias=f"{provider.slug}/{model.slug}")
+            if provider.slug == "p1":  # limits of its own, read from the offering's model
+                offering.context_window, offering.max_output_tokens = 32_000, 2_000
+                offering.save()
         for benchmark in benchmarks:
             BenchmarkScoreFactory(model=model, benchmark=benchmark)
 

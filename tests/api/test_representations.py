@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 def rich_catalog(catalog):
     """The API catalog with what the small one lacks: aliases, price-watch checks that
     agree and disagree, a price history with cached-input prices, a source with a date,
-    an offering without a current price and a model without optional specs."""
+    an offering without a current price, a model without optional specs and offerings
+    with limits of their own."""
     alpha, beta = catalog["alpha"], catalog["beta"]
     offering = alpha.offerings.get(provider=catalog["cloud"])
     offering.aliases.create(alias="cloud/alpha")
@@ -54,6 +55,10 @@ def rich_catalog(catalog):
     beta.max_output_tokens = None
     beta.architecture = ""
     beta.save()
+    # Limits of the provider's own: a window only, and an output cap on a model without one.
+    offering.context_window = 200_000
+    offering.save()
+    beta.offerings.filter(provider=catalog["host"]).update(max_output_tokens=4_096)
     return catalog
 
 

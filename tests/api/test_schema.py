@@ -114,6 +114,11 @@ def schema_catalog(settings):
         offer(model, provider, input="0.25", output="1.5")
         BenchmarkScoreFactory(model=model)
     LanguageModelFactory(name="Bare", release_date=None, max_output_tokens=None)
+    # A provider's own window, and an output cap that is null (the model discloses none).
+    narrow = LanguageModelFactory(name="Narrow", max_output_tokens=None)
+    offering = offer(narrow, provider, input="1", output="2")
+    offering.context_window = 32_000
+    offering.save()
     # As django.test.Client does: a request must not close the connection that holds
     # the test's transaction (PostgreSQL would lose the data above).
     signals = (request_started, request_finished)

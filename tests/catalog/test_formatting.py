@@ -12,6 +12,7 @@ from catalog.formatting import (
     format_tokens,
     format_usd,
     pluralize,
+    provider_limits_note,
 )
 
 
@@ -73,3 +74,27 @@ def test_parameters_and_percent_and_plurals():
 
 def test_an_amount_that_rounds_up_to_a_dollar_reads_one_dollar():
     assert format_usd(Decimal("0.99995")) == "$1"
+
+
+def limits(cw=None, mo=None, model_cw=1_000_000, model_mo=64_000):
+    return provider_limits_note(
+        own_context_window=cw,
+        own_max_output_tokens=mo,
+        model_context_window=model_cw,
+        model_max_output_tokens=model_mo,
+    )
+
+
+def test_provider_limits_note_names_the_provider_figure_and_the_models():
+    assert limits(cw=200_000) == "200K context window on this provider (model: 1M)"
+    assert limits(mo=32_768) == "33K max output on this provider (model: 64K)"
+    assert limits(cw=200_000, mo=32_000) == (
+        "200K context window (model: 1M) and 32K max output (model: 64K) on this provider"
+    )
+    assert limits(mo=8_192, model_mo=None) == (
+        "8.2K max output on this provider (model: not disclosed)"
+    )
+
+
+def test_provider_limits_note_is_empty_when_the_provider_uses_the_models_limits():
+    assert limits() == ""

@@ -188,3 +188,21 @@ def test_modalities_are_validated_and_normalised():
     model.input_modalities = "text,smell"
     with pytest.raises(ValidationError, match="Unknown modality smell"):
         model.clean()
+
+
+def test_an_offering_uses_its_providers_limits_where_set_and_says_whose_they_are():
+    model = LanguageModelFactory(context_window=1_000_000, max_output_tokens=64_000)
+    offering = OfferingFactory(model=model, context_window=200_000)
+    assert offering.effective_context_window == 200_000
+    assert offering.own_context_window == 200_000
+    assert offering.context_window_source == "provider"
+    assert offering.effective_max_output_tokens == 64_000
+    assert offering.own_max_output_tokens is None
+    assert offering.max_output_tokens_source == "model"
+
+
+def test_a_provider_limit_equal_to_the_models_is_the_models():
+    model = LanguageModelFactory(context_window=128_000, max_output_tokens=8_000)
+    offering = OfferingFactory(model=model, context_window=128_000, max_output_tokens=8_000)
+    assert offering.own_context_window is None and offering.own_max_output_tokens is None
+    assert offering.context_window_source == offering.max_output_tokens_source == "model"

@@ -171,3 +171,59 @@ def test_provider_page_query_count_is_capped(client, django_assert_max_num_queri
     with django_assert_max_num_queries(3):
         response = client.get("/providers/google-ai-studio/")
     assert response.status_code == 200
+
+
+def test_model_page_names_a_providers_own_limits_and_keeps_the_models_specs(client, catalog):
+    _live, lite, _llama = catalog
+    lite.offerings.filter(provider__slug="openrouter").update(
+        context_window=128_000, max_output_tokens=32_000
+    )
+    page = Page(client.get(f"/models/{lite.slug}/").content.decode())
+    table = page.table("Current standard prices")
+    assert table["head"][-1] == "Context and output limits"
+    limits = {row[0]: row[-1] for row in table["rows"]}
+    assert limits == {
+        "Google AI Studio": "Same as the model",
+        "OpenRouter": (
+            "128K context window (model: 1M) and 32K max output (model: 66K) on this provider"
+        ),
+    }
+    specs = {row[0]: row[1] for row in page.table("Specifications")["rows"]}
+    assert specs["Context window"] == "1M tokens"
+    assert specs["Max output"] == "66K tokens"
+
+
+def test_model_page_has_no_limits_column_when_providers_use_the_models(client, catalog):
+    _live, lite, _llama = catalog
+    # A provider figure equal to the model's is the model's.
+    lite.offerings.filter(provider__slug="openrouter").update(context_window=1_000_000)
+    page = Page(client.get(f"/models/{lite.slug}/").content.decode())
+    assert "Context and output limits" not in page.table("Current standard prices")["head"]
+
+
+def test_provider_page_names_its_own_limits(client, catalog):
+    _live, lite, _llama = catalog
+    lite.offerings.filter(provider__slug="openrouter").update(context_window=128_000)
+    page = Page(client.get("/providers/openrouter/").content.decode())
+    rows = {row[0]: row for row in page.tables[0]["rows"]}
+    assert rows["Gemini 3.1 Flash-Lite"][-1] == ("128K context window on this provider (model: 1M)")
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_pages_with_provider_limits_keep_their_query_caps(
+    client, django_assert_max_num_queries, size
+):
+    live, lite = gemini_seed_pair()
+    lite.offerings.update(context_window=200_000)
+    if size == "large":
+        for model in catalog_of(models=40, providers=6, offerings_per_model=3):
+            model.offerings.update(context_window=32_000, max_output_tokens=4_000)
+        for provider in ProviderFactory.create_batch(5):
+            offer(lite, provider, input="0.3", output="2")
+        lite.offerings.update(max_output_tokens=8_000)
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/models/{lite.slug}/")
+    assert "on this provider" in response.content.decode()
+    with django_assert_max_num_queries(3):
+        response = client.get("/providers/google-ai-studio/")
+    assert "on this provider" in response.content.decode()

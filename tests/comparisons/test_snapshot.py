@@ -48,3 +48,24 @@ def test_snapshot_refuses_drafts_unless_asked_and_self_pairs():
     assert preview.is_draft
     assert build_pair_snapshot(lite.slug, lite.slug) is None
     assert build_pair_snapshot(lite.slug, "missing") is None
+
+
+def test_snapshot_carries_a_providers_own_limits_in_the_same_queries(django_assert_num_queries):
+    live, lite = gemini_seed_pair()
+    # OpenRouter serves Flash-Lite with a smaller window; a figure equal to the model's
+    # (Studio's output cap here) is the model's, not the provider's own.
+    lite.offerings.filter(provider__slug="openrouter").update(context_window=128_000)
+    lite.offerings.filter(provider__slug="google-ai-studio").update(max_output_tokens=65_536)
+
+    # Models, the catalog version, tiers, offerings, scores, sources and the Comparison
+    # row: as before, no query per offering for its model's limits.
+    with django_assert_num_queries(7):
+        pair = build_pair_snapshot(live.slug, lite.slug)
+    by_provider = {o.provider_slug: o for o in pair.b.offerings}
+    openrouter, studio = by_provider["openrouter"], by_provider["google-ai-studio"]
+    assert (openrouter.context_window, openrouter.max_output_tokens) == (128_000, None)
+    assert (studio.context_window, studio.max_output_tokens) == (None, None)
+    assert pair.b.context_window_on(openrouter) == 128_000
+    assert pair.b.context_window_on(studio) == 1_000_000
+    assert pair.b.max_output_tokens_on(openrouter) == 65_536
+    assert pair.b.context_window == 1_000_000  # the specs keep the model's figure

@@ -195,8 +195,9 @@ def test_calculator_defaults_and_cheapest_highlight(client, seed_pair):
 
 
 def test_calculator_uses_cache_and_long_context_prices(client):
-    a = LanguageModelFactory(name="Alpha")
-    b = LanguageModelFactory(name="Beta")
+    # Windows above the 300K prompt below: a shorter one would leave the row unpriced.
+    a = LanguageModelFactory(name="Alpha", context_window=1_000_000)
+    b = LanguageModelFactory(name="Beta", context_window=1_000_000)
     provider = ProviderFactory(name="Host")
     offering = offer(a, provider, input="1", output="2", cache_read="0.1")
     from decimal import Decimal
