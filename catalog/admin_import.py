@@ -119,6 +119,8 @@ def _unzip_tree(archive: Path, target: Path) -> None:
                 destination.write_bytes(bundle.read(member))
     except zipfile.BadZipFile:
         raise ImportFormatError("A models.dev import must be a .zip of the tree.") from None
+    except OSError as exc:  # a file and a folder of one name, a name the disk refuses
+        raise ImportFormatError(f"The zip cannot be unpacked: {exc.strerror}.") from None
 
 
 def _discard_expired() -> None:

@@ -105,7 +105,7 @@ def _row(line: int, record: dict[str, str]) -> SourceRow:
     if row.tier not in TIERS:
         row.errors.append(f"tier {row.tier!r} is not one of {', '.join(TIERS)}")
     threshold = record.get("context_threshold") or "0"
-    if not threshold.isdigit():
+    if not (threshold.isascii() and threshold.isdigit()):  # "²" is a digit, not a number
         row.errors.append(f"context_threshold {threshold!r} is not a whole number of tokens")
     elif int(threshold) > CONTEXT_THRESHOLD_MAX:  # the column's limit on PostgreSQL
         row.errors.append(f"context_threshold {threshold} is over {CONTEXT_THRESHOLD_MAX:,}")

@@ -9,7 +9,6 @@ a `start_time`/`end_time` constraint is an off-peak price and is ignored.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +23,7 @@ from catalog.importers.source import (
     SourceRow,
     TierPrice,
     check_size,
+    load_json,
     positive_int,
     price_per_million,
 )
@@ -40,10 +40,7 @@ KEYS = {
 def parse(path: str | Path, *, today: date | None = None) -> ParsedSource:
     path = Path(path)
     check_size(path)
-    try:
-        document = json.loads(path.read_bytes(), parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ImportFormatError(f"Not valid JSON: {exc}") from None
+    document = load_json(path)
     if not isinstance(document, list) or not all(
         isinstance(p, dict) and isinstance(p.get("models"), list) for p in document
     ):
@@ -184,7 +181,12 @@ def _fill_price(row: SourceRow, prices: dict) -> None:
                 attr,
                 price_per_million(value.get("base"), what=what, warnings=row.warnings),
             )
-            for tier in value.get("tiers") or []:
+            tiers_listed = value.get("tiers") or []
+            if not isinstance(tiers_listed, list):
+                raise PriceValueError(f"{what}: tiers is not a list")
+            for tier in tiers_listed:
+                if not isinstance(tier, dict):
+                    raise PriceValueError(f"{what}: a tier is not an object")
                 start = positive_int(tier.get("start"))
                 if start:
                     tiers.setdefault(start, {})[attr] = price_per_million(

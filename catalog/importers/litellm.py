@@ -9,7 +9,6 @@ Only chat and responses models are read; other modes (embedding, image generatio
 from __future__ import annotations
 
 import csv
-import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -24,6 +23,7 @@ from catalog.importers.source import (
     SourceRow,
     TierPrice,
     check_size,
+    load_json,
     positive_int,
     price_per_token,
 )
@@ -49,10 +49,7 @@ TIER_NAMES = {None: "standard", "batches": "batch", "flex": "flex", "priority": 
 def parse(path: str | Path) -> ParsedSource:
     path = Path(path)
     check_size(path)
-    try:
-        document = json.loads(path.read_bytes(), parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ImportFormatError(f"Not valid JSON: {exc}") from None
+    document = load_json(path)
     if not isinstance(document, dict) or not any(
         isinstance(v, dict) and "litellm_provider" in v for v in document.values()
     ):

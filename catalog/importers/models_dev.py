@@ -28,6 +28,7 @@ from catalog.importers.source import (
     SourceRow,
     TierPrice,
     check_size,
+    max_import_bytes,
     positive_int,
     price_per_million,
     relative_ref,
@@ -152,6 +153,8 @@ def _link_target(file: Path) -> Path | None:
     holding the relative path."""
     if file.is_symlink():
         return file.resolve()
+    if not file.is_file():
+        return None
     if file.stat().st_size > 300:
         return None
     text = file.read_text(encoding="utf-8", errors="replace").strip()
@@ -161,12 +164,26 @@ def _link_target(file: Path) -> Path | None:
 
 
 def _load(file: Path, root: Path, parsed: ParsedSource, ref: str, row=None) -> dict | None:
+    if not file.is_symlink() and not file.is_file():
+        # A folder named x.toml, a FIFO (reading it would wait forever), a device.
+        parsed.skipped.append(FileProblem(ref, "not a regular file"))
+        return None
     target = _link_target(file)
     if target is not None:
+        if not target.is_relative_to(root.resolve()):
+            # Never follow a link out of the tree: nothing outside it is read or named.
+            parsed.skipped.append(FileProblem(ref, "a link that leads outside the tree"))
+            return None
         if not target.is_file():
             parsed.skipped.append(FileProblem(ref, "broken symlink (its target is missing)"))
             return None
         file = target
+    parsed.bytes_read += file.stat().st_size
+    if parsed.bytes_read > max_import_bytes():
+        raise ImportFormatError(
+            f"The tree's files come to more than {max_import_bytes() / 1_000_000:.1f} MB "
+            "once links are followed (setting IMPORT_MAX_BYTES)."
+        )
     try:
         return tomllib.loads(file.read_text(encoding="utf-8"), parse_float=Decimal)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -179,7 +196,7 @@ def _load(file: Path, root: Path, parsed: ParsedSource, ref: str, row=None) -> d
 
 
 def _canonical(ref: str, key: str, data: dict, parsed: ParsedSource) -> CanonicalModel:
-    limit = data.get("limit") or {}
+    limit = data.get("limit") if isinstance(data.get("limit"), dict) else {}
     model = CanonicalModel(
         ref=ref,
         key=key,
@@ -191,7 +208,11 @@ def _canonical(ref: str, key: str, data: dict, parsed: ParsedSource) -> Canonica
         max_output_tokens=positive_int(limit.get("output")),
         facts=facts_from(data, organization=key.split("/", 1)[0]),
     )
-    for bench in data.get("benchmarks") or []:
+    benchmarks = data.get("benchmarks") or []
+    if not isinstance(benchmarks, list):
+        parsed.errors.append(FileProblem(ref, "benchmarks is not a list of [[benchmarks]]"))
+        benchmarks = []
+    for bench in benchmarks:
         try:
             model.benchmarks.append(
                 BenchmarkRow(
@@ -213,7 +234,7 @@ def _fill_offering(row: SourceRow, data: dict, canonical: dict[str, CanonicalMod
     if base:
         row.model_slug = base.key.rsplit("/", 1)[-1]
         row.extras["base_model"] = base.key
-    limit = data.get("limit") or {}
+    limit = data.get("limit") if isinstance(data.get("limit"), dict) else {}
     row.context_window = positive_int(limit.get("context")) or (base and base.context_window)
     row.max_output_tokens = positive_int(limit.get("output")) or (base and base.max_output_tokens)
     if data.get("status"):
@@ -239,7 +260,10 @@ def _fill_offering(row: SourceRow, data: dict, canonical: dict[str, CanonicalMod
                     key,
                     price_per_million(cost[key], what=f"cost.{key}", warnings=row.warnings),
                 )
-        for number, tier in enumerate(cost.get("tiers") or [], start=1):
+        tiers = cost.get("tiers") or []
+        if not isinstance(tiers, list):
+            raise PriceValueError("cost.tiers is not a list of tiers")
+        for number, tier in enumerate(tiers, start=1):
             row.tiers.append(_tier(tier, number, row.warnings))
     except PriceValueError as exc:
         row.errors.append(str(exc))
@@ -247,6 +271,8 @@ def _fill_offering(row: SourceRow, data: dict, canonical: dict[str, CanonicalMod
 
 def _tier(tier: dict, number: int, warnings: list[str]) -> TierPrice:
     what = f"cost.tiers[{number}]"
+    if not isinstance(tier, dict) or not isinstance(tier.get("tier") or {}, dict):
+        raise PriceValueError(f"{what}: not a tier table.")
     spec = tier.get("tier") or {}
     if spec.get("type", "context") != "context" or not positive_int(spec.get("size")):
         raise PriceValueError(f"{what}: only context-size tiers are understood, got {spec}.")

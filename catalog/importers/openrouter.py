@@ -7,9 +7,7 @@ of saying "variable" (its routers); such rows carry no price rather than an erro
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from catalog.importers.source import (
@@ -19,6 +17,7 @@ from catalog.importers.source import (
     PriceValueError,
     SourceRow,
     check_size,
+    load_json,
     positive_int,
     price_per_token,
 )
@@ -37,10 +36,7 @@ VARIABLE_PRICE = "-1"
 def parse(path: str | Path) -> ParsedSource:
     path = Path(path)
     check_size(path)
-    try:
-        document = json.loads(path.read_bytes(), parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ImportFormatError(f"Not valid JSON: {exc}") from None
+    document = load_json(path)
     if not isinstance(document, dict) or not isinstance(document.get("data"), list):
         raise ImportFormatError(
             'Not an OpenRouter /api/v1/models response: expected {"data": [...]}.'
@@ -134,7 +130,9 @@ def _row(index: int, entry) -> SourceRow:
         # A variant such as "...:free" is its own offering with its own price: its
         # canonical slug names the paid base model, so it must not match through it.
         alternate_ids=tuple(
-            s for s in [entry.get("canonical_slug")] if s and s != model_id and ":" not in model_id
+            s
+            for s in [entry.get("canonical_slug")]
+            if isinstance(s, str) and s and s != model_id and ":" not in model_id
         ),
     )
     row.facts = _facts(entry, model_name)

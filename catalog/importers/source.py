@@ -7,6 +7,7 @@ reuse the parsers without a database.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -175,6 +176,8 @@ class ParsedSource:
     provider_names: dict[str, str] = field(default_factory=dict)
     # A provider's own page or API base, when the source gives it ({name: url}).
     provider_urls: dict[str, str] = field(default_factory=dict)
+    # Bytes of files read so far (a tree's links followed), held to IMPORT_MAX_BYTES.
+    bytes_read: int = 0
     # The date the file's figures are evidence of ("as of"): models.dev's commit date,
     # LiteLLM's `last_updated`, the newest OpenRouter `created`, genai-prices' newest
     # `prices_checked`. None when the file does not say; see `evidence_date`.
@@ -227,8 +230,25 @@ def plain(number: Decimal) -> Decimal:
     """Drop exponent notation and trailing zeros: 2.50E+0 -> 2.5, 1E+1 -> 10."""
     number = number.normalize()
     if number.as_tuple().exponent > 0:
-        number = number.quantize(Decimal(1))
+        try:
+            number = number.quantize(Decimal(1))
+        except InvalidOperation:  # more digits than Decimal's context holds: 1e30
+            raise PriceValueError(f"{number} is too large.") from None
     return number
+
+
+def load_json(path: Path):
+    """A JSON document with exact decimals; any unreadable file (bad syntax, not UTF-8,
+    nested past Python's recursion limit, an integer of thousands of digits) is an
+    ImportFormatError naming the problem."""
+    try:
+        return json.loads(path.read_bytes(), parse_float=Decimal)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ImportFormatError(f"Not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ImportFormatError("Not usable JSON: nested too deeply.") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise ImportFormatError(f"Not usable JSON: {exc}") from None
 
 
 def checked_price(number: Decimal, *, what: str, warnings: list[str] | None) -> Decimal:
