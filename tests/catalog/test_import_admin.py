@@ -270,3 +270,48 @@ def test_real_litellm_file_previews_in_the_admin(editor_client, small_catalog):
     assert (counts["changed"], counts["unchanged"], counts["errors"]) == (2, 1, 0)
     assert counts["unmatched"] > 2000
     assert 'name="confirm"' in response.content.decode()
+
+
+def test_an_upload_with_add_new_previews_and_creates_drafts_for_review(editor_client, editor):
+    """The admin's "Also propose models we do not carry": the preview lists the proposed
+    models, confirming creates them as drafts, and the editor lands on the review queue."""
+    from tests.factories import ProviderFactory
+
+    ProviderFactory(slug="openrouter", name="OpenRouter", kind="aggregator")
+    body = (
+        '{"data": [{"id": "acme/rocket-1", "name": "Acme: Rocket 1", "created": 1780000000,'
+        ' "context_length": 64000, "architecture": {"input_modalities": ["text"],'
+        ' "output_modalities": ["text"]}, "pricing": {"prompt": "0.000001",'
+        ' "completion": "0.000002"}}]}'
+    )
+    preview = editor_client.post(
+        IMPORT_URL,
+        {
+            "format": "openrouter",
+            "add_new": "on",
+            "file": SimpleUploadedFile("models.json", body.encode(), "application/json"),
+        },
+    )
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "New from sources (1 models, as drafts)" in html and "Rocket 1" in html
+    assert not LanguageModel.objects.exists()  # the preview writes nothing
+    response = editor_client.post(
+        IMPORT_URL,
+        {
+            "confirm": "1",
+            "token": preview.context["token"],
+            "format": "openrouter",
+            "fingerprint": preview.context["fingerprint"],
+            "add_new": "1",
+            "additions_fingerprint": preview.context["additions_fingerprint"],
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:catalog_draftmodel_changelist")
+    draft = LanguageModel.objects.get(name="Rocket 1")
+    assert draft.status == "draft" and draft.organization.name == "Acme"
+    offering = draft.offerings.get()
+    assert offering.provider.slug == "openrouter"
+    assert offering.current_price.input == Decimal("1")
+    assert draft.history.first().history_user == editor
