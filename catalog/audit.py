@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.db.models import Prefetch
 
-from catalog.importers.additions import _known_keys
+from catalog.importers.additions import known_keys
 from catalog.importers.growth import ModelGraph
 from catalog.importers.source import PRICE_FIELDS
 from catalog.models import LanguageModel, Offering, Price, Provider
@@ -75,7 +75,7 @@ def audit_catalog(data_dir: Path, *, today: date, sources: dict | None = None) -
     (`sources`: the files already parsed by `parse_sources`, to audit several times)."""
     decisions = load_decisions()
     sources = sources or parse_sources(Path(data_dir), decisions)
-    graph = ModelGraph(known=_known_keys())
+    graph = ModelGraph(known=known_keys())
     graph.add_canonical(sources["models-dev"], allow_new=False)
     # Rows speak for the providers the editors' decisions map them to, as in the build.
     for name in ("openrouter", "models-dev", "litellm", "genai-prices"):

@@ -65,6 +65,10 @@ class Decisions:
     # Editors' notes on figures a source contradicts: [{kind, model, provider?, note,
     # source_url}] (catalog.audit).
     notes: list[dict] = field(default_factory=list)
+    # Editors' corrections of a source-built record: [{model, values = {field: value},
+    # source_url, note}], applied over what the sources say ("capabilities.reasoning"
+    # names a capability).
+    overrides: list[dict] = field(default_factory=list)
     # Hosts whose benchmark figures are independent measurements (leaderboards, labs).
     independent_hosts: list[str] = field(default_factory=list)
 
@@ -109,6 +113,7 @@ def load_decisions(path: Path = DECISIONS_PATH) -> Decisions:
         merges=data.get("merges", {}),
         rejections=data.get("rejections", {}),
         notes=data.get("notes", []),
+        overrides=data.get("overrides", []),
         independent_hosts=data.get("benchmarks", {}).get("independent_hosts", []),
     )
 
@@ -204,6 +209,7 @@ def build(
             if record is None:
                 report.left_out.append((slug, why))
                 continue
+            _apply_overrides(record, decisions)
             if record["name"].casefold() in names_taken:
                 record["name"] = f"{record['name']} ({slug})"
             names_taken.add(record["name"].casefold())
@@ -268,6 +274,22 @@ def _merge_same_names(graph: ModelGraph, curated_models: dict, decisions: Decisi
         else:
             seen.setdefault(key, slug)
     return merged
+
+
+def _apply_overrides(record: dict, decisions: Decisions) -> None:
+    """The editors' corrections for this model (decisions.toml [[overrides]]); each
+    cites the page that says so, which joins the model's sources."""
+    for override in decisions.overrides:
+        if override["model"] != record["slug"]:
+            continue
+        for name, value in override["values"].items():
+            if name.startswith("capabilities."):
+                record.setdefault("capabilities", {})[name.split(".", 1)[1]] = value
+            else:
+                record[name] = value
+        sources = record.setdefault("sources", [])
+        if all(s["url"] != override["source_url"] for s in sources):
+            sources.append({"url": override["source_url"], "title": override.get("note", "")})
 
 
 def _check_cutoff(record: dict, proposed: ProposedModel, report) -> None:
@@ -832,6 +854,10 @@ def model_source_records(record: dict, proposed: ProposedModel, decisions: Decis
     sources = list(record.get("sources", []))
     have = {s["url"] for s in sources}
     for source, (as_of, _, ref) in sorted(proposed.facts.items()):
+        if source == "models-dev" and "models-dev-canonical" in proposed.facts:
+            # A provider's file is its offering's evidence (the prices cite it); the
+            # model's own record is the model's source.
+            continue
         name = "models-dev" if source.startswith("models-dev") else source
         entry = decisions.sources.get(name, {})
         if name == "models-dev":
@@ -893,6 +919,11 @@ def expand_url(value: str, prefixes: dict[str, str]) -> str:
     return value
 
 
+# A record that fits on a line of this width is written on one line (a price, a check, a
+# source, a score): a change to it is one changed line.
+LINE_WIDTH = 160
+
+
 def dumps(document: dict) -> str:
     """JSON with one short record per line, so the file stays compact and its diffs
     readable (a price change is one changed line)."""
@@ -907,7 +938,7 @@ def dumps(document: dict) -> str:
 
     def render(value, indent: int) -> str:
         flat = json.dumps(value, ensure_ascii=False)
-        if len(flat) + indent <= 110 or not isinstance(value, dict | list) or not value:
+        if len(flat) + indent <= LINE_WIDTH or not isinstance(value, dict | list) or not value:
             return flat
         pad = " " * (indent + 1)
         if isinstance(value, list):

@@ -81,7 +81,7 @@ class Additions:
         return lines
 
 
-def _known_keys() -> dict[str, str]:
+def known_keys() -> dict[str, str]:
     """Every identity key the catalog knows -> its model's slug (four queries)."""
     known: dict[str, str] = {}
     slugs = dict(LanguageModel.objects.values_list("pk", "slug"))
@@ -121,7 +121,7 @@ def build_additions(parsed: ParsedSource, *, today: date | None = None) -> Addit
     providers = {p.slug: p for p in Provider.objects.all()}
     organizations = {o.slug: o for o in Organization.objects.all()}
     graph = ModelGraph(
-        known=_known_keys(),
+        known=known_keys(),
         rejected=set(RejectedModel.objects.values_list("key", flat=True)),
         is_rejected=lambda key: bool(decisions.rejection(key)),
         same_as={model_key(k): model_key(v) for k, v in decisions.merges.items()},

@@ -195,3 +195,16 @@ def test_benchmark_scores_carry_their_provenance(seeded):
     assert not competitor.self_reported
     # A score recorded before the model's release is a preview result.
     assert any(s.is_preview_result for s in scores if s.measured_on)
+
+
+def test_an_editors_override_corrects_a_source_built_record_and_cites_its_page(seeded):
+    # The only file describing Grok 4 (a reseller's models.dev file) names it "xAI Grok 4",
+    # dates it 2024 and denies it reasoning; decisions.toml corrects it, citing the page.
+    grok = LanguageModel.objects.get(slug="grok-4")
+    assert (grok.name, grok.release_date, grok.knowledge_cutoff) == (
+        "Grok 4",
+        date(2025, 7, 9),
+        None,
+    )
+    assert grok.reasoning is True and grok.input_modality_list == ["text", "image", "pdf"]
+    assert grok.sources.filter(url="https://openrouter.ai/x-ai/grok-4").exists()
