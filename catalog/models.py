@@ -115,6 +115,15 @@ class Provider(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FIRST_PARTY)
+    maker = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_apis",
+        help_text="The organisation whose own API this is. Where several providers charge "
+        "the same for one of its models, pages name this one first.",
+    )
     url = models.URLField(blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()

@@ -126,6 +126,8 @@ class BuildReport:
     merged_by_name: list[tuple[str, str]] = field(default_factory=list)
     # (model, field, was, now): figures the build corrected by the rules above.
     corrected: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # $0 rows of providers whose zero is a free trial (decisions: zero_is_trial).
+    trial_prices_dropped: int = 0
 
     def summary(self, document: dict) -> str:
         models = document["models"]
@@ -135,7 +137,8 @@ class BuildReport:
             f"{len(models)} models from {len(document['organizations'])} organisations, "
             f"{len(document['providers'])} providers, {offerings} offerings, {prices} prices; "
             f"{len(self.contradictions)} older-source contradictions kept for the audit, "
-            f"{len(self.conflicts)} id conflicts not merged, {len(self.left_out)} models left out."
+            f"{len(self.conflicts)} id conflicts not merged, {len(self.left_out)} models left out, "
+            f"{self.trial_prices_dropped} free-trial $0 prices not carried."
         )
 
 
@@ -432,9 +435,11 @@ def _scores(record, proposed, stats, benchmarks, decisions, organizations) -> li
 def _providers(curated: dict, decisions: Decisions) -> dict[str, dict]:
     providers = {p["slug"]: dict(p) for p in curated["providers"]}
     for slug, entry in decisions.providers.items():
-        providers.setdefault(
+        record = providers.setdefault(
             slug, {"slug": slug, "name": entry["name"], "kind": entry["kind"], "url": entry["url"]}
         )
+        if entry.get("maker"):
+            record.setdefault("maker", entry["maker"])
     return providers
 
 
@@ -751,7 +756,19 @@ def _timeline(
     for p in base + others:
         for name in ("tier", "context_threshold"):
             p.pop(name, None) if p.get(name) in ("standard", 0, None) else None
+    if decisions.providers.get(offering["provider"], {}).get("zero_is_trial"):
+        # $0 there is a rate-limited trial for prototyping, not a price anyone can buy at:
+        # the offering is carried without it.
+        dropped = [p for p in base + others if _is_zero(p)]
+        if dropped:
+            report.trial_prices_dropped += len(dropped)
+            base = [p for p in base if not _is_zero(p)]
+            others = [p for p in others if not _is_zero(p)]
     return _collapse(base) + others
+
+
+def _is_zero(price: dict) -> bool:
+    return all(Decimal(str(price.get(f) or 0)) == 0 for f in ("input", "output"))
 
 
 def _realign_launch(base: list[dict], proposed) -> None:

@@ -121,7 +121,9 @@ class _Loader:
     def run(self) -> None:
         data = self.data
         orgs = self.keyed(Organization, data["organizations"], "organizations", self.organization)
-        providers = self.keyed(Provider, data["providers"], "providers", self.provider)
+        providers = self.keyed(
+            Provider, data["providers"], "providers", lambda row: self.provider(row, orgs)
+        )
         benchmarks = self.keyed(Benchmark, data.get("benchmarks", []), "benchmarks", self.benchmark)
         rows = {row.get("slug") or catalog_slugify(row["name"]): row for row in data["models"]}
         existing = {m.slug: m for m in LanguageModel.objects.filter(slug__in=rows)}
@@ -160,12 +162,13 @@ class _Loader:
     def organization(self, row: dict) -> Organization:
         return Organization(slug=row["slug"], name=row["name"], url=self.url(row.get("url")))
 
-    def provider(self, row: dict) -> Provider:
+    def provider(self, row: dict, orgs: dict) -> Provider:
         return Provider(
             slug=row["slug"],
             name=row["name"],
             url=self.url(row.get("url")),
             kind=row.get("kind") or Provider.Kind.FIRST_PARTY,
+            maker=orgs.get(row.get("maker")) if row.get("maker") else None,
         )
 
     def benchmark(self, row: dict) -> Benchmark:

@@ -36,6 +36,8 @@ class OfferingSnapshot:
     offering_url: str = ""
     provider_model_id: str = ""
     lifecycle: str = "ga"
+    # The maker's own API (Provider.maker is the model's organisation).
+    first_party: bool = False
     input: Decimal | None = None
     output: Decimal | None = None
     cache_read: Decimal | None = None
@@ -270,6 +272,8 @@ def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
                 offering_url=offering.url,
                 provider_model_id=offering.provider_model_id,
                 lifecycle=offering.lifecycle,
+                first_party=offering.provider.maker_id is not None
+                and offering.provider.maker_id == model.organization_id,
                 input=price.input if price else None,
                 output=price.output if price else None,
                 cache_read=price.cache_read if price else None,

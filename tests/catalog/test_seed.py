@@ -208,3 +208,25 @@ def test_an_editors_override_corrects_a_source_built_record_and_cites_its_page(s
     )
     assert grok.reasoning is True and grok.input_modality_list == ["text", "image", "pdf"]
     assert grok.sources.filter(url="https://openrouter.ai/x-ai/grok-4").exists()
+
+
+def test_first_party_apis_name_their_maker(seeded):
+    """Where providers tie on price, pages name the maker's own API: the seed says which
+    provider that is for every maker that runs one."""
+    makers = dict(Provider.objects.filter(maker__isnull=False).values_list("slug", "maker__slug"))
+    assert makers["openai"] == "openai"
+    assert makers["anthropic"] == "anthropic"
+    assert makers["google-ai-studio"] == "google-deepmind"
+    assert "openrouter" not in makers and "azure" not in makers
+    assert not Provider.objects.filter(maker__isnull=False).exclude(kind="first_party").exists()
+
+
+def test_free_trial_zero_prices_are_not_carried(seeded):
+    """$0 on GitHub Models or NVIDIA's NIM trial is a rate-limited prototype tier, not a
+    price anyone can buy at: it must never make a model look free."""
+    trial = Price.objects.filter(
+        offering__provider__slug__in=["github-models", "nvidia"], input=0, output=0
+    )
+    assert not trial.exists()
+    # Prices NVIDIA does charge are kept.
+    assert Price.objects.filter(offering__provider__slug="nvidia", input__gt=0).exists()
