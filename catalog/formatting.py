@@ -17,6 +17,27 @@ def quantize_half_up(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def usd_shown(amount: Decimal, *, max_places: int = 4) -> Decimal:
+    """The amount `format_usd` displays: cents from a dollar up, else up to `max_places`
+    decimals. Prose computes gaps and percentages from this, so they match the page."""
+    amount = Decimal(amount)
+    if abs(amount) >= 1 or abs(quantize_half_up(amount, max_places)) >= 1:
+        return quantize_half_up(amount, 2)
+    return quantize_half_up(amount, max_places)
+
+
+def derived_usd(amount: Decimal | None) -> Decimal | None:
+    """A computed amount (a blend, a gap) at the precision it deserves: cents from a
+    dollar up, three significant figures below ($0.11667 -> 0.117, $0.0375 -> 0.0375)."""
+    if amount is None:
+        return None
+    amount = Decimal(amount)
+    if amount == 0 or abs(amount) >= 1:
+        return usd_shown(amount)
+    places = max(2, 2 - abs(amount).adjusted())  # 0.1167 -> 3 places, 0.0375 -> 4
+    return usd_shown(amount, max_places=places)
+
+
 def format_usd(amount: Decimal | None, *, max_places: int = 4) -> str:
     """Money in dollars with as many decimals as it needs (at least 2 below $1 only when
     there are cents): $0.25, $2, $1.5 -> "$1.50", $0.075, $12.345 -> "$12.35".
@@ -31,13 +52,12 @@ def format_usd(amount: Decimal | None, *, max_places: int = 4) -> str:
     amount = abs(amount)
     if amount == 0:
         return "$0"
-    if amount >= 1 or quantize_half_up(amount, max_places) >= 1:  # $0.99995 reads "$1"
-        rounded = quantize_half_up(amount, 2)
+    rounded = usd_shown(amount, max_places=max_places)
+    if rounded >= 1:  # $0.99995 reads "$1"
         text = f"{rounded:,.2f}"
         if text.endswith(".00"):
             text = text[:-3]
         return f"{sign}${text}"
-    rounded = quantize_half_up(amount, max_places)
     text = f"{rounded:f}".rstrip("0").rstrip(".")
     if rounded == 0:
         return f"{sign}<${Decimal(1).scaleb(-max_places):f}"
@@ -45,6 +65,18 @@ def format_usd(amount: Decimal | None, *, max_places: int = 4) -> str:
     if len(text.split(".")[1]) == 1:
         text += "0"
     return f"{sign}${text}"
+
+
+def format_usd_exact(amount: Decimal) -> str:
+    """An amount with every decimal it has, for a figure computed from displayed ones (a
+    gap between two prices): $1.005 stays "$1.005", $0.5 reads "$0.50", $2 reads "$2"."""
+    amount = Decimal(amount)
+    text = f"{abs(amount):,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if "." in text and len(text.split(".")[1]) == 1:
+        text += "0"
+    return f"{'-' if amount < 0 else ''}${text}"
 
 
 def format_price_per_million(amount: Decimal | None) -> str:
@@ -55,19 +87,26 @@ def format_price_per_million(amount: Decimal | None) -> str:
 
 
 def format_tokens(count: int | None) -> str:
-    """Token counts as people say them: 128000 -> "128K", 131072 -> "131K",
-    1000000 and 1048576 -> "1M", 2500 -> "2.5K", 1500000 -> "1.5M"."""
+    """Token counts as the industry writes them: round decimal sizes in decimal units
+    (128000 -> "128K", 1050000 -> "1.05M", 2500 -> "2.5K"), binary sizes in binary ones
+    (32768 -> "32K", 65536 -> "64K", 131072 -> "128K", 1048576 -> "1M")."""
     if count is None:
         return DASH
     count = int(count)
-    if count >= 10_000:
+    if count >= 1_024 and count % 1_024 == 0 and count % 1_000 != 0:
+        kib = count // 1_024
+        if kib % 1_024 == 0:
+            return f"{kib // 1_024}M"
+        if kib < 1_000:
+            return f"{kib}K"
+    if count >= 1_000_000 or quantize_half_up(Decimal(count) / 1_000, 0) >= 1_000:
+        value, unit = quantize_half_up(Decimal(count) / 1_000_000, 2), "M"
+    elif count >= 10_000:
         value, unit = quantize_half_up(Decimal(count) / 1_000, 0), "K"
     elif count >= 1_000:
         value, unit = quantize_half_up(Decimal(count) / 1_000, 1), "K"
     else:
         return str(count)
-    if value >= 1_000:  # 999_999 rounds to a thousand K: say "1M"
-        value, unit = quantize_half_up(Decimal(count) / 1_000_000, 1), "M"
     text = f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

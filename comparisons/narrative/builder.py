@@ -1,9 +1,13 @@
 """Pure text generation for a pair: snapshot in, `ComparisonDocument` out.
 
-Rules (DESIGN.md): percentages relative to the dearer price, rounded half up, one
-formula (comparisons.pricing); plurals agree; a claim only where the data differs;
-missing data is said to be missing; the blend ratio and the provider whose price was
-used are named. Output is plain text: templates escape it.
+Rules (DESIGN.md, and the prose issue): a difference is claimed only when the values as
+displayed differ, and it weighs in a verdict only when it is material
+(comparisons.narrative.materiality); every gap and percentage is computed from the
+displayed figures; a price names its provider, and ties say so; each fact is said once,
+in one form (a percentage or a multiple); missing data is said to be missing. The
+summary is the decision (cost, the capability that decides, the benchmark evidence),
+the verdict says whom to choose for what, the deep dive gives the detail, the FAQ
+answers in fresh words. Output is plain text: templates escape it.
 """
 
 from __future__ import annotations
@@ -12,141 +16,79 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from catalog.formatting import (
-    DASH,
-    NOT_DISCLOSED,
     format_date,
     format_month,
-    format_parameters,
-    format_price_per_million,
     format_tokens,
     format_usd,
-    pluralize,
-    provider_limits_note,
+    format_usd_exact,
 )
-from catalog.models import Modality
-from comparisons.narrative.document import (
-    ComparisonDocument,
-    FaqItem,
-    Link,
-    ModelRef,
-    ProviderPriceRow,
-    Row,
+from catalog.models import Lifecycle
+from comparisons.narrative.document import ComparisonDocument, FaqItem, Link, ModelRef
+from comparisons.narrative.english import (
+    a_or_an,
+    capitalize_first,
+    count_noun,
+    join_words,
+    licence_phrase,
+    multiple_phrase,
+    number_word,
 )
-from comparisons.pricing import (
-    DEFAULT_BLEND,
-    BlendRatio,
-    blended_price,
-    percent_cheaper,
-    price_multiple,
+from comparisons.narrative.materiality import (
+    SCORE_MIN_POINTS,
+    cutoff_is_material,
+    limit_is_material,
+    months_between,
+    score_gap_is_material,
 )
-from comparisons.snapshot import ModelSnapshot, OfferingSnapshot, PairSnapshot
-from pricewatch.summary import cross_check_sentence
+from comparisons.narrative.prices import (
+    PriceChoice,
+    PriceFacts,
+    cheapest_offering,
+    gap_phrase,
+    kind_sentence,
+    price_choice,
+)
+from comparisons.narrative.tables import (
+    MODALITY_LABELS,
+    benchmark_rows,
+    capability_rows,
+    pricing_rows,
+    provider_price_rows,
+    shared_scores,
+    spec_rows,
+)
+from comparisons.pricing import DEFAULT_BLEND, BlendRatio
+from comparisons.snapshot import ModelSnapshot, PairSnapshot, ScoreSnapshot
 
-NOT_PUBLISHED = "— not published"
-MODALITY_LABELS = dict(Modality.choices)
-LIFECYCLE_LABELS = {
-    "preview": "Preview",
-    "ga": "Generally available",
-    "deprecated": "Deprecated",
-    "retired": "Retired",
+__all__ = ["build_comparison_document", "cheapest_offering", "faq_json_ld"]
+
+META_LIMIT = 160
+MAX_BENCHMARKS_NAMED = 6
+STATUS_WORDS = {
+    Lifecycle.PREVIEW: "in Preview",
+    Lifecycle.DEPRECATED: "deprecated",
+    Lifecycle.RETIRED: "retired",
 }
 
 
-def join_words(items: list[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def percent_phrase(percent: Decimal) -> str:
-    """A rounded percentage as words that stay true at the ends of the scale."""
-    if percent >= 100:
-        return "more than 99%"
-    if percent <= 0:
-        return "less than 1%"
-    return f"{percent}%"
-
-
-def multiple_phrase(multiple: Decimal) -> str:
-    text = f"{multiple:f}"
-    if text.endswith(".0"):
-        text = text[:-2]
-    return f"{text}x"
-
-
-def cheapest_offering(model: ModelSnapshot, blend: BlendRatio) -> OfferingSnapshot | None:
-    """The priced offering with the lowest blended price; ties go to the provider name
-    that sorts first, so the choice is stable."""
-    priced = model.priced_offerings
-    if not priced:
-        return None
-    return min(
-        priced,
-        key=lambda o: (blended_price(o.input, o.output, ratio=blend), o.provider_name.lower()),
-    )
+# --- Capabilities and modalities ---------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PriceFacts:
-    """One price of each model and how they compare."""
+class CapabilitySplit:
+    """Capability labels (lower case) by who has them; None values are not disclosed."""
 
-    kind: str  # "input", "output" or "blended"
-    a: Decimal | None
-    b: Decimal | None
+    only_a: tuple[str, ...]
+    only_b: tuple[str, ...]
+    both: tuple[str, ...]
+    unknown_a: tuple[str, ...]
+    unknown_b: tuple[str, ...]
 
-    @property
-    def comparable(self) -> bool:
-        return self.a is not None and self.b is not None
-
-    @property
-    def tie(self) -> bool:
-        return self.comparable and self.a == self.b
-
-    def cheaper_side(self) -> str | None:
-        if not self.comparable or self.tie:
-            return None
-        return "a" if self.a < self.b else "b"
+    def only(self, side: str) -> tuple[str, ...]:
+        return self.only_a if side == "a" else self.only_b
 
 
-def price_sentence(facts: PriceFacts, a: ModelSnapshot, b: ModelSnapshot) -> str:
-    """One true sentence about one price of the pair."""
-    unit = "blended tokens" if facts.kind == "blended" else f"{facts.kind} tokens"
-    if facts.a is None and facts.b is None:
-        return f"Neither {a.name} nor {b.name} has a published {facts.kind} price."
-    if not facts.comparable:
-        known, missing, value = (a, b, facts.a) if facts.a is not None else (b, a, facts.b)
-        return (
-            f"{known.name} costs {format_usd(value)} per 1M {unit}; "
-            f"{missing.name} has no published {facts.kind} price."
-        )
-    if facts.tie:
-        if facts.a == 0:
-            return f"Both {a.name} and {b.name} are free on {unit}."
-        return (
-            f"{a.name} and {b.name} charge the same price for {unit}: {format_usd(facts.a)} per 1M."
-        )
-    side = facts.cheaper_side()
-    cheap_model, dear_model = (a, b) if side == "a" else (b, a)
-    cheap, dear = (facts.a, facts.b) if side == "a" else (facts.b, facts.a)
-    if cheap == 0:
-        return (
-            f"{cheap_model.name} is free on {unit}, while {dear_model.name} costs "
-            f"{format_usd(dear)} per 1M."
-        )
-    sentence = (
-        f"{cheap_model.name} is {percent_phrase(percent_cheaper(cheap, dear))} cheaper on "
-        f"{unit} ({format_usd(cheap)} vs {format_usd(dear)} per 1M)"
-    )
-    multiple = price_multiple(cheap, dear)
-    if multiple is not None and multiple >= Decimal("1.5"):
-        sentence += f"; {dear_model.name} costs {multiple_phrase(multiple)} as much"
-    return sentence + "."
-
-
-def capability_split(a: ModelSnapshot, b: ModelSnapshot):
-    """(only_a, only_b, both, unknown_a, unknown_b) capability labels, lower case."""
+def capability_split(a: ModelSnapshot, b: ModelSnapshot) -> CapabilitySplit:
     only_a, only_b, both, unknown_a, unknown_b = [], [], [], [], []
     for key, label, value_a in a.capabilities:
         value_b = b.capability(key)
@@ -161,437 +103,716 @@ def capability_split(a: ModelSnapshot, b: ModelSnapshot):
             only_b.append(word)
         elif value_a is True and value_b is True:
             both.append(word)
-    return only_a, only_b, both, unknown_a, unknown_b
+    return CapabilitySplit(*(tuple(x) for x in (only_a, only_b, both, unknown_a, unknown_b)))
 
 
-def shared_scores(a: ModelSnapshot, b: ModelSnapshot):
-    """[(score_a, score_b)] for benchmarks both models have, in benchmark order."""
-    by_slug = {s.benchmark_slug: s for s in b.scores}
-    return [(s, by_slug[s.benchmark_slug]) for s in a.scores if s.benchmark_slug in by_slug]
+def modality_word(key: str) -> str:
+    label = MODALITY_LABELS.get(key, key)
+    return label if label.isupper() else label.lower()
 
 
-def benchmark_wins(a: ModelSnapshot, b: ModelSnapshot) -> tuple[int, int, int]:
-    wins_a = wins_b = ties = 0
-    for score_a, score_b in shared_scores(a, b):
-        if score_a.score == score_b.score:
-            ties += 1
-        elif (score_a.score > score_b.score) == score_a.higher_is_better:
-            wins_a += 1
-        else:
-            wins_b += 1
-    return wins_a, wins_b, ties
+def modality_words(keys: tuple[str, ...]) -> list[str]:
+    return [modality_word(k) for k in keys]
 
 
-REPORTED_BY = {
-    "maker": "self-reported",
-    "competitor": "from a competitor's announcement",
-    "independent": "independently measured",
-}
+@dataclass(frozen=True)
+class ModalityEdge:
+    """Modalities one model has and the other lacks, where both disclose theirs."""
+
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+    def phrases(self) -> list[str]:
+        """ "audio and video input", "audio output"."""
+        found = []
+        if self.inputs:
+            found.append(f"{join_words(modality_words(self.inputs))} input")
+        if self.outputs:
+            found.append(f"{join_words(modality_words(self.outputs))} output")
+        return found
+
+    def verb_phrase(self) -> str:
+        """ "accepts audio input and produces audio"."""
+        parts = []
+        if self.inputs:
+            parts.append(f"accepts {join_words(modality_words(self.inputs))} input")
+        if self.outputs:
+            parts.append(f"produces {join_words(modality_words(self.outputs))}")
+        return join_words(parts)
 
 
-def format_score(value: Decimal, reported_by: str, *, preview: bool = False) -> str:
-    """ "71.3 (self-reported)"; a result recorded before the release says so."""
-    text = f"{value.normalize():f}"
-    provenance = REPORTED_BY.get(reported_by, REPORTED_BY["maker"])
-    return f"{text} ({provenance}{', preview result' if preview else ''})"
+def modality_edge(me: ModelSnapshot, other: ModelSnapshot) -> ModalityEdge:
+    def extra(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:
+        if not mine or not theirs:
+            return ()
+        return tuple(m for m in mine if m not in theirs)
+
+    return ModalityEdge(
+        inputs=extra(me.input_modalities, other.input_modalities),
+        outputs=extra(me.output_modalities, other.output_modalities),
+    )
 
 
-def yes_no(value: bool | None) -> str:
-    if value is None:
-        return NOT_DISCLOSED
-    return "Yes" if value else "No"
+def feature_edge(me: ModelSnapshot, other: ModelSnapshot) -> list[str]:
+    """What `me` can do that `other` cannot: modalities first, then capability flags,
+    leaving out the flags its modalities already say (image input is vision)."""
+    edge = modality_edge(me, other)
+    flags = list(capability_split(me, other).only_a)
+    if edge.inputs:
+        flags = [f for f in flags if f != "multimodal input"]
+    if "image" in edge.inputs:
+        flags = [f for f in flags if f != "vision"]
+    return edge.phrases() + flags
 
 
-def or_not_disclosed(text: str) -> str:
-    return text if text and text != DASH else NOT_DISCLOSED
+# --- Benchmarks -----------------------------------------------------------------------
 
 
-def modality_list(modalities: tuple[str, ...]) -> str:
-    return ", ".join(MODALITY_LABELS.get(m, m.capitalize()) for m in modalities)
+@dataclass(frozen=True)
+class ScoreGap:
+    a: ScoreSnapshot
+    b: ScoreSnapshot
+
+    @property
+    def label(self) -> str:
+        return self.a.label
+
+    @property
+    def winner(self) -> str | None:
+        """The side with the better score when the gap is material, else None."""
+        gap = self.a.score - self.b.score
+        if not score_gap_is_material(gap, self.a.scale):
+            return None
+        return "a" if (gap > 0) == self.a.higher_is_better else "b"
+
+    @property
+    def size(self) -> Decimal:
+        scale = Decimal(100) if self.a.scale == "0-100" else Decimal(1)
+        return abs(self.a.score - self.b.score) / scale
 
 
-def spec_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
-    def tokens(value: int | None) -> str:
-        return f"{format_tokens(value)} tokens" if value else NOT_DISCLOSED
+def score_gaps(a: ModelSnapshot, b: ModelSnapshot) -> list[ScoreGap]:
+    return [ScoreGap(x, y) for x, y in shared_scores(a, b)]
 
-    def row(label: str, fn) -> Row:
-        return Row(label=label, a=fn(a), b=fn(b))
 
-    return (
-        row("Organisation", lambda m: m.organization_name),
-        row("Released", lambda m: or_not_disclosed(format_date(m.release_date))),
-        row("Status", lambda m: LIFECYCLE_LABELS.get(m.lifecycle, m.lifecycle.title())),
-        row("Context window", lambda m: tokens(m.context_window)),
-        row("Max output", lambda m: tokens(m.max_output_tokens)),
-        row("Parameters", lambda m: format_parameters(m.parameter_count)),
-        row("Architecture", lambda m: or_not_disclosed(m.architecture)),
-        row("Licence", lambda m: or_not_disclosed(m.license)),
-        row("Open weights", lambda m: yes_no(m.open_weights)),
-        row("Knowledge cutoff", lambda m: or_not_disclosed(format_month(m.knowledge_cutoff))),
-        row(
-            "Input modalities",
-            lambda m: or_not_disclosed(modality_list(m.input_modalities)),
+def score_text(score: ScoreSnapshot) -> str:
+    return f"{score.score.normalize():f}"
+
+
+def threshold_text(gaps: list[ScoreGap]) -> str:
+    scales = {g.a.scale for g in gaps}
+    if scales == {"0-1"}:
+        return f"{SCORE_MIN_POINTS['0-1']:f}"
+    return f"{SCORE_MIN_POINTS['0-100']:f} points"
+
+
+def provenance_note(scores: list[ScoreSnapshot]) -> str:
+    """ "both self-reported", "all four self-reported", "independently measured"; ""
+    when mixed (the table says which is which)."""
+    kinds = {s.provenance for s in scores}
+    if kinds == {"maker"}:
+        if len(scores) == 2:
+            return "both self-reported by their makers"
+        return f"all {number_word(len(scores))} self-reported by their makers"
+    if kinds == {"independent"}:
+        return "independently measured"
+    return ""
+
+
+# --- Points for the verdict -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the prose compares, computed once."""
+
+    a: ModelSnapshot
+    b: ModelSnapshot
+    blend: BlendRatio
+    choice_a: PriceChoice | None
+    choice_b: PriceChoice | None
+    input: PriceFacts
+    output: PriceFacts
+    cached: PriceFacts
+    blended: PriceFacts
+
+    def model(self, side: str) -> ModelSnapshot:
+        return self.a if side == "a" else self.b
+
+    def other(self, side: str) -> ModelSnapshot:
+        return self.b if side == "a" else self.a
+
+    def choice(self, side: str) -> PriceChoice | None:
+        return self.choice_a if side == "a" else self.choice_b
+
+
+def facts_for(pair: PairSnapshot, blend: BlendRatio) -> Facts:
+    a, b = pair.a, pair.b
+    choice_a, choice_b = price_choice(a, blend), price_choice(b, blend)
+
+    def value(choice: PriceChoice | None, attribute: str) -> Decimal | None:
+        return getattr(choice, attribute) if choice else None
+
+    return Facts(
+        a=a,
+        b=b,
+        blend=blend,
+        choice_a=choice_a,
+        choice_b=choice_b,
+        input=PriceFacts("input", value(choice_a, "input"), value(choice_b, "input")),
+        output=PriceFacts("output", value(choice_a, "output"), value(choice_b, "output")),
+        cached=PriceFacts(
+            "cached input", value(choice_a, "cache_read"), value(choice_b, "cache_read")
         ),
-        row(
-            "Output modalities",
-            lambda m: or_not_disclosed(modality_list(m.output_modalities)),
+        blended=PriceFacts(
+            "blended",
+            choice_a.blended(blend) if choice_a else None,
+            choice_b.blended(blend) if choice_b else None,
         ),
     )
 
 
-def provider_links(model: ModelSnapshot) -> tuple[Link, ...]:
-    return tuple(Link(text=o.provider_name, url=o.link) for o in model.offerings)
+def limit_side(x: int | None, y: int | None) -> str | None:
+    """ "a" or "b" where one limit is materially larger and displays differently."""
+    if not x or not y or format_tokens(x) == format_tokens(y):
+        return None
+    if x > y and limit_is_material(x, y):
+        return "a"
+    if y > x and limit_is_material(y, x):
+        return "b"
+    return None
 
 
-def pricing_rows(
-    a: ModelSnapshot,
-    b: ModelSnapshot,
-    cheap_a: OfferingSnapshot | None,
-    cheap_b: OfferingSnapshot | None,
-    blend: BlendRatio,
-) -> tuple[Row, ...]:
-    def price(offering: OfferingSnapshot | None, field: str) -> str:
-        if offering is None or getattr(offering, field) is None:
-            return NOT_PUBLISHED
-        return format_price_per_million(getattr(offering, field))
-
-    def blended(offering: OfferingSnapshot | None) -> str:
-        if offering is None:
-            return NOT_PUBLISHED
-        return format_price_per_million(blended_price(offering.input, offering.output, ratio=blend))
-
-    def providers(model: ModelSnapshot) -> str:
-        return pluralize(len(model.offerings), "provider")
-
-    def cheapest_links(offering: OfferingSnapshot | None) -> tuple[Link, ...]:
-        return (Link(offering.provider_name, offering.link),) if offering else ()
-
-    return (
-        Row(
-            "Cheapest provider",
-            cheap_a.provider_name if cheap_a else NOT_PUBLISHED,
-            cheap_b.provider_name if cheap_b else NOT_PUBLISHED,
-            cheapest_links(cheap_a),
-            cheapest_links(cheap_b),
-        ),
-        Row("Input price", price(cheap_a, "input"), price(cheap_b, "input")),
-        Row("Output price", price(cheap_a, "output"), price(cheap_b, "output")),
-        Row("Cached input price", price(cheap_a, "cache_read"), price(cheap_b, "cache_read")),
-        Row(f"Blended price ({blend.label} input/output)", blended(cheap_a), blended(cheap_b)),
-        Row("Providers", providers(a), providers(b), provider_links(a), provider_links(b)),
-    )
+def cutoff_side(a: ModelSnapshot, b: ModelSnapshot) -> str | None:
+    x, y = a.knowledge_cutoff, b.knowledge_cutoff
+    if not x or not y:
+        return None
+    if x > y and cutoff_is_material(x, y):
+        return "a"
+    if y > x and cutoff_is_material(y, x):
+        return "b"
+    return None
 
 
-def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPriceRow, ...]:
-    """Every offering of both models, priced or not, model by model, with the
-    provider's own context window and max output where they differ from the model's."""
-
-    def money(value: Decimal | None) -> str:
-        return NOT_PUBLISHED if value is None else format_price_per_million(value)
-
-    def limits(model: ModelSnapshot, offering: OfferingSnapshot) -> dict:
-        note = provider_limits_note(
-            own_context_window=offering.context_window,
-            own_max_output_tokens=offering.max_output_tokens,
-            model_context_window=model.context_window,
-            model_max_output_tokens=model.max_output_tokens,
-        )
-        return {"limits": note, "own_limits": True} if note else {}
-
-    return tuple(
-        ProviderPriceRow(
-            model_name=model.name,
-            provider=Link(offering.provider_name, offering.link),
-            input=money(offering.input),
-            output=money(offering.output),
-            cached_input=money(offering.cache_read),
-            checked_on=format_date(offering.price_checked_on)
-            if offering.price_checked_on
-            else NOT_PUBLISHED,
-            cross_check=cross_check_sentence(
-                offering.sources_checked, offering.sources_agreeing, offering.cross_checked_on
-            ),
-            **limits(model, offering),
-        )
-        for model in (a, b)
-        for offering in model.offerings
-    )
+def lifecycle_side(a: ModelSnapshot, b: ModelSnapshot) -> str | None:
+    """The generally available model when the other is not."""
+    if a.lifecycle == Lifecycle.GA and b.lifecycle in STATUS_WORDS:
+        return "a"
+    if b.lifecycle == Lifecycle.GA and a.lifecycle in STATUS_WORDS:
+        return "b"
+    return None
 
 
-def capability_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
-    return tuple(
-        Row(label=label, a=yes_no(value), b=yes_no(b.capability(key)))
-        for key, label, value in a.capabilities
-    )
-
-
-def benchmark_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
-    rows = []
-    for score_a, score_b in shared_scores(a, b):
-        direction = "higher is better" if score_a.higher_is_better else "lower is better"
-        rows.append(
-            Row(
-                label=f"{score_a.label} — {score_a.metric}, {score_a.scale}, {direction}",
-                a=format_score(score_a.score, score_a.provenance, preview=score_a.preview),
-                b=format_score(score_b.score, score_b.provenance, preview=score_b.preview),
-            )
-        )
-    return tuple(rows)
-
-
-def context_sentence(a: ModelSnapshot, b: ModelSnapshot) -> str:
-    if a.context_window and b.context_window:
-        if a.context_window == b.context_window:
-            return (
-                f"Both {a.name} and {b.name} have a "
-                f"{format_tokens(a.context_window)}-token context window."
-            )
-        big, small = (a, b) if a.context_window > b.context_window else (b, a)
-        return (
-            f"{big.name} has the larger context window: "
-            f"{format_tokens(big.context_window)} tokens vs "
-            f"{format_tokens(small.context_window)} for {small.name}."
-        )
-    known = a if a.context_window else b
-    other = b if known is a else a
-    if not known.context_window:
-        return f"Neither {a.name} nor {b.name} discloses a context window."
-    return (
-        f"{known.name} has a {format_tokens(known.context_window)}-token context window; "
-        f"{other.name}'s is not disclosed."
-    )
-
-
-def advantages(
-    me: ModelSnapshot,
-    other: ModelSnapshot,
-    blended: PriceFacts,
-    side: str,
-    blend: BlendRatio,
-) -> list[str]:
-    """Short phrases for what the data says `me` has over `other`; nothing shared."""
+def points(facts: Facts, side: str) -> list[str]:
+    """Noun phrases for every material row that favours `side` ("choose A for …")."""
+    me, other = facts.model(side), facts.other(side)
     found = []
-    if blended.cheaper_side() == side:
-        mine, theirs = (blended.a, blended.b) if side == "a" else (blended.b, blended.a)
-        if mine == 0:
-            found.append(f"a free price (at a {blend.label} input/output blend)")
-        else:
-            found.append(
-                f"a {percent_phrase(percent_cheaper(mine, theirs))} lower price at a "
-                f"{blend.label} input/output blend"
-            )
-    if me.context_window and other.context_window and me.context_window > other.context_window:
-        found.append(
-            f"a larger context window ({format_tokens(me.context_window)} vs "
-            f"{format_tokens(other.context_window)})"
-        )
-    if (
-        me.max_output_tokens
-        and other.max_output_tokens
-        and me.max_output_tokens > other.max_output_tokens
-    ):
-        found.append(
-            f"a higher output limit ({format_tokens(me.max_output_tokens)} vs "
-            f"{format_tokens(other.max_output_tokens)} tokens)"
-        )
-    only_me = capability_split(me, other)[0]
-    if only_me:
-        found.append(f"support for {join_words(only_me)}")
+
+    def figures(price: PriceFacts) -> str:
+        mine, theirs = (price.a, price.b) if side == "a" else (price.b, price.a)
+        return f"{format_usd(mine)} vs {format_usd(theirs)}"
+
+    blended_side = facts.blended.material_side()
+    if blended_side == side:
+        found.append(f"the lower price ({figures(facts.blended)} per 1M blended tokens)")
+    for price in (facts.input, facts.output):
+        # Said apart from the blend only where it runs the other way or the blend ties.
+        if price.material_side() == side and blended_side != side:
+            found.append(f"cheaper {price.kind} tokens ({figures(price)} per 1M)")
+    if facts.cached.material_side() == side:
+        found.append(f"cheaper cached input ({figures(facts.cached)} per 1M)")
+    found += feature_edge(me, other)
     if me.open_weights is True and other.open_weights is False:
         found.append("open weights")
-    wins_me, wins_other, _ties = benchmark_wins(me, other)
-    shared = len(shared_scores(me, other))
-    if wins_me > wins_other:
-        found.append(f"better scores on {wins_me} of {pluralize(shared, 'shared benchmark')}")
+    if lifecycle_side(facts.a, facts.b) == side:
+        found.append("general availability")
+    if limit_side(facts.a.context_window, facts.b.context_window) == side:
+        found.append(
+            f"a larger context window ({format_tokens(me.context_window)} vs "
+            f"{format_tokens(other.context_window)} tokens)"
+        )
+    if limit_side(facts.a.max_output_tokens, facts.b.max_output_tokens) == side:
+        found.append(
+            f"longer outputs ({format_tokens(me.max_output_tokens)} vs "
+            f"{format_tokens(other.max_output_tokens)} tokens)"
+        )
+    if cutoff_side(facts.a, facts.b) == side:
+        found.append(
+            f"more recent knowledge ({format_month(me.knowledge_cutoff)} vs "
+            f"{format_month(other.knowledge_cutoff)})"
+        )
+    gaps = score_gaps(facts.a, facts.b)
+    wins = [g for g in gaps if g.winner == side]
+    if wins:
+        scores = [s for g in wins for s in (g.a, g.b)]
+        adjective = "self-reported " if {s.provenance for s in scores} == {"maker"} else ""
+        if len(wins) <= 2:
+            found.append(f"higher {adjective}scores on {join_words([g.label for g in wins])}")
+        else:
+            found.append(
+                f"higher {adjective}scores on {number_word(len(wins))} of "
+                f"{count_noun(len(gaps), 'shared benchmark')}"
+            )
     return found
 
 
-def verdict_text(a: ModelSnapshot, b: ModelSnapshot, blended: PriceFacts, blend: BlendRatio) -> str:
-    adv_a = advantages(a, b, blended, "a", blend)
-    adv_b = advantages(b, a, blended, "b", blend)
-    missing = [m.name for m, p in ((a, blended.a), (b, blended.b)) if p is None]
-    tail = ""
-    if missing:
-        tail = f" No price is published for {join_words(missing)}, so cost is not compared."
-    if adv_a and adv_b:
+def verdict_text(facts: Facts) -> str:
+    a, b = facts.a, facts.b
+    for_a, for_b = points(facts, "a"), points(facts, "b")
+    if for_a and for_b:
+        return f"Choose {a.name} for {join_words(for_a)}; choose {b.name} for {join_words(for_b)}."
+    if for_a or for_b:
+        winner, loser, found = (a, b, for_a) if for_a else (b, a, for_b)
+        scope = "" if shared_scores(a, b) else " on price and specs"
         return (
-            f"Choose {a.name} for {join_words(adv_a)}; choose {b.name} for {join_words(adv_b)}."
-            + tail
+            f"{winner.name} comes out ahead{scope}, with {join_words(found)}; "
+            f"nothing material favours {loser.name}."
         )
-    if adv_a or adv_b:
-        winner, loser, found = (a, b, adv_a) if adv_a else (b, a, adv_b)
-        return (
-            f"{winner.name} comes out ahead on the data we track, with {join_words(found)}. "
-            f"{loser.name} has no tracked advantage over it." + tail
-        )
-    return f"The data we track shows no difference that favours {a.name} or {b.name}." + tail
+    return f"Nothing material separates {a.name} and {b.name} on the data we track."
 
 
-def capability_paragraph(a: ModelSnapshot, b: ModelSnapshot) -> str:
-    only_a, only_b, both, unknown_a, unknown_b = capability_split(a, b)
+# --- The summary: the decision --------------------------------------------------------
+
+
+def cost_lead(facts: Facts) -> str:
+    """The blended cost of each model with its providers, and the gap."""
+    a, b, blend = facts.a, facts.b, facts.blend
+    opening = f"At {a_or_an(blend.label)} input/output blend"
+    ca, cb, price = facts.choice_a, facts.choice_b, facts.blended
+    if ca is None and cb is None:
+        return f"No provider we track publishes a price for {a.name} or {b.name}."
+    if ca is None or cb is None:
+        known, choice, missing = (a, ca, b) if ca else (b, cb, a)
+        return (
+            f"{opening}, {known.name} costs {format_usd(choice.blended(blend))} per 1M tokens "
+            f"{choice.where()}; no provider we track publishes a price for {missing.name}."
+        )
+    if price.tie:
+        if price.a == 0:
+            return (
+                f"{a.name} and {b.name} are both free on the providers we track: {a.name} "
+                f"{ca.where()} and {b.name} {cb.where()}."
+            )
+        return (
+            f"{opening}, {a.name} and {b.name} cost the same, {format_usd(price.a)} per 1M "
+            f"tokens: {a.name} {ca.where()} and {b.name} {cb.where()}."
+        )
+    sentence = (
+        f"{opening}, {a.name} costs {format_usd(price.a)} per 1M tokens {ca.where()} and "
+        f"{b.name} {format_usd(price.b)} {cb.where()}"
+    )
+    side = price.cheaper_side()
+    cheap, dear = (a, b) if side == "a" else (b, a)
+    cheap_price, dear_price = (price.a, price.b) if side == "a" else (price.b, price.a)
+    if cheap_price == 0:
+        return f"{sentence}, so {cheap.name} costs nothing."
+    if price.material_side() is None:
+        return f"{sentence}: about the same."
+    return f"{sentence}, so {gap_phrase(cheap.name, dear.name, cheap_price, dear_price)}."
+
+
+def decider(facts: Facts) -> str:
+    """The one difference most likely to decide the choice, as a sentence, or ""."""
+    a, b = facts.a, facts.b
+    edges = {"a": modality_edge(a, b), "b": modality_edge(b, a)}
+    clauses = [
+        f"only {facts.model(side).name} {edge.verb_phrase()}"
+        for side, edge in edges.items()
+        if edge.inputs or edge.outputs
+    ]
+    if clauses:
+        return capitalize_first("; ".join(clauses)) + "."
+    side = lifecycle_side(a, b)
+    if side:
+        behind = facts.other(side)
+        if behind.lifecycle == Lifecycle.PREVIEW:
+            return f"{behind.name} is still in Preview, so its prices and limits may change."
+        return f"{behind.name} is {STATUS_WORDS[behind.lifecycle]} by its maker."
+    if {a.open_weights, b.open_weights} == {True, False}:
+        open_model = a if a.open_weights else b
+        return f"Only {open_model.name} has open weights, so you can host it yourself."
+    reasons = {side: facts.model(side).capability("reasoning") for side in ("a", "b")}
+    if set(reasons.values()) == {True, False}:
+        thinker = a if reasons["a"] else b
+        return f"Only {thinker.name} is a reasoning model."
+    side = limit_side(a.context_window, b.context_window)
+    if side:
+        big, small = facts.model(side), facts.other(side)
+        ratio = Decimal(big.context_window) / Decimal(small.context_window)
+        if ratio >= 2:
+            return (
+                f"{big.name} reads {multiple_phrase(ratio)} as much context: "
+                f"{format_tokens(big.context_window)} tokens against "
+                f"{format_tokens(small.context_window)}."
+            )
+    side = cutoff_side(a, b)
+    if side:
+        later, earlier = facts.model(side), facts.other(side)
+        return (
+            f"{later.name} knows more recent events: its training data runs to "
+            f"{format_month(later.knowledge_cutoff)}, {earlier.name}'s to "
+            f"{format_month(earlier.knowledge_cutoff)}."
+        )
+    return ""
+
+
+def benchmark_lead(facts: Facts) -> str:
+    """The benchmark evidence with its numbers, or its absence."""
+    a, b = facts.a, facts.b
+    gaps = score_gaps(a, b)
+    if not gaps:
+        return "No benchmark has a sourced score for both, so quality cannot be compared here."
+    material = sorted((g for g in gaps if g.winner), key=lambda g: -g.size)[:2]
+    if not material:
+        return (
+            f"On {'the' if len(gaps) > 1 else 'their'} "
+            f"{count_noun(len(gaps), 'shared benchmark')}, their scores are within "
+            f"{threshold_text(gaps)} of each other: too close to call."
+        )
+    clauses = []
+    for index, gap in enumerate(material):
+        win, lose = (gap.a, gap.b) if gap.winner == "a" else (gap.b, gap.a)
+        winner, loser = facts.model(gap.winner), facts.other(gap.winner)
+        if index == 0:
+            clauses.append(
+                f"on {gap.label}, {winner.name} scores {score_text(win)} to {loser.name}'s "
+                f"{score_text(lose)}"
+            )
+        else:
+            clauses.append(
+                f"on {gap.label}, {winner.name} leads {score_text(win)} to {score_text(lose)}"
+            )
+    note = provenance_note([s for g in material for s in (g.a, g.b)])
+    return capitalize_first("; ".join(clauses)) + (f", {note}." if note else ".")
+
+
+# --- The deep dive: the detail --------------------------------------------------------
+
+
+def features_paragraph(facts: Facts) -> str:
+    a, b = facts.a, facts.b
     sentences = []
-    for me, other, only in ((a, b, only_a), (b, a, only_b)):
+    for kind, attribute, verb in (
+        ("input", "input_modalities", "accept"),
+        ("output", "output_modalities", "produce"),
+    ):
+        mine, theirs = getattr(a, attribute), getattr(b, attribute)
+        noun = " input" if kind == "input" else ""
+        if mine and theirs:
+            if set(mine) == set(theirs):
+                sentences.append(f"Both {verb} {join_words(modality_words(mine))}{noun}.")
+            else:
+                sentences.append(
+                    f"{a.name} {verb}s {join_words(modality_words(mine))}{noun}; {b.name} "
+                    f"{verb}s {join_words(modality_words(theirs))}{noun}."
+                )
+        else:
+            for model, known in ((a, mine), (b, theirs)):
+                if not known:
+                    sentences.append(f"{model.name}'s {kind} modalities are not disclosed.")
+    split = capability_split(a, b)
+    for me, other, only in ((a, b, split.only_a), (b, a, split.only_b)):
         if only:
-            verb = "supports"
-            sentences.append(f"{me.name} {verb} {join_words(only)}; {other.name} does not.")
-    if not only_a and not only_b:
-        sentences.append(
-            f"{a.name} and {b.name} have the same capability flags where both are disclosed."
-        )
-    if both:
-        sentences.append(f"Both support {join_words(both)}.")
-    common = [word for word in unknown_a if word in unknown_b]
+            sentences.append(f"{me.name} supports {join_words(only)}; {other.name} does not.")
+    if split.both:
+        sentences.append(f"Both support {join_words(split.both)}.")
+    common = [word for word in split.unknown_a if word in split.unknown_b]
     if common:
-        sentences.append(
-            f"{join_words(common).capitalize()} {'is' if len(common) == 1 else 'are'} "
-            "not disclosed for either model."
-        )
-    for me, unknown in ((a, unknown_a), (b, unknown_b)):
+        verb = "is" if len(common) == 1 else "are"
+        sentences.append(f"{capitalize_first(join_words(common))} {verb} not disclosed for either.")
+    for me, unknown in ((a, split.unknown_a), (b, split.unknown_b)):
         only = [word for word in unknown if word not in common]
         if only:
-            sentences.append(
-                f"For {me.name}, {join_words(only)} {'is' if len(only) == 1 else 'are'} "
-                "not disclosed."
-            )
+            verb = "is" if len(only) == 1 else "are"
+            sentences.append(f"For {me.name}, {join_words(only)} {verb} not disclosed.")
     return " ".join(sentences)
 
 
-def cost_paragraph(
-    a: ModelSnapshot,
-    b: ModelSnapshot,
-    cheap_a: OfferingSnapshot | None,
-    cheap_b: OfferingSnapshot | None,
-    facts: tuple[PriceFacts, PriceFacts, PriceFacts],
-    blend: BlendRatio,
-) -> str:
+def cost_paragraph(facts: Facts) -> str:
+    a, b, blend = facts.a, facts.b, facts.blend
     sentences = []
-    for model, offering in ((a, cheap_a), (b, cheap_b)):
-        if offering is None:
+    for model, choice in ((a, facts.choice_a), (b, facts.choice_b)):
+        if choice is None:
             sentences.append(f"{model.name} has no published price on any provider we track.")
-        else:
-            sentences.append(
-                f"On its cheapest tracked provider, {offering.provider_name}, {model.name} costs "
-                f"{format_usd(offering.input)} per 1M input tokens and "
-                f"{format_usd(offering.output)} per 1M output tokens."
-            )
-    input_facts, output_facts, blended = facts
-    if input_facts.comparable:
-        sentences.append(price_sentence(input_facts, a, b))
-    if output_facts.comparable:
-        sentences.append(price_sentence(output_facts, a, b))
-    if blended.comparable:
-        sentence = (
-            f"At a {blend.label} input/output blend, {a.name} works out at "
-            f"{format_usd(blended.a)} and {b.name} at {format_usd(blended.b)} per 1M tokens"
+            continue
+        sentences.append(
+            f"{model.name}'s lowest list price is {format_usd(choice.input)} per 1M input and "
+            f"{format_usd(choice.output)} per 1M output tokens, {choice.where()}."
         )
-        side = blended.cheaper_side()
-        if side is None:
-            sentence += ": the same price."
-        else:
-            difference = abs(blended.a - blended.b)
-            cheap_model = a if side == "a" else b
-            sentence += (
-                f", so {cheap_model.name} is {format_usd(difference)} cheaper per 1M blended "
-                "tokens."
-            )
-        sentences.append(sentence)
+    for price in (facts.input, facts.output):
+        if price.comparable:
+            sentences.append(kind_sentence(price, a, b))
+    sentences += cached_sentences(facts)
+    if facts.blended.comparable and not facts.blended.tie:
+        sentences.append(
+            # Exactly the difference of the two displayed figures, so it can be checked.
+            f"At {blend.label}, the blended gap is "
+            f"{format_usd_exact(facts.blended.gap())} per 1M tokens."
+        )
+    thinkers = [m for m in (a, b) if m.capability("reasoning") is True]
+    if len(thinkers) == 2:
+        sentences.append(
+            "Both are reasoning models: their reasoning tokens are billed as output, so the "
+            "cost of a task depends on how long each thinks, not only on list prices."
+        )
+    elif thinkers:
+        sentences.append(
+            f"{thinkers[0].name} is a reasoning model: its reasoning tokens are billed as "
+            "output, so a task can cost more than its list prices suggest."
+        )
     return " ".join(sentences)
 
 
-def availability_sentence(a: ModelSnapshot, b: ModelSnapshot) -> str:
+def cached_sentences(facts: Facts) -> list[str]:
+    a, b = facts.a, facts.b
+    ca, cb, cached = facts.choice_a, facts.choice_b, facts.cached
+    if ca is None or cb is None:
+        return []
+    sentences = []
+    if cached.comparable:
+        sentences.append(kind_sentence(cached, a, b))
+    elif cached.a is None and cached.b is None:
+        sentences.append("Neither cheapest offer lists a cached-input price.")
+    else:
+        known, choice, missing = (a, ca, b) if cached.a is not None else (b, cb, a)
+        sentences.append(
+            f"Only {known.name}'s cheapest offer lists a cached-input price, "
+            f"{format_usd(choice.cache_read)} per 1M tokens; {missing.name}'s lists none."
+        )
+    for model, choice in ((a, ca), (b, cb)):
+        if choice.cache_read_elsewhere:
+            sentences.append(
+                f"{model.name}'s cached-input price is {choice.cache_read_from.provider_name}'s, "
+                f"which charges the same base price as {choice.provider_name}."
+            )
+    return sentences
+
+
+def limit_sentence(a: ModelSnapshot, b: ModelSnapshot, attribute: str, noun: str) -> str:
+    x, y = getattr(a, attribute), getattr(b, attribute)
+    if not x and not y:
+        return f"Neither discloses its {noun}."
+    if not x or not y:
+        known, missing = (a, b) if x else (b, a)
+        value = format_tokens(getattr(known, attribute))
+        return f"{known.name} has {a_or_an(value)}-token {noun}; {missing.name}'s is not disclosed."
+    fx, fy = format_tokens(x), format_tokens(y)
+    if x == y:
+        return f"Both have {a_or_an(fx)}-token {noun}."
+    if fx == fy:
+        return f"Both have {a_or_an(fx)}-token {noun}, as displayed ({x:,} and {y:,} tokens)."
+    side = limit_side(x, y)
+    if side is None:
+        return f"Their {noun}s are about the same: {fx} tokens for {a.name}, {fy} for {b.name}."
+    big, small = (a, b) if side == "a" else (b, a)
+    fbig, fsmall = (fx, fy) if side == "a" else (fy, fx)
+    return f"{big.name} has the larger {noun}: {fbig} tokens against {fsmall} for {small.name}."
+
+
+def freshness_sentences(a: ModelSnapshot, b: ModelSnapshot) -> list[str]:
+    sentences = []
+    x, y = a.knowledge_cutoff, b.knowledge_cutoff
+    if x and y:
+        if (x.year, x.month) == (y.year, y.month):
+            sentences.append(f"Both have a knowledge cutoff of {format_month(x)}.")
+        elif not cutoff_side(a, b):
+            sentences.append(
+                f"Their knowledge cutoffs are close: {format_month(x)} for {a.name} and "
+                f"{format_month(y)} for {b.name}."
+            )
+        else:
+            later, earlier = (a, b) if x > y else (b, a)
+            months = months_between(later.knowledge_cutoff, earlier.knowledge_cutoff)
+            sentences.append(
+                f"{later.name}'s knowledge cutoff, {format_month(later.knowledge_cutoff)}, is "
+                f"{count_noun(months, 'month')} later than {earlier.name}'s."
+            )
+    elif x or y:
+        known, missing = (a, b) if x else (b, a)
+        sentences.append(
+            f"{known.name}'s knowledge cutoff is {format_month(known.knowledge_cutoff)}; "
+            f"{missing.name}'s is not disclosed."
+        )
+    statuses = [m for m in (a, b) if m.lifecycle in STATUS_WORDS]
+    if not statuses:
+        sentences.append("Both are generally available.")
+    for model in statuses:
+        sentences.append(f"{model.name} is {STATUS_WORDS[model.lifecycle]}.")
+    return sentences
+
+
+def limits_paragraph(facts: Facts) -> str:
+    a, b = facts.a, facts.b
+    sentences = [
+        limit_sentence(a, b, "context_window", "context window"),
+        limit_sentence(a, b, "max_output_tokens", "output limit"),
+        *freshness_sentences(a, b),
+    ]
+    return " ".join(sentences)
+
+
+def benchmark_paragraph(facts: Facts) -> str:
+    a, b = facts.a, facts.b
+    gaps = sorted(score_gaps(a, b), key=lambda g: -g.size)
+    if not gaps:
+        return ""
+    named = gaps[:MAX_BENCHMARKS_NAMED]
+    first = named[0]
+    clauses = [
+        f"{a.name} scores {score_text(first.a)} on {first.label} against "
+        f"{score_text(first.b)} for {b.name}"
+    ]
+    clauses += [f"{score_text(g.a)} against {score_text(g.b)} on {g.label}" for g in named[1:]]
+    sentences = [capitalize_first("; ".join(clauses)) + "."]
+    if len(gaps) > len(named):
+        sentences.append(f"The table lists {number_word(len(gaps) - len(named))} more.")
+    scores = [s for g in gaps for s in (g.a, g.b)]
+    own = sum(1 for s in scores if s.provenance == "maker")
+    total = len(scores)
+    if own == 0:
+        sentences.append(
+            f"None of the {number_word(total)} scores shown is self-reported by a maker."
+        )
+    elif own == total:
+        sentences.append(
+            "Both scores shown are self-reported by their makers."
+            if total == 2
+            else f"All {number_word(total)} scores shown are self-reported by their makers."
+        )
+    else:
+        verb = "is" if own == 1 else "are"
+        sentences.append(
+            f"{capitalize_first(number_word(own))} of the {number_word(total)} scores shown "
+            f"{verb} self-reported by the makers."
+        )
+    return " ".join(sentences)
+
+
+# --- FAQ ------------------------------------------------------------------------------
+
+
+def price_answer(facts: Facts) -> str:
+    a, b, blend, price = facts.a, facts.b, facts.blend, facts.blended
+    mix = f"at {a_or_an(blend.label)} input/output mix on each model's cheapest provider"
+    if not price.comparable:
+        if price.a is None and price.b is None:
+            return "Neither has a published price on the providers we track."
+        known, value, missing = (a, price.a, b) if price.a is not None else (b, price.b, a)
+        return (
+            f"Only {known.name} has a published price, {format_usd(value)} per 1M blended "
+            f"tokens {mix}; {missing.name} has none."
+        )
+    if price.tie:
+        return f"Neither: both work out at {format_usd(price.a)} per 1M blended tokens {mix}."
+    side = price.cheaper_side()
+    cheap, dear = (a, b) if side == "a" else (b, a)
+    low, high = (price.a, price.b) if side == "a" else (price.b, price.a)
+    if price.material_side() is None:
+        return (
+            f"Neither by much: {cheap.name} works out at {format_usd(low)} and {dear.name} at "
+            f"{format_usd(high)} per 1M blended tokens {mix}."
+        )
+    return (
+        f"{cheap.name}: {format_usd(low)} per 1M blended tokens against {format_usd(high)} "
+        f"for {dear.name}, {mix}."
+    )
+
+
+def context_answer(a: ModelSnapshot, b: ModelSnapshot) -> str:
+    x, y = a.context_window, b.context_window
+    if not x or not y:
+        known, missing = (a, b) if x else (b, a)
+        return (
+            f"{known.name} takes up to {format_tokens(known.context_window)} tokens; "
+            f"{missing.name} does not disclose its context window."
+        )
+    side = limit_side(x, y)
+    if side is None:
+        if format_tokens(x) == format_tokens(y):
+            return f"Neither: both take about {format_tokens(x)} tokens."
+        return f"Neither by much: {format_tokens(x)} and {format_tokens(y)} tokens."
+    big, small = (a, b) if side == "a" else (b, a)
+    return (
+        f"{big.name}, with room for {format_tokens(big.context_window)} tokens against "
+        f"{format_tokens(small.context_window)}."
+    )
+
+
+def weights_sentence(model: ModelSnapshot) -> str:
+    if model.open_weights is None:
+        return f"Whether {model.name} has open weights is not disclosed."
+    if model.open_weights:
+        if model.license:
+            return f"{model.name} has open weights under {licence_phrase(model.license)}."
+        return f"{model.name} has open weights; its licence is not disclosed."
+    if model.license and not model.license.lower().startswith("proprietary"):
+        return (
+            f"{model.name} does not publish its weights; it is offered under "
+            f"{licence_phrase(model.license)}."
+        )
+    return f"{model.name} does not publish its weights."
+
+
+def availability_answer(a: ModelSnapshot, b: ModelSnapshot) -> str:
     parts = []
     for model in (a, b):
         names = [o.provider_name for o in model.offerings]
         if names:
-            parts.append(
-                f"{model.name} is available on {pluralize(len(names), 'provider')} "
-                f"({join_words(names)})"
-            )
+            parts.append(f"{model.name} on {join_words(names)}")
         else:
-            parts.append(f"{model.name} is not offered by any provider we track")
-    return "; ".join(parts) + "."
+            parts.append(f"{model.name} on none of the providers we track")
+    return f"We track {parts[0]}; {parts[1]}."
 
 
-def benchmark_paragraph(a: ModelSnapshot, b: ModelSnapshot) -> str:
-    shared = shared_scores(a, b)
-    if not shared:
-        return ""
-    wins_a, wins_b, ties = benchmark_wins(a, b)
-    text = (
-        f"On {pluralize(len(shared), 'shared benchmark')}, {a.name} scores better on "
-        f"{wins_a} and {b.name} on {wins_b}"
-    )
-    if ties:
-        text += f", with {pluralize(ties, 'tie')}"
-    self_reported = sum(1 for pair in shared for s in pair if s.self_reported)
-    text += (
-        f". {pluralize(self_reported, 'score')} of {len(shared) * 2} shown "
-        f"{'is' if self_reported == 1 else 'are'} self-reported by the maker."
-    )
-    return text
-
-
-def faq_items(
-    a: ModelSnapshot,
-    b: ModelSnapshot,
-    facts: tuple[PriceFacts, PriceFacts, PriceFacts],
-    cheap_a: OfferingSnapshot | None,
-    cheap_b: OfferingSnapshot | None,
-    blend: BlendRatio,
-) -> tuple[FaqItem, ...]:
+def faq_items(facts: Facts) -> tuple[FaqItem, ...]:
+    a, b = facts.a, facts.b
     pair = f"{a.name} or {b.name}"
-    items = [
-        FaqItem(f"Which has a larger context window, {pair}?", context_sentence(a, b)),
-    ]
-    input_facts, output_facts, blended = facts
-    price_answer = " ".join(
-        price_sentence(f, a, b) for f in (input_facts, output_facts, blended) if f.comparable
-    )
-    if not price_answer:
-        price_answer = price_sentence(blended, a, b)
-    providers_used = [
-        f"{model.name} on {offering.provider_name}"
-        for model, offering in ((a, cheap_a), (b, cheap_b))
-        if offering
-    ]
-    if providers_used:
-        price_answer += (
-            f" Prices are the cheapest tracked ({join_words(providers_used)}); the blend is "
-            f"{blend.label} input/output."
+    items = [FaqItem(f"Which is cheaper, {pair}?", price_answer(facts))]
+    if a.context_window or b.context_window:
+        items.append(FaqItem(f"Which has a larger context window, {pair}?", context_answer(a, b)))
+    gaps = score_gaps(a, b)
+    if gaps:
+        wins_a = sum(1 for g in gaps if g.winner == "a")
+        wins_b = sum(1 for g in gaps if g.winner == "b")
+        close = len(gaps) - wins_a - wins_b
+        answer = (
+            f"Counting gaps of {threshold_text(gaps)} or more on "
+            f"{count_noun(len(gaps), 'shared benchmark')}, {a.name} leads on "
+            f"{number_word(wins_a)} and {b.name} on {number_word(wins_b)}"
         )
-    items.append(FaqItem(f"Which is cheaper, {pair}?", price_answer))
-
-    def weights(model: ModelSnapshot) -> str:
-        licence = f" (licence: {model.license})" if model.license else ""
-        if model.open_weights is None:
-            return f"Whether {model.name} has open weights is not disclosed{licence}."
-        if model.open_weights:
-            if model.license:
-                return f"{model.name} has open weights under {model.license}."
-            return f"{model.name} has open weights; its licence is not disclosed."
-        return f"{model.name} does not publish its weights{licence}."
-
-    items.append(FaqItem(f"Are the weights of {pair} open?", f"{weights(a)} {weights(b)}"))
-    items.append(FaqItem(f"Where can I run {a.name} and {b.name}?", availability_sentence(a, b)))
-    only_a, only_b, _both, _ua, _ub = capability_split(a, b)
-    for me, other, only in ((a, b, only_a), (b, a, only_b)):
-        for word in only:
-            items.append(
-                FaqItem(
-                    f"Which supports {word}, {pair}?",
-                    f"{me.name} supports {word}; {other.name} does not.",
-                )
-            )
+        answer += (
+            f"; {number_word(close)} {'is' if close == 1 else 'are'} too close to call."
+            if (close)
+            else "."
+        )
+        items.append(FaqItem(f"Which scores better on benchmarks, {pair}?", answer))
     if a.release_date and b.release_date and a.release_date != b.release_date:
         newer, older = (a, b) if a.release_date > b.release_date else (b, a)
         items.append(
             FaqItem(
                 f"Which is newer, {pair}?",
-                f"{newer.name} was released on {format_date(newer.release_date)}, "
+                f"{newer.name} is newer: it came out on {format_date(newer.release_date)}, "
                 f"{older.name} on {format_date(older.release_date)}.",
             )
         )
+    items.append(
+        FaqItem(f"Are the weights of {pair} open?", f"{weights_sentence(a)} {weights_sentence(b)}")
+    )
+    items.append(FaqItem(f"Where can I run {a.name} and {b.name}?", availability_answer(a, b)))
+    for side in ("a", "b"):
+        edge = feature_edge(facts.model(side), facts.other(side))
+        if edge:
+            me, other = facts.model(side), facts.other(side)
+            items.append(
+                FaqItem(
+                    f"What can {me.name} do that {other.name} cannot?",
+                    f"{me.name} offers {join_words(edge)}, which {other.name} lacks.",
+                )
+            )
     return tuple(items)
+
+
+# --- Assembly -------------------------------------------------------------------------
 
 
 def collect_sources(pair: PairSnapshot) -> tuple[Link, ...]:
@@ -612,11 +833,39 @@ def collect_sources(pair: PairSnapshot) -> tuple[Link, ...]:
     return tuple(seen.values())
 
 
-def meta_description(text: str, limit: int = 158) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+def price_headline(facts: Facts) -> str:
+    """The cost gap in a few words, for the meta description."""
+    price, blend = facts.blended, facts.blend
+    if not price.comparable:
+        return ""
+    if price.tie:
+        return f"The same price, {format_usd(price.a)} per 1M tokens at {blend.label}."
+    side = price.cheaper_side()
+    cheap, dear = facts.model(side), facts.other(side)
+    low, high = (price.a, price.b) if side == "a" else (price.b, price.a)
+    if low == 0:
+        return f"{cheap.name} is free where {dear.name} costs {format_usd(high)} per 1M tokens."
+    if price.material_side() is None:
+        return (
+            f"About the same price at {blend.label}: {format_usd(price.a)} and "
+            f"{format_usd(price.b)} per 1M tokens."
+        )
+    phrase = gap_phrase(cheap.name, dear.name, low, high)
+    first, second = (high, low) if phrase.endswith("as much") else (low, high)
+    return f"{phrase} at {blend.label}: {format_usd(first)} vs {format_usd(second)} per 1M tokens."
+
+
+def meta_description(title: str, sentences: list[str], limit: int = META_LIMIT) -> str:
+    """The title and as many whole sentences as fit in `limit` characters, in order of
+    importance; never a sentence cut short."""
+    kept: list[str] = []
+    for sentence in sentences:
+        if sentence and len(f"{title}: {' '.join([*kept, sentence])}") <= limit:
+            kept.append(sentence)
+    if kept:
+        return f"{title}: {' '.join(kept)}"
+    fallback = f"{title}: prices, context windows, capabilities and benchmarks side by side."
+    return fallback if len(fallback) <= limit else title
 
 
 def build_comparison_document(
@@ -625,43 +874,17 @@ def build_comparison_document(
     """Everything the comparison page says about `pair`, as plain data.
 
     Pure: reads only the snapshot. Prices are each model's cheapest offering at `blend`
-    (ties to the provider name first alphabetically).
+    (ties to the maker's own API, then by provider name).
     """
     a, b = pair.a, pair.b
-    cheap_a, cheap_b = cheapest_offering(a, blend), cheapest_offering(b, blend)
-    input_facts = PriceFacts(
-        "input", cheap_a.input if cheap_a else None, cheap_b.input if cheap_b else None
-    )
-    output_facts = PriceFacts(
-        "output", cheap_a.output if cheap_a else None, cheap_b.output if cheap_b else None
-    )
-    blended = PriceFacts(
-        "blended",
-        blended_price(cheap_a.input, cheap_a.output, ratio=blend) if cheap_a else None,
-        blended_price(cheap_b.input, cheap_b.output, ratio=blend) if cheap_b else None,
-    )
-    facts = (input_facts, output_facts, blended)
-
-    def released(model: ModelSnapshot) -> str:
-        if model.release_date:
-            return f"{model.organization_name}, released {format_date(model.release_date)}"
-        return model.organization_name
-
-    summary = " ".join(
-        [
-            f"{a.name} ({released(a)}) and {b.name} ({released(b)}) compared on specs, "
-            "pricing, capabilities and benchmarks.",
-            context_sentence(a, b),
-            price_sentence(input_facts, a, b),
-        ]
-    )
-    verdict = pair.verdict_override.strip() or verdict_text(a, b, blended, blend)
-    deep_dive = [
-        capability_paragraph(a, b),
-        cost_paragraph(a, b, cheap_a, cheap_b, facts, blend),
-        availability_sentence(a, b),
-    ]
-    if paragraph := benchmark_paragraph(a, b):
+    facts = facts_for(pair, blend)
+    title = f"{a.name} vs {b.name}"
+    lead = [cost_lead(facts), decider(facts), benchmark_lead(facts)]
+    lead = [sentence for sentence in lead if sentence]
+    summary = " ".join(lead)
+    verdict = pair.verdict_override.strip() or verdict_text(facts)
+    deep_dive = [features_paragraph(facts), cost_paragraph(facts), limits_paragraph(facts)]
+    if paragraph := benchmark_paragraph(facts):
         deep_dive.append(paragraph)
 
     reviewed = [m.last_reviewed for m in (a, b) if m.last_reviewed]
@@ -670,26 +893,28 @@ def build_comparison_document(
     return ComparisonDocument(
         model_a=ModelRef(a.slug, a.name),
         model_b=ModelRef(b.slug, b.name),
-        title=f"{a.name} vs {b.name}",
-        meta_description=meta_description(summary),
+        title=title,
+        meta_description=meta_description(
+            title, [price_headline(facts), decider(facts), benchmark_lead(facts), verdict]
+        ),
         summary=summary,
         verdict=verdict,
         verdict_is_editorial=bool(pair.verdict_override.strip()),
         editor_note=pair.editor_note.strip(),
         spec_rows=spec_rows(a, b),
-        pricing_rows=pricing_rows(a, b, cheap_a, cheap_b, blend),
+        pricing_rows=pricing_rows(a, b, facts.choice_a, facts.choice_b, blend),
         provider_price_rows=provider_price_rows(a, b),
         capability_rows=capability_rows(a, b),
         benchmark_rows=bench_rows,
         benchmark_note=""
         if bench_rows
         else f"No benchmark has a sourced score for both {a.name} and {b.name} yet.",
-        deep_dive=tuple(deep_dive),
-        faq=faq_items(a, b, facts, cheap_a, cheap_b, blend),
+        deep_dive=tuple(p for p in deep_dive if p),
+        faq=faq_items(facts),
         blend=blend.label,
         blend_query=blend.query_value,
-        cheapest_provider_a=cheap_a.provider_name if cheap_a else None,
-        cheapest_provider_b=cheap_b.provider_name if cheap_b else None,
+        cheapest_provider_a=facts.choice_a.provider_name if facts.choice_a else None,
+        cheapest_provider_b=facts.choice_b.provider_name if facts.choice_b else None,
         sources=collect_sources(pair),
         last_reviewed=last_reviewed,
         last_reviewed_text=format_date(last_reviewed) if last_reviewed else "not yet reviewed",

@@ -61,7 +61,7 @@ def test_comparison_page_calculator_and_picker(site_url, browser, tmp_path, labe
     ]
     providers_row = pricing.locator("tr", has=page.locator("th", has_text="Providers"))
     assert "2 providers: Google AI Studio, OpenRouter" in providers_row.inner_text()
-    assert page.get_by_text("50% cheaper on input tokens").first.is_visible()
+    assert page.get_by_text("Gemini 3.1 Flash-Lite is 50% cheaper").first.is_visible()
     # Nothing spills sideways on a phone: the page is no wider than the viewport.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=tmp_path / f"{label}-comparison.png", full_page=True)

@@ -43,12 +43,17 @@ def test_price_per_million_names_the_unit():
     ("count", "text"),
     [
         (128_000, "128K"),
-        (131_072, "131K"),
+        (131_072, "128K"),
+        (32_768, "32K"),
+        (65_536, "64K"),
+        (1_050_000, "1.05M"),
+        (256_000, "256K"),
         (1_000_000, "1M"),
         (1_048_576, "1M"),
         (2_000_000, "2M"),
         (1_500_000, "1.5M"),
-        (8_192, "8.2K"),
+        (8_192, "8K"),
+        (2_500, "2.5K"),
         (500, "500"),
         (None, "—"),
     ],
@@ -87,12 +92,12 @@ def limits(cw=None, mo=None, model_cw=1_000_000, model_mo=64_000):
 
 def test_provider_limits_note_names_the_provider_figure_and_the_models():
     assert limits(cw=200_000) == "200K context window on this provider (model: 1M)"
-    assert limits(mo=32_768) == "33K max output on this provider (model: 64K)"
+    assert limits(mo=32_768) == "32K max output on this provider (model: 64K)"
     assert limits(cw=200_000, mo=32_000) == (
         "200K context window (model: 1M) and 32K max output (model: 64K) on this provider"
     )
     assert limits(mo=8_192, model_mo=None) == (
-        "8.2K max output on this provider (model: not disclosed)"
+        "8K max output on this provider (model: not disclosed)"
     )
 
 

@@ -185,12 +185,12 @@ def test_model_page_names_a_providers_own_limits_and_keeps_the_models_specs(clie
     assert limits == {
         "Google AI Studio": "Same as the model",
         "OpenRouter": (
-            "128K context window (model: 1M) and 32K max output (model: 66K) on this provider"
+            "128K context window (model: 1M) and 32K max output (model: 64K) on this provider"
         ),
     }
     specs = {row[0]: row[1] for row in page.table("Specifications")["rows"]}
     assert specs["Context window"] == "1M tokens"
-    assert specs["Max output"] == "66K tokens"
+    assert specs["Max output"] == "64K tokens"
 
 
 def test_model_page_has_no_limits_column_when_providers_use_the_models(client, catalog):

@@ -47,6 +47,7 @@ def test_comparison_page_names_a_providers_own_context_window(
     specs = {row[0]: row[1:] for row in page.table("Specifications")["rows"]}
     assert specs["Context window"] == ["128K tokens", "1M tokens"]
     assert "Gemini 3.1 Flash-Lite has the larger context window: 1M tokens" in page.text
+    assert "a larger context window (1M vs 128K tokens)" in page.text
 
 
 def test_comparison_page_has_no_limits_column_when_every_provider_uses_the_models(client, db):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from catalog.models import BenchmarkScore
 from catalog.seed_builder import _reported_by, load_decisions
-from comparisons.narrative.builder import format_score
+from comparisons.narrative.tables import format_score
 from tests.factories import BenchmarkFactory, BenchmarkScoreFactory, OfferingFactory
 
 

@@ -56,7 +56,10 @@ def test_seed_pair_page_shows_the_seed_figures(client, seed_pair):
     pricing = {row[0]: row[1:] for row in page.table("Pricing on the cheapest")["rows"]}
     assert pricing["Input price"] == ["$0.50 / 1M tokens", "$0.25 / 1M tokens"]
     assert pricing["Output price"] == ["$2 / 1M tokens", "$1.50 / 1M tokens"]
-    assert pricing["Cheapest provider"] == ["Google AI Studio", "Google AI Studio"]
+    assert pricing["Cheapest provider"] == [
+        "Google AI Studio",
+        "2 providers at the same price: Google AI Studio, OpenRouter",
+    ]
     assert pricing["Providers"] == [
         "1 provider: Google AI Studio",
         "2 providers: Google AI Studio, OpenRouter",
@@ -72,10 +75,10 @@ def test_seed_pair_page_shows_the_seed_figures(client, seed_pair):
 def test_seed_pair_page_prose_is_correct(client, seed_pair):
     page = Page(client.get(SEED_URL).content.decode())
     text = page.text
-    assert "50% cheaper on input tokens" in text
+    assert "On input tokens, Gemini 3.1 Flash-Lite is 50% cheaper: $0.25 vs $0.50 per 1M." in text
     assert "100% cheaper" not in text
-    assert "1 provider (Google AI Studio)" in text
-    assert "2 providers (Google AI Studio and OpenRouter)" in text
+    assert "Gemini 2.5 Flash Live API on Google AI Studio" in text
+    assert "Gemini 3.1 Flash-Lite on Google AI Studio and OpenRouter" in text
     assert "1 providers" not in text
     verdict = re.search(r"Verdict: (.*?) Specs", text).group(1)
     for shared in ("vision", "multimodal", "function calling", "tool use"):
@@ -148,7 +151,7 @@ def test_editor_note_is_escaped_and_override_replaces_the_verdict(client, seed_p
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Tested by us" in html
     assert "<script>alert(1)" not in html
     assert "Editor's verdict:</strong> Use Flash-Lite unless you need the Live API." in html
-    assert "comes out ahead" not in html
+    assert "comes out ahead" not in html and "Choose " not in html
 
 
 def test_seo_tags_and_faq_json_ld(client, seed_pair):
@@ -157,12 +160,15 @@ def test_seo_tags_and_faq_json_ld(client, seed_pair):
     assert "<title>Gemini 2.5 Flash Live API vs Gemini 3.1 Flash-Lite:" in html
     assert f'<link rel="canonical" href="http://127.0.0.1:8000{SEED_URL}">' in html
     assert '<meta property="og:title" content="Gemini 2.5 Flash Live API vs Gemini 3.1' in html
-    assert '<meta name="description" content="Gemini 2.5 Flash Live API (Google DeepMind' in html
+    assert (
+        '<meta name="description" content="Gemini 2.5 Flash Live API vs Gemini 3.1 Flash-Lite: '
+        "Gemini 3.1 Flash-Lite is 34% cheaper at 70/30" in html
+    )
     ((attrs, body),) = page.scripts
     assert attrs["type"] == "application/ld+json"
     data = json.loads(body)
     assert data["@type"] == "FAQPage"
-    assert data["mainEntity"][0]["name"].startswith("Which has a larger context window")
+    assert data["mainEntity"][0]["name"].startswith("Which is cheaper")
 
 
 def test_json_ld_cannot_be_broken_out_of(client):
@@ -172,7 +178,7 @@ def test_json_ld_cannot_be_broken_out_of(client):
     html = html.decode()
     body = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
     assert "<" not in body
-    assert json.loads(body)["mainEntity"][0]["name"].startswith("Which has a larger")
+    assert json.loads(body)["mainEntity"][0]["name"].startswith("Which is cheaper")
 
 
 def test_no_inline_styles_scripts_or_external_assets(client, seed_pair):

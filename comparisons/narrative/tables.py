@@ -1,0 +1,200 @@
+"""The comparison's tables: one row per fact, a cell per model, never empty."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from catalog.formatting import (
+    DASH,
+    NOT_DISCLOSED,
+    format_date,
+    format_month,
+    format_parameters,
+    format_price_per_million,
+    format_tokens,
+    pluralize,
+    provider_limits_note,
+)
+from catalog.models import Lifecycle, Modality
+from comparisons.narrative.document import Link, ProviderPriceRow, Row
+from comparisons.narrative.prices import PriceChoice
+from comparisons.pricing import BlendRatio
+from comparisons.snapshot import ModelSnapshot, OfferingSnapshot, ScoreSnapshot
+from pricewatch.summary import cross_check_sentence
+
+NOT_PUBLISHED = "— not published"
+MODALITY_LABELS = dict(Modality.choices)
+LIFECYCLE_LABELS = dict(Lifecycle.choices)
+REPORTED_BY = {
+    "maker": "self-reported",
+    "competitor": "from a competitor's announcement",
+    "independent": "independently measured",
+}
+
+
+def format_score(value: Decimal, reported_by: str, *, preview: bool = False) -> str:
+    """ "71.3 (self-reported)"; a result recorded before the release says so."""
+    text = f"{value.normalize():f}"
+    provenance = REPORTED_BY.get(reported_by, REPORTED_BY["maker"])
+    return f"{text} ({provenance}{', preview result' if preview else ''})"
+
+
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return NOT_DISCLOSED
+    return "Yes" if value else "No"
+
+
+def or_not_disclosed(text: str) -> str:
+    return text if text and text != DASH else NOT_DISCLOSED
+
+
+def modality_list(modalities: tuple[str, ...]) -> str:
+    return ", ".join(MODALITY_LABELS.get(m, m.capitalize()) for m in modalities)
+
+
+def shared_scores(a: ModelSnapshot, b: ModelSnapshot) -> list[tuple[ScoreSnapshot, ScoreSnapshot]]:
+    """[(score_a, score_b)] for benchmarks both models have, in benchmark order."""
+    by_slug = {s.benchmark_slug: s for s in b.scores}
+    return [(s, by_slug[s.benchmark_slug]) for s in a.scores if s.benchmark_slug in by_slug]
+
+
+def spec_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
+    def tokens(value: int | None) -> str:
+        return f"{format_tokens(value)} tokens" if value else NOT_DISCLOSED
+
+    def row(label: str, fn) -> Row:
+        return Row(label=label, a=fn(a), b=fn(b))
+
+    return (
+        row("Organisation", lambda m: m.organization_name),
+        row("Released", lambda m: or_not_disclosed(format_date(m.release_date))),
+        row("Status", lambda m: LIFECYCLE_LABELS.get(m.lifecycle, m.lifecycle.title())),
+        row("Context window", lambda m: tokens(m.context_window)),
+        row("Max output", lambda m: tokens(m.max_output_tokens)),
+        row("Parameters", lambda m: format_parameters(m.parameter_count)),
+        row("Architecture", lambda m: or_not_disclosed(m.architecture)),
+        row("Licence", lambda m: or_not_disclosed(m.license)),
+        row("Open weights", lambda m: yes_no(m.open_weights)),
+        row("Knowledge cutoff", lambda m: or_not_disclosed(format_month(m.knowledge_cutoff))),
+        row("Input modalities", lambda m: or_not_disclosed(modality_list(m.input_modalities))),
+        row("Output modalities", lambda m: or_not_disclosed(modality_list(m.output_modalities))),
+    )
+
+
+def provider_links(model: ModelSnapshot) -> tuple[Link, ...]:
+    return tuple(Link(text=o.provider_name, url=o.link) for o in model.offerings)
+
+
+def pricing_rows(
+    a: ModelSnapshot,
+    b: ModelSnapshot,
+    choice_a: PriceChoice | None,
+    choice_b: PriceChoice | None,
+    blend: BlendRatio,
+) -> tuple[Row, ...]:
+    """The quoted prices; the cheapest-provider cell names every provider at that price
+    (the maker's own first), and the cached price names its provider when it is another
+    of those than the first."""
+
+    def price(choice: PriceChoice | None, field: str) -> str:
+        return format_price_per_million(getattr(choice, field)) if choice else NOT_PUBLISHED
+
+    def cached(choice: PriceChoice | None) -> str:
+        if choice is None or choice.cache_read is None:
+            return NOT_PUBLISHED
+        text = format_price_per_million(choice.cache_read)
+        if choice.cache_read_elsewhere:
+            text += f" on {choice.cache_read_from.provider_name}"
+        return text
+
+    def cheapest(choice: PriceChoice | None) -> str:
+        if choice is None:
+            return NOT_PUBLISHED
+        if len(choice.ties) == 1:
+            return choice.provider_name
+        return f"{pluralize(len(choice.ties), 'provider')} at the same price"
+
+    def cheapest_links(choice: PriceChoice | None) -> tuple[Link, ...]:
+        return tuple(Link(o.provider_name, o.link) for o in choice.ties) if choice else ()
+
+    def blended(choice: PriceChoice | None) -> str:
+        return format_price_per_million(choice.blended(blend)) if choice else NOT_PUBLISHED
+
+    return (
+        Row(
+            "Cheapest provider",
+            cheapest(choice_a),
+            cheapest(choice_b),
+            cheapest_links(choice_a),
+            cheapest_links(choice_b),
+        ),
+        Row("Input price", price(choice_a, "input"), price(choice_b, "input")),
+        Row("Output price", price(choice_a, "output"), price(choice_b, "output")),
+        Row("Cached input price", cached(choice_a), cached(choice_b)),
+        Row(f"Blended price ({blend.label} input/output)", blended(choice_a), blended(choice_b)),
+        Row(
+            "Providers",
+            pluralize(len(a.offerings), "provider"),
+            pluralize(len(b.offerings), "provider"),
+            provider_links(a),
+            provider_links(b),
+        ),
+    )
+
+
+def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPriceRow, ...]:
+    """Every offering of both models, priced or not, model by model, with the
+    provider's own context window and max output where they differ from the model's."""
+
+    def money(value: Decimal | None) -> str:
+        return NOT_PUBLISHED if value is None else format_price_per_million(value)
+
+    def limits(model: ModelSnapshot, offering: OfferingSnapshot) -> dict:
+        note = provider_limits_note(
+            own_context_window=offering.context_window,
+            own_max_output_tokens=offering.max_output_tokens,
+            model_context_window=model.context_window,
+            model_max_output_tokens=model.max_output_tokens,
+        )
+        return {"limits": note, "own_limits": True} if note else {}
+
+    return tuple(
+        ProviderPriceRow(
+            model_name=model.name,
+            provider=Link(offering.provider_name, offering.link),
+            input=money(offering.input),
+            output=money(offering.output),
+            cached_input=money(offering.cache_read),
+            checked_on=format_date(offering.price_checked_on)
+            if offering.price_checked_on
+            else NOT_PUBLISHED,
+            cross_check=cross_check_sentence(
+                offering.sources_checked, offering.sources_agreeing, offering.cross_checked_on
+            ),
+            **limits(model, offering),
+        )
+        for model in (a, b)
+        for offering in model.offerings
+    )
+
+
+def capability_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
+    return tuple(
+        Row(label=label, a=yes_no(value), b=yes_no(b.capability(key)))
+        for key, label, value in a.capabilities
+    )
+
+
+def benchmark_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
+    rows = []
+    for score_a, score_b in shared_scores(a, b):
+        direction = "higher is better" if score_a.higher_is_better else "lower is better"
+        rows.append(
+            Row(
+                label=f"{score_a.label} — {score_a.metric}, {score_a.scale}, {direction}",
+                a=format_score(score_a.score, score_a.provenance, preview=score_a.preview),
+                b=format_score(score_b.score, score_b.provenance, preview=score_b.preview),
+            )
+        )
+    return tuple(rows)
