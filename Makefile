@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve serve-check bench loadtest venv migrate seed editor clean
+.PHONY: run test lint format serve serve-check bench loadtest faults venv migrate seed editor clean
 
 $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -55,6 +55,12 @@ bench: $(STAMP)
 ## Load test: 200 concurrent clients for 60 s against gunicorn on 127.0.0.1; fails on any error.
 loadtest: $(STAMP)
 	$(BIN)/python bench/load.py
+
+## Faults: gunicorn (production settings) while Redis stops, the database hangs or goes
+## down and a worker is killed; loopback only, under two minutes. Needs PostgreSQL on
+## 127.0.0.1:5432 (a throwaway database) and redis-server. See docs/faults.md.
+faults: $(STAMP)
+	$(BIN)/python bench/faults.py
 
 ## The production server locally: DEBUG off, static files collected and compressed,
 ## WEB_CONCURRENCY workers (default 3). With REDIS_URL set they share Redis as the cache;

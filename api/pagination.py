@@ -21,6 +21,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from sitecache.site_url import absolute_url
+
 # Cursors are signed: a partner cannot hand-craft a position, and a tampered cursor is
 # a 400 rather than a value the database might choke on.
 CURSOR_SALT = "api.pagination.cursor"
@@ -122,11 +124,16 @@ class KeysetPagination(BasePagination):
         if not self.next_values:
             return None
         cursor = signing.dumps(self.next_values, salt=self.cursor_salt(self.request))
-        url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, cursor)
+        return replace_query_param(self.this_page_url(), self.cursor_query_param, cursor)
 
     def get_first_link(self) -> str:
-        return remove_query_param(self.request.build_absolute_uri(), self.cursor_query_param)
+        return remove_query_param(self.this_page_url(), self.cursor_query_param)
+
+    def this_page_url(self) -> str:
+        # On SITE_URL, not the request's Host: answers are cached and shared by everyone
+        # (sitecache.site_url). The query holds only the parameters the view reads
+        # (api.views.HttpCachingMixin), so nothing a caller adds is echoed to others.
+        return absolute_url(self.request.get_full_path())
 
     def get_paginated_response(self, data):
         return Response({"next": self.get_next_link(), "results": data})

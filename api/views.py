@@ -17,12 +17,20 @@ from api.comparison_document import comparison_payload
 from comparisons.models import canonical_pair
 from comparisons.pricing import parse_blend
 from comparisons.views import split_pair
+from sitecache.query_params import keep_query_params
 from sitecache.versioning import RequestVersion, current_version, request_version
 
 
 class HttpCachingMixin:
     """Reads the catalog version once per request; ETag, Last-Modified, Cache-Control and
-    304s on every successful read."""
+    304s on every successful read.
+
+    Only the query parameters the view reads (its filters, pagination and
+    `extra_query_params`) stay on the request, ordered by name (sitecache.query_params):
+    the cache key and the `next` links are made of those, so `?utm_source=<random>`
+    neither adds an entry per request nor travels into links served to others."""
+
+    extra_query_params: tuple[str, ...] = ()
 
     def dispatch(self, request, *args, **kwargs):
         token = request_version.set(RequestVersion(current_version()))
@@ -30,6 +38,20 @@ class HttpCachingMixin:
             return super().dispatch(request, *args, **kwargs)
         finally:
             request_version.reset(token)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # content negotiation may read `format`
+        keep_query_params(request._request, self.query_params_read())
+
+    def query_params_read(self) -> set[str]:
+        names = set(self.extra_query_params)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            names.update(filterset_class.base_filters)
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None:
+            names.update({paginator.cursor_query_param, paginator.page_size_query_param})
+        return names
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -115,6 +137,8 @@ class BenchmarkViewSet(CatalogViewSet):
 class ComparisonView(HttpCachingMixin, APIView):
     """A pair of published models. The canonical URL orders the slugs alphabetically;
     the other order answers 301 to it."""
+
+    extra_query_params = ("blend",)
 
     @extend_schema(
         operation_id="comparisons_retrieve",

@@ -20,6 +20,7 @@ from catalog.formatting import format_date, format_percent, format_tokens, forma
 from catalog.importers.plan import FieldChange
 from catalog.importers.source import PRICE_FIELDS
 from catalog.models import LanguageModel, Offering, Price
+from sitecache.site_url import absolute_url
 
 FIELD_LABELS = {
     "input": "Input",
@@ -181,8 +182,13 @@ class PriceChangesFeed(Feed):
     title = "LLM price changes"
     subtitle = "New and changed per-token prices across providers, newest first."
 
+    # Absolute on SITE_URL: Django's Feed would otherwise prefix the request's Host, and
+    # the feed is a cached page shared by every reader.
     def link(self):
-        return reverse("changes:list")
+        return absolute_url(reverse("changes:list"))
+
+    def feed_url(self):
+        return absolute_url(reverse("changes:feed"))
 
     def items(self):
         return recent_price_changes(limit=PUBLIC_LIMIT, published_only=True)
@@ -194,7 +200,7 @@ class PriceChangesFeed(Feed):
         return f"{item.summary} per 1M tokens, effective {format_date(item.effective_date)}."
 
     def item_link(self, item: PriceChangeEvent) -> str:
-        return item.offering.model.get_absolute_url()
+        return absolute_url(item.offering.model.get_absolute_url())
 
     def item_guid(self, item: PriceChangeEvent) -> str:
         return f"price-change-{item.history_id}"

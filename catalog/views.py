@@ -12,6 +12,7 @@ from catalog import selectors
 from catalog.filters import LanguageModelFilter
 from comparisons.chart import price_history_chart
 from comparisons.selectors import compare_url
+from sitecache.query_params import reads_query_params
 
 
 def can_preview_drafts(request) -> bool:
@@ -19,6 +20,7 @@ def can_preview_drafts(request) -> bool:
     return bool(request.user.is_authenticated and request.user.is_staff)
 
 
+@reads_query_params("page", *LanguageModelFilter.base_filters)
 @require_safe
 def model_list(request):
     filterset = LanguageModelFilter(

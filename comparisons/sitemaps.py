@@ -1,20 +1,38 @@
 """Sitemaps: a sitemap index at /sitemap.xml with static pages, models, providers and
-every comparison pair (paged at 50,000 URLs by Django's sitemap paginator)."""
+every comparison pair (paged at 50,000 URLs by Django's sitemap paginator).
+
+Every `<loc>` is on SITE_URL (sitecache.site_url), whatever Host the request named:
+sitemaps are cached pages shared by every crawler."""
 
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db.models import Max
 from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 
 from catalog.models import LanguageModel, Provider
 from comparisons.models import Comparison
 from comparisons.selectors import PairSequence, compare_url
+from sitecache.query_params import reads_query_params
+from sitecache.site_url import absolute_url, site_domain, site_scheme
 
 
-class StaticSitemap(Sitemap):
+class CanonicalSitemap(Sitemap):
+    """URLs on SITE_URL's scheme and host, not the request's."""
+
+    def get_protocol(self, protocol=None):
+        return site_scheme()
+
+    def get_domain(self, site=None):
+        return site_domain()
+
+
+class StaticSitemap(CanonicalSitemap):
     def items(self):
         return ["comparisons:home", "catalog:model-list"]
 
@@ -22,7 +40,7 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class ModelSitemap(Sitemap):
+class ModelSitemap(CanonicalSitemap):
     def items(self):
         return LanguageModel.objects.published().order_by("slug").only("slug", "updated_at")
 
@@ -33,7 +51,7 @@ class ModelSitemap(Sitemap):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class ProviderSitemap(Sitemap):
+class ProviderSitemap(CanonicalSitemap):
     def items(self):
         return Provider.objects.order_by("slug").only("slug", "updated_at")
 
@@ -44,7 +62,7 @@ class ProviderSitemap(Sitemap):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class ComparisonSitemap(Sitemap):
+class ComparisonSitemap(CanonicalSitemap):
     limit = 50_000
 
     def items(self):
@@ -69,6 +87,37 @@ SITEMAPS = {
 }
 
 
+@x_robots_tag
+def sitemap_index(request):
+    """`/sitemap.xml`: Django's sitemap index (same template, items and Last-Modified),
+    with each section's URL on SITE_URL. Django's own view takes the host from the
+    request (`get_current_site`), which would let one request put another allowed host
+    into the cached index."""
+    items = []
+    latest = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        url = absolute_url(reverse("sitemap-section", kwargs={"section": section}))
+        lastmod = sitemap.get_latest_lastmod()
+        latest.append(lastmod)
+        items.append(SitemapIndexItem(url, lastmod))
+        items += [
+            SitemapIndexItem(f"{url}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    headers = None
+    if latest and all(latest):
+        headers = {"Last-Modified": http_date(max(latest).timestamp())}
+    return TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": items},
+        content_type="application/xml",
+        headers=headers,
+    )
+
+
+@reads_query_params("p")
 def comparison_sitemap_page(request):
     """`/sitemap-comparisons.xml?p=N`: at most 50,000 pair URLs, written from the slug
     list by index arithmetic (no pair objects), in well under a second."""
@@ -87,7 +136,7 @@ def comparison_sitemap_page(request):
             "model_a__slug", "model_b__slug"
         )
     }
-    base = request.build_absolute_uri(sitemap.prefix)
+    base = absolute_url(sitemap.prefix)
     stop = min(start + sitemap.limit, len(pairs))
 
     def lines():
@@ -101,5 +150,6 @@ def comparison_sitemap_page(request):
         yield "</urlset>\n"
 
     # One page is at most 50,000 short lines (about 4 MB): bounded by the page size,
-    # whatever the catalog size, and cacheable like any other page.
+    # whatever the catalog size. Pages over PAGE_CACHE_MAX_ENTRY_BYTES are written anew
+    # for each request (well under a second) rather than stored.
     return HttpResponse("".join(lines()), content_type="application/xml")

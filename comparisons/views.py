@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -15,12 +14,14 @@ from django.views.decorators.http import require_safe
 from catalog import selectors as catalog_selectors
 from catalog.views import can_preview_drafts
 from comparisons import selectors
-from comparisons.calculator import read_options, workload_costs
+from comparisons.calculator import ComparisonOptionsForm, read_options, workload_costs
 from comparisons.chart import price_bar_chart
 from comparisons.forms import PairPickerForm
 from comparisons.models import canonical_pair
 from comparisons.narrative import build_comparison_document, faq_json_ld
 from comparisons.snapshot import build_pair_snapshot
+from sitecache.query_params import reads_query_params
+from sitecache.site_url import absolute_url
 
 SEPARATOR = "-vs-"
 PAIR_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -41,6 +42,7 @@ def home(request):
     )
 
 
+@reads_query_params(*PairPickerForm.base_fields)
 @require_safe
 def pick(request):
     """`/compare/?a=<slug>&b=<slug>`: redirect to the pair's page, or show the form
@@ -76,6 +78,7 @@ def split_pair(pair: str, *, include_drafts: bool) -> tuple[str, str, dict]:
     raise Http404("No such comparison.")
 
 
+@reads_query_params(*ComparisonOptionsForm.base_fields)
 @require_safe
 def detail(request, pair: str):
     include_drafts = can_preview_drafts(request)
@@ -118,6 +121,6 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /api/",
         "Disallow: /compare/?",
-        f"Sitemap: {settings.SITE_URL.rstrip('/')}/sitemap.xml",
+        f"Sitemap: {absolute_url('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

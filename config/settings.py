@@ -155,6 +155,15 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
+# The cache's size is bounded, so a flood of distinct URLs evicts pages rather than
+# growing memory: a cache in process memory (and Redis's outage fallback) keeps at most
+# CACHE_MAX_ENTRIES entries, and no page or API body over PAGE_CACHE_MAX_ENTRY_BYTES is
+# stored (it is served uncached). Redis is bounded by its own `maxmemory` with an LRU
+# eviction policy (README, "Speed, caching and scaling out").
+CACHE_MAX_ENTRIES = int(os.environ.get("CACHE_MAX_ENTRIES", "1000"))
+PAGE_CACHE_MAX_ENTRY_BYTES = int(os.environ.get("PAGE_CACHE_MAX_ENTRY_BYTES", str(1024 * 1024)))
+
+
 def redis_cache(location: str) -> dict:
     """The cache Redis at `location` gives every worker and host. While Redis is
     unreachable (refused, or silent for REDIS_TIMEOUT_SECONDS) each process serves from
@@ -165,6 +174,7 @@ def redis_cache(location: str) -> dict:
         "BACKEND": "sitecache.backends.FailoverRedisCache",
         "LOCATION": location,
         "OUTAGE_RETRY_SECONDS": float(os.environ.get("REDIS_OUTAGE_RETRY_SECONDS", "5")),
+        "FALLBACK_MAX_ENTRIES": CACHE_MAX_ENTRIES,
         "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
     }
 
@@ -172,7 +182,12 @@ def redis_cache(location: str) -> dict:
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": redis_cache(os.environ["REDIS_URL"])}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
+        }
+    }
 
 # Worker processes per host (gunicorn reads the same variable). With more than one, a
 # cache in each process's memory is reported by `manage.py check` (sitecache.checks).
@@ -195,7 +210,10 @@ PRICE_WATCH_TOLERANCE = os.environ.get("PRICE_WATCH_TOLERANCE", "0")  # relative
 # empty). With several app hosts, point it at storage they share.
 IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", "")
 
-# Public site identity, used in canonical links and Open Graph tags.
+# Public site identity. SITE_URL (scheme://host[:port], no path) is the one source of
+# absolute URLs: canonical and Open Graph links, sitemaps, the feed, robots.txt and API
+# `next` links (sitecache.site_url); never the request's Host, which a visitor chooses
+# among ALLOWED_HOSTS and which would otherwise end up in cached pages.
 SITE_NAME = os.environ.get("SITE_NAME", "LLM Compare")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

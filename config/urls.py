@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from comparisons.sitemaps import SITEMAPS, comparison_sitemap_page
+from comparisons.sitemaps import SITEMAPS, comparison_sitemap_page, sitemap_index
 from comparisons.views import robots_txt
 from config.security import ThrottledAdminAuthenticationForm
+from sitecache.query_params import reads_query_params
 
 admin.site.site_header = "LLM Compare editors"
 admin.site.site_title = "LLM Compare admin"
@@ -13,16 +14,11 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap-index",
-    ),
+    path("sitemap.xml", sitemap_index, name="sitemap-index"),
     path("sitemap-comparisons.xml", comparison_sitemap_page, name="sitemap-comparisons"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        reads_query_params("p")(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -86,14 +86,16 @@ class FailoverRedisCache(RedisCache):
     def __init__(self, server, params):
         params = dict(params)
         retry_seconds = float(params.pop("OUTAGE_RETRY_SECONDS", DEFAULT_OUTAGE_RETRY_SECONDS))
+        fallback_entries = params.pop("FALLBACK_MAX_ENTRIES", None)
         super().__init__(server, params)
         where = ", ".join(redacted(location) for location in self._servers)
         self._outage = _outages.setdefault(where, Outage(where, retry_seconds))
         self._outage.retry_seconds = retry_seconds
         # LocMemCache objects with the same name share their storage in a process.
-        self._fallback = LocMemCache(
-            f"redis-fallback:{where}", {k: v for k, v in params.items() if k != "OPTIONS"}
-        )
+        fallback_params = {k: v for k, v in params.items() if k != "OPTIONS"}
+        if fallback_entries is not None:
+            fallback_params["OPTIONS"] = {"MAX_ENTRIES": int(fallback_entries)}
+        self._fallback = LocMemCache(f"redis-fallback:{where}", fallback_params)
 
     def _call(self, name: str, *args, **kwargs):
         if not self._outage.skip_redis():

@@ -4,6 +4,12 @@ A hit costs one small query (the version) and skips the session, auth and view l
 so a cached page is nearly as cheap as a static file. Conditional requests answer 304
 from the version alone. Anything personal is never cached: requests carrying a session
 (staff previewing drafts, editors), responses that set cookies, non-GET methods, errors.
+
+The key is the path and the query parameters the page reads (sitecache.query_params:
+others are dropped before the view runs), never the Host: bodies build absolute URLs
+from SITE_URL (sitecache.site_url), so they do not depend on it. Bodies larger than
+PAGE_CACHE_MAX_ENTRY_BYTES are served but not stored, so the cache's size is bounded by
+its entry cap (CACHES OPTIONS MAX_ENTRIES, or Redis's maxmemory) times that.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from config.middleware import database_unavailable_response
+from sitecache.query_params import keep_query_params, query_params_read_by
 from sitecache.versioning import RequestVersion, Version, current_version, request_version
 
 CACHEABLE_METHODS = {"GET", "HEAD"}
@@ -65,6 +72,8 @@ class CatalogPageCacheMiddleware:
             finally:
                 request_version.reset(token)
 
+        if request.META.get("QUERY_STRING"):  # resolving the view costs ~25 us: only then
+            keep_query_params(request, query_params_read_by(request.path_info))
         try:
             version = current_version()
         except (OperationalError, InterfaceError):
@@ -99,6 +108,7 @@ class CatalogPageCacheMiddleware:
             and not response.streaming
             and not response.cookies
             and not response.has_header("Cache-Control")
+            and len(response.content) <= settings.PAGE_CACHE_MAX_ENTRY_BYTES
         ):
             cache.set(
                 key,

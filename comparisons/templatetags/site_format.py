@@ -4,6 +4,7 @@ from django import template
 
 from catalog import formatting
 from pricewatch.summary import cross_check_sentence
+from sitecache.site_url import absolute_url
 
 register = template.Library()
 
@@ -24,10 +25,8 @@ def yes_no(value):
 
 @register.simple_tag
 def absolute(path):
-    """The canonical absolute URL of a site path."""
-    from django.conf import settings
-
-    return settings.SITE_URL.rstrip("/") + path
+    """The canonical absolute URL of a site path (on SITE_URL)."""
+    return absolute_url(path)
 
 
 # The escapes of django.utils.html.json_script: no "</script>" can end the block early.

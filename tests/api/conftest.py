@@ -19,8 +19,8 @@ GENEROUS_RATES = {"anon": "10000/min", "partner": "10000/min"}
 
 @pytest.fixture(autouse=True)
 def _api_settings(settings):
-    """Locmem cache, emptied per test, and rates no test reaches unless it lowers them."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    """The configured cache (Redis when CI sets REDIS_URL), emptied per test, and rates
+    no test reaches unless it lowers them."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": GENEROUS_RATES,

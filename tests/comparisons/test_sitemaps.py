@@ -85,7 +85,7 @@ def test_a_sitemap_page_that_does_not_exist_is_a_404(client, page):
 
 
 @pytest.mark.django_db
-def test_comparison_sitemap_is_well_formed_xml(client):
+def test_comparison_sitemap_is_well_formed_xml(client, settings):
     from xml.etree import ElementTree
 
     for index in range(4):
@@ -93,4 +93,4 @@ def test_comparison_sitemap_is_well_formed_xml(client):
     root = ElementTree.fromstring(client.get("/sitemap-comparisons.xml").content)
     locs = [el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert len(locs) == 6
-    assert locs[0] == "http://testserver/compare/model-0-vs-model-1/"
+    assert locs[0] == f"{settings.SITE_URL}/compare/model-0-vs-model-1/"

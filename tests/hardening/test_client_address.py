@@ -46,7 +46,6 @@ def test_the_client_is_the_entry_our_own_proxies_wrote(settings, proxies, forwar
 
 @pytest.fixture
 def anon_rate(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "partner": "100/min"},
