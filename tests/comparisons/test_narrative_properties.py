@@ -73,7 +73,14 @@ def blended_price(input_price, output_price, *, ratio):
 
 
 def cheapest(model, blend):
-    priced = [o for o in model.offerings if o.input is not None and o.output is not None]
+    # Cheapest means buyable: retired and deprecated offerings never count.
+    priced = [
+        o
+        for o in model.offerings
+        if o.input is not None
+        and o.output is not None
+        and o.lifecycle not in ("retired", "deprecated")
+    ]
     if not priced:
         return None
     return min(
