@@ -7,7 +7,7 @@ from drf_spectacular.openapi import AutoSchema
 from api.serializers import ErrorSerializer
 
 ERROR_RESPONSES = {
-    "400": "Invalid parameter: `errors` names each one and the reason.",
+    "400": "Invalid, unknown or empty parameter: `errors` names each one and the reason.",
     "401": "Unknown, malformed or revoked API key.",
     "404": "Not found.",
     "429": "Too many requests: retry after the number of seconds in Retry-After.",
@@ -15,6 +15,15 @@ ERROR_RESPONSES = {
 
 
 class ApiAutoSchema(AutoSchema):
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            # An empty value is refused (api.views.KnownParametersMixin): say so.
+            if parameter["in"] == "query" and schema.get("type") == "string":
+                schema.setdefault("minLength", 1)
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)
         for code, description in ERROR_RESPONSES.items():

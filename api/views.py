@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api import filters, selectors, serializers
@@ -18,6 +19,47 @@ from comparisons.models import canonical_pair
 from comparisons.pricing import parse_blend
 from comparisons.views import split_pair
 from sitecache.versioning import RequestVersion, current_version, request_version
+
+
+class KnownParametersMixin:
+    """Refuses, with a 400 naming them, query parameters the endpoint does not read and
+    parameters given without a value: a misspelt filter (`?updated_sinse=`) would
+    otherwise answer the unfiltered list, and an empty one (`?cursor=`) the first page.
+
+    What an endpoint reads is derived from what it is built from, the same sources the
+    OpenAPI schema is generated from: a list's filterset and paginator, the parameters a
+    view declares in `query_parameters`, and DRF's format override."""
+
+    query_parameters: tuple[str, ...] = ()
+
+    def accepted_query_parameters(self) -> set[str]:
+        names = set(self.query_parameters)
+        if api_settings.URL_FORMAT_OVERRIDE:
+            names.add(api_settings.URL_FORMAT_OVERRIDE)
+        if getattr(self, "action", None) == "list":
+            filterset_class = getattr(self, "filterset_class", None)
+            if filterset_class is not None:
+                names.update(filterset_class.base_filters)
+            if self.paginator is not None:
+                names.update(
+                    parameter["name"]
+                    for parameter in self.paginator.get_schema_operation_parameters(self)
+                )
+        return names
+
+    def initial(self, request, *args, **kwargs):
+        # After authentication and throttling: a refused request still counts.
+        super().initial(request, *args, **kwargs)
+        accepted = self.accepted_query_parameters()
+        reads = ", ".join(sorted(accepted)) or "none"
+        errors = {}
+        for name, values in request.query_params.lists():
+            if name not in accepted:
+                errors[name] = [f"Unknown parameter (this endpoint reads: {reads})."]
+            elif any(value == "" for value in values):
+                errors[name] = ["Empty value: give a value or leave the parameter out."]
+        if errors:
+            raise exceptions.ValidationError(errors)
 
 
 class HttpCachingMixin:
@@ -36,7 +78,7 @@ class HttpCachingMixin:
         return apply_http_caching(request, response)
 
 
-class CatalogViewSet(HttpCachingMixin, viewsets.ReadOnlyModelViewSet):
+class CatalogViewSet(KnownParametersMixin, HttpCachingMixin, viewsets.ReadOnlyModelViewSet):
     # A slug or id is what the pages' <slug:...> converter accepts; anything else (a NUL
     # byte, which PostgreSQL refuses inside a query) is a 404 before any query runs.
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -112,9 +154,16 @@ class BenchmarkViewSet(CatalogViewSet):
     lookup_field = "slug"
 
 
-class ComparisonView(HttpCachingMixin, APIView):
+# Input:output weights, each 0 to 9999 and not both zero (comparisons.pricing.BlendRatio).
+NON_ZERO_WEIGHT = "(?:[1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9])"
+BLEND_PATTERN = rf"^(?:{NON_ZERO_WEIGHT}[:/][0-9]{{1,4}}|[0-9]{{1,4}}[:/]{NON_ZERO_WEIGHT})$"
+
+
+class ComparisonView(KnownParametersMixin, HttpCachingMixin, APIView):
     """A pair of published models. The canonical URL orders the slugs alphabetically;
     the other order answers 301 to it."""
+
+    query_parameters = ("blend",)
 
     @extend_schema(
         operation_id="comparisons_retrieve",
@@ -126,8 +175,8 @@ class ComparisonView(HttpCachingMixin, APIView):
                 "blend",
                 OpenApiTypes.STR,
                 description='Input:output weights of the blended price, e.g. "70/30" '
-                '(default), "3:1" or "50/50".',
-                pattern=r"^[0-9]{1,4}[:/][0-9]{1,4}$",
+                '(default), "3:1" or "50/50"; not both zero.',
+                pattern=BLEND_PATTERN,
             ),
         ],
         responses={
