@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "corsheaders",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "config.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Answers CORS preflights before anything else runs (django-cors-headers; /api/ only).
+    "corsheaders.middleware.CorsMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sitecache.middleware.CatalogPageCacheMiddleware",
@@ -234,6 +238,30 @@ REST_FRAMEWORK = {
     # code that reads it, so both agree.
     "NUM_PROXIES": NUM_PROXIES,
 }
+# Browsers may call the read-only API from other sites (django-cors-headers, under /api/
+# only; pages, the admin and their cookies are never shared). API_CORS_ALLOWED_ORIGINS:
+# comma-separated origins ("https://app.partner.example"), or "*" (the default) for any.
+# Keys travel in a header, never a cookie, so no credentials mode is needed.
+API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS", "*")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = "*" in API_CORS_ALLOWED_ORIGINS
+CORS_ALLOWED_ORIGINS = [origin for origin in API_CORS_ALLOWED_ORIGINS if origin != "*"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    *cors_default_headers,
+    "x-api-key",
+    "if-none-match",
+    "if-modified-since",
+]
+# What a script may read of an answer besides the CORS-safelisted headers.
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
 # Switches the API throttles off (loopback load tests only: bench/run.py, bench/load.py).
 API_THROTTLE_DISABLED = env_bool("API_THROTTLE_DISABLED", False)
 # Cache-Control max-age of API responses (public catalog data), in seconds.
