@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so cached pages are compressed too (config.middleware).
+    "config.middleware.ResponseCompressionMiddleware",
     "sitecache.middleware.CatalogPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -189,6 +191,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/static/", "/api/"]
 # Browsers and CDNs revalidate every time; a revalidation is a cheap 304.
 PAGE_CACHE_CONTROL = os.environ.get("PAGE_CACHE_CONTROL", "public, max-age=0, must-revalidate")
+
+# Responses under these paths are never compressed (BREACH: the admin carries an
+# editor's session and CSRF tokens); see config.middleware.ResponseCompressionMiddleware.
+COMPRESSION_EXCLUDED_PREFIXES = ["/admin/"]
 
 # A record not reviewed for this many days is "stale" in the admin.
 CATALOG_STALE_AFTER_DAYS = int(os.environ.get("CATALOG_STALE_AFTER_DAYS", "30"))

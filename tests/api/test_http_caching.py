@@ -21,7 +21,7 @@ ENDPOINTS = [
 def test_every_read_has_etag_last_modified_and_public_cache_control(api, catalog, url):
     response = api.get(url)
     assert response.status_code == 200
-    assert response["ETag"].startswith('"')
+    assert response["ETag"].startswith('W/"')
     assert parse_http_date(response["Last-Modified"]) <= timezone.now().timestamp() + 1
     assert response["Cache-Control"] == "public, max-age=300"
 
