@@ -1,6 +1,6 @@
-"""HTTP caching for API responses: ETag (a hash of the body), Last-Modified (when the
-public catalog last changed), Cache-Control for public data, and 304 Not Modified on a
-matching If-None-Match / If-Modified-Since."""
+"""HTTP caching for API responses: a weak ETag (a hash of the uncompressed body),
+Last-Modified (when the public catalog last changed), Cache-Control for public data, and
+304 Not Modified on a matching If-None-Match / If-Modified-Since."""
 
 from __future__ import annotations
 
@@ -63,7 +63,10 @@ def apply_http_caching(request, response):
         cache.set(
             cache_key, (response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS
         )
-    etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    # Weak: the body is the same JSON whichever content coding (gzip, br, zstd) carries
+    # it (config.middleware.ResponseCompressionMiddleware), and a validator that names the
+    # JSON, not the bytes on the wire, revalidates whatever encoding the client accepts.
+    etag = f'W/"{hashlib.sha256(response.content).hexdigest()[:32]}"'
     response["ETag"] = etag
     timestamp = int(version_for_request().changed_at.timestamp())
     response["Last-Modified"] = http_date(timestamp)

@@ -20,6 +20,7 @@ from catalog.models import (
     Benchmark,
     BenchmarkScore,
     LanguageModel,
+    Lifecycle,
     Modality,
     Offering,
     Organization,
@@ -186,11 +187,13 @@ class LanguageModelFilter(django_filters.FilterSet):
     )
     max_input_price = PriceFilter(
         field_name="cheapest_input",
-        help_text="USD per 1M input tokens, cheapest current offering.",
+        help_text="USD per 1M input tokens, cheapest current offering that can be bought "
+        "(ga or preview).",
     )
     max_output_price = PriceFilter(
         field_name="cheapest_output",
-        help_text="USD per 1M output tokens, cheapest current offering.",
+        help_text="USD per 1M output tokens, cheapest current offering that can be bought "
+        "(ga or preview).",
     )
     released_after = django_filters.DateFilter(
         field_name="release_date", lookup_expr="gte", help_text="ISO date, inclusive."
@@ -237,6 +240,11 @@ class OfferingFilter(django_filters.FilterSet):
         queryset=Organization.objects.all(),
         to_field_name="slug",
         help_text="Organisation slug of the model.",
+    )
+    lifecycle = django_filters.MultipleChoiceFilter(
+        choices=Lifecycle.choices,
+        help_text="Offerings in this lifecycle state; repeat for several "
+        "(`?lifecycle=ga&lifecycle=preview`: the ones that can be bought).",
     )
     max_input_price = PriceFilter(field_name="current_price__input")
     max_output_price = PriceFilter(field_name="current_price__output")

@@ -3,20 +3,72 @@ schema (and schemathesis, which checks the API against it) knows their shape."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from api.serializers import ErrorSerializer
 
 ERROR_RESPONSES = {
-    "400": "Invalid parameter: `errors` names each one and the reason.",
+    "400": "Invalid, unknown or empty parameter: `errors` names each one and the reason.",
     "401": "Unknown, malformed or revoked API key.",
     "404": "Not found.",
     "429": "Too many requests: retry after the number of seconds in Retry-After.",
 }
 
 
+def response_header(
+    name: str, description: str, codes=True, kind=OpenApiTypes.INT
+) -> OpenApiParameter:
+    return OpenApiParameter(
+        name, kind, OpenApiParameter.HEADER, description=description, response=codes
+    )
+
+
+# Headers of every answer (api.middleware, api.caching). Not required: the rate-limit
+# headers are absent when no throttle counted the request (a 401, or throttling off).
+RESPONSE_HEADERS = [
+    response_header("RateLimit-Limit", "Requests allowed per window (IETF draft header)."),
+    response_header("RateLimit-Remaining", "Requests left in the current window."),
+    response_header(
+        "RateLimit-Reset", "Seconds until the oldest counted request leaves the window."
+    ),
+    response_header("Retry-After", "Seconds to wait before retrying.", codes=[429]),
+    response_header(
+        "ETag",
+        "Weak validator of the body; send it back as If-None-Match for a 304.",
+        codes=[200, 304],
+        kind=OpenApiTypes.STR,
+    ),
+    response_header(
+        "Last-Modified",
+        "When the public catalog last changed (HTTP date).",
+        codes=[200, 304],
+        kind=OpenApiTypes.STR,
+    ),
+]
+
+
 class ApiAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), *RESPONSE_HEADERS]
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            # An empty value is refused (api.views.KnownParametersMixin): say so.
+            if parameter["in"] == "query" and schema.get("type") == "string":
+                schema.setdefault("minLength", 1)
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)
+        if self.method == "GET" and "304" not in responses:
+            responses["304"] = {
+                "description": "Not modified: the If-None-Match or If-Modified-Since validator "
+                "still matches.",
+                "headers": self._get_response_headers_for_code("304"),
+            }
         for code, description in ERROR_RESPONSES.items():
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code)

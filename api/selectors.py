@@ -25,6 +25,7 @@ from catalog.models import (
     Organization,
     Price,
     Provider,
+    buyable_offerings,
 )
 
 PRICE_FIELD = DecimalField(**MONEY)
@@ -32,7 +33,9 @@ PRICE_FIELD = DecimalField(**MONEY)
 
 def _cheapest(field: str) -> Subquery:
     return Subquery(
-        Offering.objects.filter(model=OuterRef("pk"), current_price__isnull=False)
+        Offering.objects.filter(
+            buyable_offerings(), model=OuterRef("pk"), current_price__isnull=False
+        )
         .order_by()
         .values("model")
         .annotate(cheapest=Min(f"current_price__{field}"))

@@ -363,8 +363,16 @@ class LanguageModelSerializer(serializers.ModelSerializer):
         source="output_modality_list", child=serializers.CharField(), read_only=True
     )
     capabilities = CapabilitiesSerializer(source="*", read_only=True)
-    cheapest_input_usd_per_mtok = money("cheapest_input", "Cheapest current input price")
-    cheapest_output_usd_per_mtok = money("cheapest_output", "Cheapest current output price")
+    cheapest_input_usd_per_mtok = money(
+        "cheapest_input",
+        "Cheapest current input price over the offerings that can be bought (lifecycle ga or "
+        "preview; deprecated and retired offerings never count)",
+    )
+    cheapest_output_usd_per_mtok = money(
+        "cheapest_output",
+        "Cheapest current output price over the offerings that can be bought (lifecycle ga "
+        "or preview; deprecated and retired offerings never count)",
+    )
     offerings = OfferingInModelSerializer(many=True, read_only=True)
     sources = SourceSerializer(many=True, read_only=True)
 

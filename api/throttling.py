@@ -6,7 +6,14 @@ DRF's throttles copy the rates when the module is imported; these read them on e
 request, so a settings override (tests, a reload) takes effect at once.
 
 settings.API_THROTTLE_DISABLED (env API_THROTTLE_DISABLED=1; off by default) switches
-both throttles off, for loopback load tests such as `make bench` and `make loadtest`."""
+both throttles off, for loopback load tests such as `make bench` and `make loadtest`.
+
+The throttle that counted a request leaves its state on it (`RateLimit`), and
+api.middleware.RateLimitHeadersMiddleware sends it as the IETF draft's RateLimit-Limit,
+RateLimit-Remaining and RateLimit-Reset headers, on 429s too (beside Retry-After)."""
+
+import math
+from dataclasses import dataclass
 
 from django.conf import settings
 from rest_framework.settings import api_settings
@@ -16,6 +23,24 @@ from api.models import ApiKey
 from sitecache.client_address import client_address
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """The caller's allowance after this request: requests per window, how many are left,
+    and seconds until the oldest counted request leaves the window (a sliding window: one
+    more request is then allowed)."""
+
+    limit: int
+    remaining: int
+    reset: int
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+        }
+
+
 class CurrentSettingsRateMixin:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
@@ -23,7 +48,23 @@ class CurrentSettingsRateMixin:
     def allow_request(self, request, view):
         if settings.API_THROTTLE_DISABLED:
             return True
-        return super().allow_request(request, view)
+        allowed = super().allow_request(request, view)
+        if getattr(self, "key", None) is not None:
+            # This throttle counted the request (the other one has no key for it).
+            request._request.rate_limit = self.rate_limit()
+        return allowed
+
+    def rate_limit(self) -> RateLimit:
+        # SimpleRateThrottle.allow_request leaves the window's request times, newest first.
+        if self.history:
+            reset = max(0, math.ceil(self.duration - (self.now - self.history[-1])))
+        else:
+            reset = math.ceil(self.duration)
+        return RateLimit(
+            limit=self.num_requests,
+            remaining=max(0, self.num_requests - len(self.history)),
+            reset=reset,
+        )
 
 
 class AnonymousRateThrottle(CurrentSettingsRateMixin, AnonRateThrottle):

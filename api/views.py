@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api import filters, selectors, serializers
@@ -21,16 +22,54 @@ from sitecache.query_params import keep_query_params
 from sitecache.versioning import RequestVersion, current_version, request_version
 
 
+class KnownParametersMixin:
+    """Refuses, with a 400 naming them, query parameters the endpoint does not read and
+    parameters given without a value: a misspelt filter (`?updated_sinse=`) would
+    otherwise answer the unfiltered list, and an empty one (`?cursor=`) the first page.
+
+    What an endpoint reads is derived from what it is built from, the same sources the
+    OpenAPI schema is generated from: a list's filterset and paginator, the parameters a
+    view declares in `query_parameters`, and DRF's format override."""
+
+    query_parameters: tuple[str, ...] = ()
+
+    def accepted_query_parameters(self) -> set[str]:
+        names = set(self.query_parameters)
+        if api_settings.URL_FORMAT_OVERRIDE:
+            names.add(api_settings.URL_FORMAT_OVERRIDE)
+        if getattr(self, "action", None) == "list":
+            filterset_class = getattr(self, "filterset_class", None)
+            if filterset_class is not None:
+                names.update(filterset_class.base_filters)
+            if self.paginator is not None:
+                names.update(
+                    parameter["name"]
+                    for parameter in self.paginator.get_schema_operation_parameters(self)
+                )
+        return names
+
+    def refuse_unknown_query_parameters(self, request) -> None:
+        """Called by HttpCachingMixin.initial after authentication and throttling (a
+        refused request still counts) and before the query is trimmed for the cache."""
+        accepted = self.accepted_query_parameters()
+        reads = ", ".join(sorted(accepted)) or "none"
+        errors = {}
+        for name, values in request.query_params.lists():
+            if name not in accepted:
+                errors[name] = [f"Unknown parameter (this endpoint reads: {reads})."]
+            elif any(value == "" for value in values):
+                errors[name] = ["Empty value: give a value or leave the parameter out."]
+        if errors:
+            raise exceptions.ValidationError(errors)
+
+
 class HttpCachingMixin:
     """Reads the catalog version once per request; ETag, Last-Modified, Cache-Control and
     304s on every successful read.
 
-    Only the query parameters the view reads (its filters, pagination and
-    `extra_query_params`) stay on the request, ordered by name (sitecache.query_params):
-    the cache key and the `next` links are made of those, so `?utm_source=<random>`
-    neither adds an entry per request nor travels into links served to others."""
-
-    extra_query_params: tuple[str, ...] = ()
+    Unknown parameters are refused (KnownParametersMixin); the ones the view reads stay on
+    the request ordered by name (sitecache.query_params), so the cache key and the `next`
+    links do not depend on the order a caller wrote them in."""
 
     def dispatch(self, request, *args, **kwargs):
         token = request_version.set(RequestVersion(current_version()))
@@ -41,24 +80,15 @@ class HttpCachingMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # content negotiation may read `format`
-        keep_query_params(request._request, self.query_params_read())
-
-    def query_params_read(self) -> set[str]:
-        names = set(self.extra_query_params)
-        filterset_class = getattr(self, "filterset_class", None)
-        if filterset_class is not None:
-            names.update(filterset_class.base_filters)
-        paginator = getattr(self, "paginator", None)
-        if paginator is not None:
-            names.update({paginator.cursor_query_param, paginator.page_size_query_param})
-        return names
+        self.refuse_unknown_query_parameters(request)
+        keep_query_params(request._request, self.accepted_query_parameters())
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         return apply_http_caching(request, response)
 
 
-class CatalogViewSet(HttpCachingMixin, viewsets.ReadOnlyModelViewSet):
+class CatalogViewSet(HttpCachingMixin, KnownParametersMixin, viewsets.ReadOnlyModelViewSet):
     # A slug or id is what the pages' <slug:...> converter accepts; anything else (a NUL
     # byte, which PostgreSQL refuses inside a query) is a 404 before any query runs.
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -134,11 +164,16 @@ class BenchmarkViewSet(CatalogViewSet):
     lookup_field = "slug"
 
 
-class ComparisonView(HttpCachingMixin, APIView):
+# Input:output weights, each 0 to 9999 and not both zero (comparisons.pricing.BlendRatio).
+NON_ZERO_WEIGHT = "(?:[1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9])"
+BLEND_PATTERN = rf"^(?:{NON_ZERO_WEIGHT}[:/][0-9]{{1,4}}|[0-9]{{1,4}}[:/]{NON_ZERO_WEIGHT})$"
+
+
+class ComparisonView(HttpCachingMixin, KnownParametersMixin, APIView):
     """A pair of published models. The canonical URL orders the slugs alphabetically;
     the other order answers 301 to it."""
 
-    extra_query_params = ("blend",)
+    query_parameters = ("blend",)
 
     @extend_schema(
         operation_id="comparisons_retrieve",
@@ -150,8 +185,8 @@ class ComparisonView(HttpCachingMixin, APIView):
                 "blend",
                 OpenApiTypes.STR,
                 description='Input:output weights of the blended price, e.g. "70/30" '
-                '(default), "3:1" or "50/50".',
-                pattern=r"^[0-9]{1,4}[:/][0-9]{1,4}$",
+                '(default), "3:1" or "50/50"; not both zero.',
+                pattern=BLEND_PATTERN,
             ),
         ],
         responses={

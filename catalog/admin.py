@@ -31,6 +31,7 @@ from catalog.models import (
     Price,
     Provider,
     Source,
+    buyable_offerings,
 )
 from catalog.services import PriceInput, mark_reviewed, price_in_force, record_price
 from pricewatch.plausibility import check_limits, check_price
@@ -325,12 +326,14 @@ class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     ]
 
     def get_queryset(self, request):
+        buyable = buyable_offerings("offerings")
         return (
             super()
             .get_queryset(request)
             .annotate(
-                min_input=Min("offerings__current_price__input"),
-                min_output=Min("offerings__current_price__output"),
+                # The figure pages and the API show: buyable offerings only.
+                min_input=Min("offerings__current_price__input", filter=buyable),
+                min_output=Min("offerings__current_price__output", filter=buyable),
             )
             .prefetch_related("offerings__provider")
         )

@@ -37,6 +37,20 @@ class Lifecycle(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
+# Offerings that count towards a model's cheapest price, on the pages, in their filters and
+# sorts, and in the API: what a customer can buy today and keep using. A retired offering
+# cannot be bought at all; a deprecated one still answers but is closed to new customers
+# or about to be, so pointing a visitor at it as "cheapest" would send them somewhere
+# they cannot stay. Both keep their rows in the price tables and their price history.
+BUYABLE_LIFECYCLES = (Lifecycle.PREVIEW, Lifecycle.GA)
+
+
+def buyable_offerings(prefix: str = "") -> Q:
+    """Q for offerings in BUYABLE_LIFECYCLES; `prefix` is the path to the offerings, e.g.
+    "offerings" from a model."""
+    return Q(**{f"{prefix}__lifecycle__in" if prefix else "lifecycle__in": BUYABLE_LIFECYCLES})
+
+
 class Modality(models.TextChoices):
     TEXT = "text", "Text"
     IMAGE = "image", "Image"
@@ -337,6 +351,11 @@ class Offering(Reviewed):
     def own_max_output_tokens(self) -> int | None:
         """This provider's output cap where it differs from the model's, else None."""
         return own_limit(self.max_output_tokens, self.model.max_output_tokens)
+
+    @property
+    def is_buyable(self) -> bool:
+        """Whether this offering can count as its model's cheapest (BUYABLE_LIFECYCLES)."""
+        return self.lifecycle in BUYABLE_LIFECYCLES
 
     @property
     def has_own_limits(self) -> bool:

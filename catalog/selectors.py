@@ -15,6 +15,7 @@ from catalog.models import (
     Offering,
     Price,
     Provider,
+    buyable_offerings,
 )
 
 
@@ -85,11 +86,12 @@ def source_links_for_models(model_ids: Iterable[int]) -> QuerySet:
 
 
 def with_cheapest_prices(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
-    """Annotate the lowest current input and output price over a model's offerings and
-    how many offerings it has."""
+    """Annotate the lowest current input and output price over a model's offerings that
+    can be bought (catalog.models.BUYABLE_LIFECYCLES) and how many offerings it has."""
+    buyable = buyable_offerings("offerings")
     return models.annotate(
-        cheapest_input=Min("offerings__current_price__input"),
-        cheapest_output=Min("offerings__current_price__output"),
+        cheapest_input=Min("offerings__current_price__input", filter=buyable),
+        cheapest_output=Min("offerings__current_price__output", filter=buyable),
         provider_count=Count("offerings", distinct=True),
     )
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import F, Min
 from django.urls import reverse
 
-from catalog.models import CAPABILITIES, LanguageModel
+from catalog.models import CAPABILITIES, LanguageModel, buyable_offerings
 from comparisons.models import Comparison, canonical_pair
 from comparisons.narrative import cheapest_offering
 from comparisons.pricing import DEFAULT_BLEND
@@ -51,7 +51,11 @@ def related_candidates() -> list[Candidate]:
     def build() -> list[Candidate]:
         rows = (
             LanguageModel.objects.published()
-            .annotate(cheapest=Min("offerings__current_price__input"))
+            .annotate(
+                cheapest=Min(
+                    "offerings__current_price__input", filter=buyable_offerings("offerings")
+                )
+            )
             .order_by(F("release_date").desc(nulls_last=True), "name")
             .values_list(
                 "slug",

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from catalog import selectors
-from catalog.models import CAPABILITIES, LanguageModel, own_limit
+from catalog.models import BUYABLE_LIFECYCLES, CAPABILITIES, LanguageModel, own_limit
 from comparisons.models import Comparison, canonical_pair
 from comparisons.pricing import ContextTier, Rates
 from sitecache.versioning import version_memo
@@ -57,6 +57,11 @@ class OfferingSnapshot:
     @property
     def has_price(self) -> bool:
         return self.input is not None and self.output is not None
+
+    @property
+    def is_buyable(self) -> bool:
+        """Whether it can count as the model's cheapest (catalog.models.BUYABLE_LIFECYCLES)."""
+        return self.lifecycle in BUYABLE_LIFECYCLES
 
     @property
     def rates(self) -> Rates | None:
@@ -131,7 +136,11 @@ class ModelSnapshot:
 
     @property
     def priced_offerings(self) -> tuple[OfferingSnapshot, ...]:
-        return tuple(o for o in self.offerings if o.has_price)
+        """Offerings with a current price that can be bought: what the cheapest price, the
+        workload calculator and the price chart use. Retired and deprecated offerings
+        (catalog.models.BUYABLE_LIFECYCLES) stay in `offerings`, so the availability
+        table still lists them."""
+        return tuple(o for o in self.offerings if o.has_price and o.is_buyable)
 
     def context_window_on(self, offering: OfferingSnapshot) -> int | None:
         """The context window a request has on `offering`: the provider's own where it

@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 import time
 
+from compression_middleware.middleware import CompressionMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 
 from api.exceptions import error_body
 
@@ -67,6 +69,37 @@ class ServerTimingMiddleware:
         elapsed = (time.perf_counter() - start) * 1000
         response.headers.setdefault("Server-Timing", f"app;dur={elapsed:.1f}")
         return response
+
+
+class ResponseCompressionMiddleware(CompressionMiddleware):
+    """zstd, brotli or gzip, whichever the client accepts (django-compression-middleware),
+    for pages and API answers of 500 bytes or more; static files come precompressed from
+    WhiteNoise.
+
+    BREACH: a compressed body that holds a secret beside text an attacker chooses leaks
+    the secret through its length. Public pages and API answers hold no secret (no
+    session, no CSRF token, keys are never echoed), so they are compressed. Anything
+    under COMPRESSION_EXCLUDED_PREFIXES (the admin: an editor's session, CSRF tokens and
+    data) and any response that rendered a CSRF token (a form) goes uncompressed.
+
+    Validators stay right: the ETags of pages and API answers are weak (the same content
+    whatever the coding), so a revalidation answers 304 for any Accept-Encoding, and
+    `Vary: Accept-Encoding` is on every answer that could be compressed, 304s and small
+    bodies included, so a shared cache never hands brotli to a client that asked for
+    gzip."""
+
+    def process_response(self, request, response):
+        if self.must_not_compress(request):
+            return response
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return super().process_response(request, response)
+
+    @staticmethod
+    def must_not_compress(request: HttpRequest) -> bool:
+        excluded = tuple(settings.COMPRESSION_EXCLUDED_PREFIXES)
+        return request.path.startswith(excluded) or bool(
+            request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        )
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "corsheaders",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -62,11 +64,16 @@ MIDDLEWARE = [
     "config.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Answers CORS preflights before anything else runs (django-cors-headers; /api/ only).
+    "corsheaders.middleware.CorsMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so cached pages are compressed too (config.middleware).
+    "config.middleware.ResponseCompressionMiddleware",
     "sitecache.middleware.CatalogPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "api.middleware.RateLimitHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -200,6 +207,10 @@ PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/static/", "/api/"]
 # Browsers and CDNs revalidate every time; a revalidation is a cheap 304.
 PAGE_CACHE_CONTROL = os.environ.get("PAGE_CACHE_CONTROL", "public, max-age=0, must-revalidate")
 
+# Responses under these paths are never compressed (BREACH: the admin carries an
+# editor's session and CSRF tokens); see config.middleware.ResponseCompressionMiddleware.
+COMPRESSION_EXCLUDED_PREFIXES = ["/admin/"]
+
 # A record not reviewed for this many days is "stale" in the admin.
 CATALOG_STALE_AFTER_DAYS = int(os.environ.get("CATALOG_STALE_AFTER_DAYS", "30"))
 # Imports refuse larger files before reading them (a models.dev tree counts its .toml
@@ -251,6 +262,30 @@ REST_FRAMEWORK = {
     # code that reads it, so both agree.
     "NUM_PROXIES": NUM_PROXIES,
 }
+# Browsers may call the read-only API from other sites (django-cors-headers, under /api/
+# only; pages, the admin and their cookies are never shared). API_CORS_ALLOWED_ORIGINS:
+# comma-separated origins ("https://app.partner.example"), or "*" (the default) for any.
+# Keys travel in a header, never a cookie, so no credentials mode is needed.
+API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS", "*")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = "*" in API_CORS_ALLOWED_ORIGINS
+CORS_ALLOWED_ORIGINS = [origin for origin in API_CORS_ALLOWED_ORIGINS if origin != "*"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    *cors_default_headers,
+    "x-api-key",
+    "if-none-match",
+    "if-modified-since",
+]
+# What a script may read of an answer besides the CORS-safelisted headers.
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
 # Switches the API throttles off (loopback load tests only: bench/run.py, bench/load.py).
 API_THROTTLE_DISABLED = env_bool("API_THROTTLE_DISABLED", False)
 # Cache-Control max-age of API responses (public catalog data), in seconds.

@@ -47,9 +47,17 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 def not_modified(request: HttpRequest, etag: str, version: Version) -> bool:
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
-        return etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match == "*"
+        # The weak comparison If-None-Match calls for (RFC 9110 13.1.2): W/"x" matches "x".
+        return if_none_match.strip() == "*" or opaque_tag(etag) in {
+            opaque_tag(tag) for tag in if_none_match.split(",")
+        }
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     return since is not None and int(version.changed_at.timestamp()) <= since
+
+
+def opaque_tag(etag: str) -> str:
+    etag = etag.strip()
+    return etag[2:] if etag.startswith("W/") else etag
 
 
 def add_validators(response: HttpResponse, etag: str, version: Version) -> None:
@@ -88,7 +96,9 @@ class CatalogPageCacheMiddleware:
 
     def _respond(self, request: HttpRequest, version: Version) -> HttpResponse:
         key = page_cache_key(version, request)
-        etag = version.etag_for(request.get_full_path())
+        # Weak: the page is the same whichever content coding carries it (compression
+        # runs outside this middleware, on hits and misses alike).
+        etag = "W/" + version.etag_for(request.get_full_path())
         if not_modified(request, etag, version):
             response = HttpResponseNotModified()
             add_validators(response, etag, version)

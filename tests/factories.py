@@ -176,3 +176,25 @@ def catalog_of(*, models: int, providers: int, offerings_per_model: int, benchma
             BenchmarkScoreFactory(model=model, benchmark=bench, score=Decimal(40 + index % 50))
         built.append(model)
     return built
+
+
+def fading_and_steady():
+    """Two models for "cheapest means buyable". `Fading` is cheapest on a retired (Cloud,
+    $0.01 / $0.02) and a deprecated (Host, $0.05 / $0.10) offering and dearer on its GA one
+    (Third, $1 / $2); `Steady` has one preview offering in between (Cloud, $0.50 / $1).
+    Returns (fading, steady)."""
+    cloud, host, third = (
+        ProviderFactory(name=name, slug=name.lower()) for name in ("Cloud", "Host", "Third")
+    )
+    fading = LanguageModelFactory(name="Fading", slug="fading")
+    steady = LanguageModelFactory(name="Steady", slug="steady")
+    for model, provider, lifecycle, input, output in (
+        (fading, cloud, "retired", "0.01", "0.02"),
+        (fading, host, "deprecated", "0.05", "0.10"),
+        (fading, third, "ga", "1.00", "2.00"),
+        (steady, cloud, "preview", "0.50", "1.00"),
+    ):
+        offering = offer(model, provider, input=input, output=output)
+        offering.lifecycle = lifecycle
+        offering.save()
+    return fading, steady

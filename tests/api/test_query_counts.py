@@ -55,9 +55,11 @@ def test_query_count_does_not_grow_with_catalog_or_page_size(
 ):
     build_catalog(size)
     separator = "&" if "?" in url else "?"
-    for page_size in (1, 100):
+    # A record's page reads no page_size (it would be a 400, api.views.KnownParametersMixin).
+    queries = [f"{separator}page_size={n}" for n in (1, 100)] if url in LISTS else [""]
+    for query in queries:
         with django_assert_max_num_queries(MAX_QUERIES):
-            response = api.get(f"{url}{separator}page_size={page_size}")
+            response = api.get(f"{url}{query}")
         assert response.status_code == 200, response.content
         body = response.json()
         if "results" in body:

@@ -58,3 +58,33 @@ def test_api_throttle_disabled_lets_every_read_through_and_is_off_by_default(
     settings.API_THROTTLE_DISABLED = False
     statuses = [api.get("/api/v1/models/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_every_answer_carries_ratelimit_headers_and_the_429_keeps_retry_after(api, catalog, rates):
+    rates("3/min", "10/min")
+    answers = [
+        api.get("/api/v1/models/"),
+        api.get("/api/v1/models/no-such-model/"),  # a 404
+        api.get("/api/v1/models/?vision=maybe"),  # a 400
+    ]
+    for remaining, response in zip((2, 1, 0), answers, strict=True):
+        assert response["RateLimit-Limit"] == "3"
+        assert response["RateLimit-Remaining"] == str(remaining)
+        assert 0 < int(response["RateLimit-Reset"]) <= 60
+    refused = api.get("/api/v1/models/")
+    assert refused.status_code == 429
+    assert refused["RateLimit-Limit"] == "3"
+    assert refused["RateLimit-Remaining"] == "0"
+    assert 0 < int(refused["RateLimit-Reset"]) <= 60
+    assert 0 < int(refused["Retry-After"]) <= 60
+
+
+def test_a_304_and_a_partners_answer_carry_their_own_allowance(api, catalog, partner_key, rates):
+    rates("5/min", "7/min")
+    etag = api.get("/api/v1/providers/")["ETag"]
+    not_modified = api.get("/api/v1/providers/", HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified["RateLimit-Remaining"] == "3"
+    _, raw_key = partner_key
+    partner = api.get("/api/v1/providers/", HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    assert (partner["RateLimit-Limit"], partner["RateLimit-Remaining"]) == ("7", "6")

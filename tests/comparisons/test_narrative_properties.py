@@ -44,6 +44,7 @@ def offerings(draw):
                 provider_name=name,
                 provider_slug=name.lower().replace(" ", "-"),
                 first_party=draw(st.booleans()),
+                lifecycle=draw(st.sampled_from(["ga", "ga", "preview", "deprecated", "retired"])),
                 input=shared[0] if same else draw(prices),
                 output=shared[1] if same else draw(prices),
                 cache_read=draw(prices),
@@ -115,7 +116,14 @@ def three_figures(value):
 
 
 def cheapest_group(model, blend):
-    priced = [o for o in model.offerings if o.input is not None and o.output is not None]
+    # Cheapest means buyable: retired and deprecated offerings never count.
+    priced = [
+        o
+        for o in model.offerings
+        if o.input is not None
+        and o.output is not None
+        and o.lifecycle not in ("retired", "deprecated")
+    ]
     if not priced:
         return []
     low = min(blended_price(o.input, o.output, ratio=blend) for o in priced)

@@ -1,0 +1,41 @@
+"""Cheapest means buyable on the catalog pages: a retired or deprecated offering never
+sets the models list's cheapest price, its price filter or its price sort, and the model
+page says which offerings do not count."""
+
+import pytest
+
+from tests.factories import fading_and_steady
+from tests.html import Page
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(client, query=""):
+    response = client.get(f"/models/{query}")
+    assert response.status_code == 200
+    return Page(response.content.decode()).tables[0]["rows"]
+
+
+def test_models_list_shows_the_cheapest_buyable_price(client, django_assert_max_num_queries):
+    fading_and_steady()
+    with django_assert_max_num_queries(7):
+        listed = {row[0]: row for row in rows(client)}
+    assert listed["Fading"][4:6] == ["$1 / 1M tokens", "$2 / 1M tokens"]
+    assert listed["Steady"][4:6] == ["$0.50 / 1M tokens", "$1 / 1M tokens"]
+
+
+def test_models_list_price_filter_and_sort_ignore_offerings_that_cannot_be_bought(client):
+    fading_and_steady()
+    assert [row[0] for row in rows(client, "?max_input_price=0.6")] == ["Steady"]
+    assert [row[0] for row in rows(client, "?sort=price")] == ["Steady", "Fading"]
+
+
+def test_model_page_marks_the_offerings_that_do_not_count_as_cheapest(client):
+    fading_and_steady()
+    page = Page(client.get("/models/fading/").content.decode())
+    providers = [row[0] for row in page.table("Current standard prices")["rows"]]
+    assert providers == [
+        "Cloud Retired: not counted as the cheapest price",
+        "Host Deprecated: not counted as the cheapest price",
+        "Third",
+    ]
