@@ -6,7 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, GoneSerializer
 
 ERROR_RESPONSES = {
     "400": "Invalid, unknown or empty parameter: `errors` names each one and the reason.",
@@ -74,6 +74,14 @@ class ApiAutoSchema(AutoSchema):
                 response = self._get_response_for_code(ErrorSerializer, code)
                 response["description"] = description
                 responses[code] = response
+        if getattr(self.view, "change_resource", None) and self.view.action == "retrieve":
+            # A record that is gone leaves a tombstone in the change log.
+            responses["301"] = {
+                "description": "The slug changed: Location is the record's new URL."
+            }
+            gone = self._get_response_for_code(GoneSerializer, "410")
+            gone["description"] = "Deleted or unpublished: the body carries its tombstone."
+            responses["410"] = gone
         return responses
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import (
     DecimalField,
     Exists,
+    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -20,6 +21,7 @@ from catalog.models import (
     MONEY,
     Benchmark,
     BenchmarkScore,
+    ChangeEvent,
     LanguageModel,
     Offering,
     Organization,
@@ -154,3 +156,18 @@ def offerings_changed_since(queryset: QuerySet[Offering], since: datetime) -> Qu
     return queryset.filter(
         Q(updated_at__gte=since) | Q(model__updated_at__gte=since) | Exists(price_changed)
     )
+
+
+DEFAULT_CHANGES_PAGE = 100
+MAX_CHANGES_PAGE = 1000
+MAX_WATERMARK = 2**63 - 1  # a BigAutoField
+
+
+def change_events(*, since: int, limit: int) -> list[ChangeEvent]:
+    """Up to `limit` events after the watermark `since`, oldest first."""
+    return list(ChangeEvent.objects.filter(pk__gt=since).order_by("pk")[:limit])
+
+
+def latest_change_id() -> int:
+    """The newest event's id, 0 when the log is empty."""
+    return ChangeEvent.objects.aggregate(latest=Max("pk"))["latest"] or 0

@@ -19,6 +19,9 @@ from rest_framework import serializers
 
 from api.selectors import (
     ALIAS_LIST,
+    DEFAULT_CHANGES_PAGE,
+    MAX_CHANGES_PAGE,
+    MAX_WATERMARK,
     OFFERING_LIST,
     PRICE_CHECK_LIST,
     PRICE_HISTORY_LIST,
@@ -30,6 +33,7 @@ from catalog.models import (
     MONEY,
     Benchmark,
     BenchmarkScore,
+    ChangeEvent,
     LanguageModel,
     LimitSource,
     Offering,
@@ -651,4 +655,112 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Invalid input only: parameter -> reasons.",
+    )
+
+
+class ChangeEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        read_only=True, help_text="The event's place in the log: `since` resumes after it."
+    )
+    resource = serializers.ChoiceField(choices=ChangeEvent.Resource.choices, read_only=True)
+    action = serializers.ChoiceField(
+        choices=ChangeEvent.Action.choices,
+        read_only=True,
+        help_text="created and updated: fetch `url`; deleted and unpublished: drop the "
+        "record (its URL answers 410); renamed: drop `old_key`, fetch `url`.",
+    )
+    key = serializers.CharField(
+        read_only=True,
+        help_text="What the record's URL holds: its slug, or an offering's id; for renamed, "
+        "the new slug.",
+    )
+    old_key = serializers.CharField(
+        read_only=True, allow_null=True, help_text="renamed only: the previous slug."
+    )
+    url = serializers.URLField(read_only=True, help_text="The record's API URL.")
+    at = serializers.DateTimeField(read_only=True, help_text="When the change was committed.")
+
+
+def change_event_representation(event: ChangeEvent, url: str, tz: tzinfo) -> dict:
+    """ChangeEventSerializer's output."""
+    return {
+        "id": event.pk,
+        "resource": event.resource,
+        "action": event.action,
+        "key": event.key,
+        "old_key": event.old_key or None,
+        "url": url,
+        "at": datetime_text(event.at, tz),
+    }
+
+
+class ChangeLogPageSerializer(serializers.Serializer):
+    next = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="The next page (`since` set to this page's watermark), or null when this "
+        "page reaches the end of the log.",
+    )
+    watermark = serializers.IntegerField(
+        read_only=True,
+        help_text="Resume from here: once this page is applied, ask for ?since=<watermark>. "
+        "The id of the page's last event, or `since` when there is none. Opaque: do not "
+        "do arithmetic on it.",
+    )
+    latest = serializers.IntegerField(
+        read_only=True,
+        help_text="The newest event's id now (0 for an empty log): a new mirror keeps it "
+        "before its first full walk and then syncs from it.",
+    )
+    results = ChangeEventSerializer(many=True, read_only=True)
+
+
+class TombstoneSerializer(serializers.Serializer):
+    resource = serializers.ChoiceField(choices=ChangeEvent.Resource.choices, read_only=True)
+    key = serializers.CharField(read_only=True, help_text="The slug (or offering id) asked for.")
+    action = serializers.ChoiceField(
+        choices=[ChangeEvent.Action.DELETED, ChangeEvent.Action.UNPUBLISHED], read_only=True
+    )
+    at = serializers.DateTimeField(read_only=True, help_text="When it was removed.")
+    event = serializers.IntegerField(read_only=True, help_text="The change-log event's id.")
+
+
+class GoneSerializer(ErrorSerializer):
+    tombstone = TombstoneSerializer(read_only=True)
+
+
+def tombstone_representation(event: ChangeEvent, tz: tzinfo | None = None) -> dict:
+    return {
+        "resource": event.resource,
+        "key": event.key,
+        "action": event.action,
+        "at": datetime_text(event.at, current_tz(tz)),
+        "event": event.pk,
+    }
+
+
+class ChangeLogQuerySerializer(serializers.Serializer):
+    """The change log's query parameters."""
+
+    since = serializers.IntegerField(
+        required=False,
+        default=0,
+        min_value=0,
+        max_value=MAX_WATERMARK,
+        error_messages={
+            "invalid": "Enter a watermark: the whole number a change-log answer gave, or 0.",
+            "min_value": "A watermark is never negative: use 0 for the whole log.",
+            "max_value": "Enter a watermark a change-log answer gave; this one is too large.",
+            "max_string_length": "Enter a watermark a change-log answer gave.",
+        },
+    )
+    page_size = serializers.IntegerField(
+        required=False,
+        default=DEFAULT_CHANGES_PAGE,
+        min_value=1,
+        max_value=MAX_CHANGES_PAGE,
+        error_messages={
+            key: f"Enter a whole number from 1 to {MAX_CHANGES_PAGE}."
+            for key in ("invalid", "min_value", "max_value", "max_string_length")
+        },
     )

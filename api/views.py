@@ -10,15 +10,20 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from api import filters, selectors, serializers
 from api.caching import apply_http_caching, cached_response
 from api.comparison_document import comparison_payload
+from api.exceptions import error_body
+from catalog import changelog
+from catalog.models import ChangeEvent
 from comparisons.models import canonical_pair
 from comparisons.pricing import parse_blend
 from comparisons.views import split_pair
 from sitecache.query_params import keep_query_params
+from sitecache.site_url import absolute_url
 from sitecache.versioning import RequestVersion, current_version, request_version
 
 
@@ -108,9 +113,29 @@ class CatalogViewSet(HttpCachingMixin, KnownParametersMixin, viewsets.ReadOnlyMo
         return cached_response(request, lambda: super(CatalogViewSet, self).list(request))
 
     def retrieve(self, request, *args, **kwargs):
-        return cached_response(
-            request, lambda: super(CatalogViewSet, self).retrieve(request, *args, **kwargs)
-        )
+        return cached_response(request, lambda: self._retrieve(request, *args, **kwargs))
+
+    # The change log's resource name: a record that is gone leaves a tombstone there.
+    change_resource: str
+
+    def _retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except exceptions.NotFound:
+            key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            event = changelog.tombstone(self.change_resource, key)
+            if event is None:
+                raise
+        if event.action == ChangeEvent.Action.RENAMED:
+            # Resolved one rename at a time: a chain of renames is a chain of 301s.
+            url = detail_url(event.resource, event.key)
+            if request.META.get("QUERY_STRING"):
+                url += "?" + request.META["QUERY_STRING"]
+            return HttpResponsePermanentRedirect(url)
+        what = self.queryset.model._meta.verbose_name
+        body = error_body(410, "gone", f"This {what} was {event.action} on {event.at:%Y-%m-%d}.")
+        body["tombstone"] = serializers.tombstone_representation(event)
+        return Response(body, status=410)
 
 
 class LanguageModelViewSet(CatalogViewSet):
@@ -121,6 +146,7 @@ class LanguageModelViewSet(CatalogViewSet):
     serializer_class = serializers.LanguageModelSerializer
     filterset_class = filters.LanguageModelFilter
     lookup_field = "slug"
+    change_resource = ChangeEvent.Resource.MODEL
 
     def list(self, request, *args, **kwargs):
         return cached_response(request, lambda: self._list_page(request))
@@ -138,6 +164,7 @@ class OrganizationViewSet(CatalogViewSet):
     serializer_class = serializers.OrganizationSerializer
     filterset_class = filters.OrganizationFilter
     lookup_field = "slug"
+    change_resource = ChangeEvent.Resource.ORGANIZATION
 
 
 class ProviderViewSet(CatalogViewSet):
@@ -145,6 +172,7 @@ class ProviderViewSet(CatalogViewSet):
     serializer_class = serializers.ProviderSerializer
     filterset_class = filters.ProviderFilter
     lookup_field = "slug"
+    change_resource = ChangeEvent.Resource.PROVIDER
 
 
 class OfferingViewSet(CatalogViewSet):
@@ -153,6 +181,7 @@ class OfferingViewSet(CatalogViewSet):
     queryset = selectors.api_offerings()
     serializer_class = serializers.OfferingSerializer
     filterset_class = filters.OfferingFilter
+    change_resource = ChangeEvent.Resource.OFFERING
 
 
 class BenchmarkViewSet(CatalogViewSet):
@@ -162,6 +191,7 @@ class BenchmarkViewSet(CatalogViewSet):
     serializer_class = serializers.BenchmarkSerializer
     filterset_class = filters.BenchmarkFilter
     lookup_field = "slug"
+    change_resource = ChangeEvent.Resource.BENCHMARK
 
 
 # Input:output weights, each 0 to 9999 and not both zero (comparisons.pricing.BlendRatio).
@@ -217,3 +247,90 @@ class ComparisonView(HttpCachingMixin, KnownParametersMixin, APIView):
             )
         except Http404 as error:
             raise exceptions.NotFound("No such comparison.") from error
+
+
+# The change log's resources, by the name of their detail route and its URL argument.
+DETAIL_ROUTES = {
+    ChangeEvent.Resource.MODEL: ("api:model-detail", "slug"),
+    ChangeEvent.Resource.ORGANIZATION: ("api:organization-detail", "slug"),
+    ChangeEvent.Resource.PROVIDER: ("api:provider-detail", "slug"),
+    ChangeEvent.Resource.OFFERING: ("api:offering-detail", "pk"),
+    ChangeEvent.Resource.BENCHMARK: ("api:benchmark-detail", "slug"),
+}
+
+
+def detail_url(resource: str, key: str) -> str:
+    name, argument = DETAIL_ROUTES[resource]
+    return reverse(name, kwargs={argument: key})
+
+
+class ChangeLogView(HttpCachingMixin, KnownParametersMixin, APIView):
+    """Every change partners can see, oldest first: created, updated, deleted,
+    unpublished and renamed (old slug -> new) events for models, organizations,
+    providers, offerings and benchmarks. A change to something a record embeds (a
+    provider renamed, a price taking effect, an alias, a source, a score, a price check)
+    is an `updated` event for that record too, and moves its `updated_at`.
+
+    Sync loop: keep `latest` before a first full walk; then ask for ?since=<watermark>,
+    apply the events in order, follow `next` until it is null, and keep the last page's
+    `watermark` for the next run."""
+
+    query_parameters = ("since", "page_size")
+
+    @extend_schema(
+        operation_id="changes_list",
+        parameters=[
+            OpenApiParameter(
+                "since",
+                {"type": "integer", "minimum": 0, "maximum": selectors.MAX_WATERMARK},
+                description="A watermark from an earlier answer: only events after it "
+                "(default 0, the whole log).",
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": selectors.MAX_CHANGES_PAGE},
+                description=f"Events per page, 1 to {selectors.MAX_CHANGES_PAGE} "
+                f"(default {selectors.DEFAULT_CHANGES_PAGE}).",
+            ),
+        ],
+        responses={200: serializers.ChangeLogPageSerializer},
+    )
+    def get(self, request):
+        # A plain dict, not the QueryDict: DRF reads an empty form value as absent, and
+        # `since=` (an unset shell variable) must not quietly mean the whole log.
+        query = serializers.ChangeLogQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        since, page_size = query.validated_data["since"], query.validated_data["page_size"]
+        return cached_response(request, lambda: self._page(request, since, page_size))
+
+    def _page(self, request, since: int, page_size: int) -> Response:
+        latest = selectors.latest_change_id()
+        if since > latest:
+            raise exceptions.ValidationError(
+                {
+                    "since": [
+                        f"{since} is ahead of the change log, whose newest event is {latest}: "
+                        "the log was reset. Walk the full catalog again, then sync from "
+                        "`latest`."
+                    ]
+                }
+            )
+        events = selectors.change_events(since=since, limit=page_size + 1)
+        has_next = len(events) > page_size
+        events = events[:page_size]
+        watermark = events[-1].pk if events else since
+        tz = serializers.current_tz(None)
+        results = [
+            serializers.change_event_representation(
+                event, absolute_url(detail_url(event.resource, event.key)), tz
+            )
+            for event in events
+        ]
+        next_url = None
+        if has_next:
+            next_url = replace_query_param(
+                absolute_url(request.get_full_path()), "since", watermark
+            )
+        return Response(
+            {"next": next_url, "watermark": watermark, "latest": latest, "results": results}
+        )

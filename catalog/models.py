@@ -612,3 +612,46 @@ class BenchmarkScore(models.Model):
             raise ValidationError(
                 {"score": f"The score must lie between 0 and {self.benchmark.scale_max}."}
             )
+
+
+class ChangeEvent(models.Model):
+    """One change partners can see in the API, in the order it was committed: the change
+    log they sync from (/api/v1/changes/). Written by catalog.changelog in the
+    transaction that makes the change; the id is the partners' watermark.
+
+    A deleted, unpublished or renamed record's last event is also its tombstone: its old
+    API URL answers 410 or 301 from it."""
+
+    class Resource(models.TextChoices):
+        MODEL = "model", "Model"
+        ORGANIZATION = "organization", "Organization"
+        PROVIDER = "provider", "Provider"
+        OFFERING = "offering", "Offering"
+        BENCHMARK = "benchmark", "Benchmark"
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        DELETED = "deleted", "Deleted"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        RENAMED = "renamed", "Renamed (new slug)"
+
+    id = models.BigAutoField(primary_key=True)
+    resource = models.CharField(max_length=12, choices=Resource.choices)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    # What the record's API URL holds: a slug, or an offering's id; for `renamed`, the
+    # new slug, with the old one in `old_key`.
+    key = models.CharField(max_length=160)
+    old_key = models.CharField(max_length=160, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["resource", "key"], name="change_resource_key"),
+            models.Index(fields=["resource", "old_key"], name="change_resource_old_key"),
+        ]
+
+    def __str__(self) -> str:
+        text = f"{self.resource} {self.key} {self.action}"
+        return f"{text} from {self.old_key}" if self.old_key else text

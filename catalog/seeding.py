@@ -15,6 +15,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from simple_history.utils import bulk_create_with_history
 
+from catalog import changelog
 from catalog.models import (
     CAPABILITIES,
     Benchmark,
@@ -30,7 +31,7 @@ from catalog.models import (
     catalog_slugify,
 )
 from catalog.seed_builder import expand_url
-from catalog.services import refresh_current_prices
+from catalog.services import move_current_prices
 from sitecache.versioning import bump_catalog_version
 
 SEED_PATH = Path(__file__).resolve().parent / "seed" / "catalog.json"
@@ -69,7 +70,8 @@ def _money(value) -> Decimal | None:
 
 # Sent after a load with the offerings' cross-checks from the build, so the app that
 # keeps them (pricewatch) stores them without catalog importing it:
-# checks = [(offering id, source, agrees, checked on, disagreements)].
+# checks = [(offering id, source, agrees, checked on, disagreements)]. A receiver returns
+# the ids of the offerings it changed, for the change log.
 seed_loaded = Signal()
 
 REASON = "Seed catalog"
@@ -99,6 +101,8 @@ class _Loader:
         self.data = data
         self.publish = publish
         self.report = SeedReport()
+        # model class -> rows created, for the change log (bulk inserts send no signals).
+        self.created: dict[type, list] = {}
         self.prefixes = data.get("url_prefixes") or {}
         as_of = {k: v.get("as_of") for k, v in (data.get("built_from") or {}).items()}
         self.as_of = {k: _date(v) for k, v in as_of.items() if v}
@@ -116,6 +120,7 @@ class _Loader:
         else:
             created = model.objects.bulk_create(objects, batch_size=500)
         self.report.created[kind] = self.report.created.get(kind, 0) + len(objects)
+        self.created.setdefault(model, []).extend(created)
         return created
 
     def run(self) -> None:
@@ -142,15 +147,18 @@ class _Loader:
         self.offering_aliases(rows, models, providers, offerings)
         created_prices = self.prices(rows, models, providers, offerings)
         self.scores(rows, models, benchmarks)
-        if created_prices:
-            refresh_current_prices()
+        moved = move_current_prices() if created_prices else []
         checks = [
             (offerings[(models[slug].pk, providers[o["provider"]].pk)].pk, *check)
             for slug, row in rows.items()
             for o in row.get("offerings", [])
             for check in self.checks(o)
         ]
-        seed_loaded.send(sender=load_seed, checks=checks, report=self.report)
+        answers = seed_loaded.send(sender=load_seed, checks=checks, report=self.report)
+        checked = {pk for _, ids in answers for pk in ids or ()}
+        # One bulk insert of events, so partners syncing from the change log see a
+        # seed top-up (and a first load costs one query per kind, not per record).
+        changelog.record_bulk_creation(self.created, touched_offerings={*moved, *checked})
         if self.report.created:
             bump_catalog_version()
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from catalog import changelog
 from catalog.importers.identity import model_key
 from catalog.models import (
     LanguageModel,
@@ -77,6 +78,7 @@ def refresh_current_price(offering: Offering) -> Price | None:
     if offering.current_price_id != (price.pk if price else None):
         Offering.objects.filter(pk=offering.pk).update(current_price=price)
         offering.current_price = price
+        changelog.touch(offerings=[offering.pk])
     return price
 
 
@@ -94,7 +96,16 @@ def refresh_current_prices(*, on: date | None = None) -> int:
     """Point every offering at the price in force on `on` (today by default): a price
     recorded for a later date takes effect on that day with no write of its own, so run
     this daily (`manage.py refresh_current_prices`). Returns how many offerings moved;
-    caches see the change through the catalog version. A fixed number of queries."""
+    each is in the change log (with its model), and caches see the change through the
+    catalog version. A fixed number of queries."""
+    moved = move_current_prices(on=on)
+    changelog.touch(offerings=moved)
+    return len(moved)
+
+
+def move_current_prices(*, on: date | None = None) -> list[int]:
+    """`refresh_current_prices` without the change log, for a bulk loader that records
+    its own events: returns the ids of the offerings that moved."""
     on = on or timezone.localdate()
     in_force: dict[int, int] = {}
     rows = (
@@ -116,7 +127,7 @@ def refresh_current_prices(*, on: date | None = None) -> int:
         from sitecache.versioning import bump_catalog_version
 
         bump_catalog_version()
-    return len(moved)
+    return [offering.pk for offering in moved]
 
 
 @transaction.atomic

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from catalog import selectors
+from catalog import changelog, selectors
 from catalog.filters import LanguageModelFilter
 from comparisons.chart import price_history_chart
 from comparisons.selectors import compare_url
@@ -46,7 +47,7 @@ def model_list(request):
 def model_detail(request, slug: str):
     model = selectors.model_detail(slug, include_drafts=can_preview_drafts(request))
     if model is None:
-        raise Http404("No such model.")
+        return model_gone(request, slug)
     offerings = list(model.offerings.all())
     series = [
         (
@@ -79,6 +80,19 @@ def model_detail(request, slug: str):
             "canonical_path": model.get_absolute_url(),
         },
     )
+
+
+def model_gone(request, slug: str):
+    """A model page that is empty: 301 to the new slug after a rename, 410 for a model
+    deleted or unpublished (search engines drop it), else 404."""
+    event = changelog.tombstone(changelog.Resource.MODEL, slug)
+    if event is None:
+        raise Http404("No such model.")
+    if event.action == changelog.Action.RENAMED:
+        return HttpResponsePermanentRedirect(
+            reverse("catalog:model-detail", kwargs={"slug": event.key})
+        )
+    return render(request, "catalog/model_gone.html", {"event": event, "noindex": True}, status=410)
 
 
 @require_safe

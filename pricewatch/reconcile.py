@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from catalog import changelog
 from catalog.importers.matching import (
     PARTIAL_PROVIDER_NAMES,
     find_model,
@@ -410,8 +411,10 @@ def _store_checks(source: str, results, today) -> None:
                     disagreements=bad,
                 )
             )
-        else:
+        elif (check.agrees, check.checked_on, check.disagreements) != (not bad, today, bad):
             check.agrees, check.checked_on, check.disagreements = not bad, today, bad
             update.append(check)
     OfferingCheck.objects.bulk_create(create)
     OfferingCheck.objects.bulk_update(update, ["agrees", "checked_on", "disagreements"])
+    # Checks show in the offering's price_check: the offerings (and their models) changed.
+    changelog.touch(offerings={check.offering_id for check in [*create, *update]})

@@ -7,11 +7,12 @@ from __future__ import annotations
 from pricewatch.models import SOURCES, OfferingCheck
 
 
-def store_seed_checks(sender, *, checks, report=None, **kwargs) -> None:
+def store_seed_checks(sender, *, checks, report=None, **kwargs) -> set[int]:
     """Add the checks the catalog lacks; a check price watch already made is newer
-    evidence and stays."""
+    evidence and stays. Returns the ids of the offerings given checks, for the seed
+    loader's change log."""
     if not checks:
-        return
+        return set()
     have = set(
         OfferingCheck.objects.filter(offering_id__in={c[0] for c in checks}).values_list(
             "offering_id", "source"
@@ -31,3 +32,4 @@ def store_seed_checks(sender, *, checks, report=None, **kwargs) -> None:
     OfferingCheck.objects.bulk_create(new, batch_size=500)
     if new and report is not None:
         report.created["price checks"] = report.created.get("price checks", 0) + len(new)
+    return {check.offering_id for check in new}

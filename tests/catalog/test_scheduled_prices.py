@@ -29,8 +29,10 @@ def test_a_scheduled_price_takes_effect_on_its_day(django_assert_max_num_queries
     assert refresh_current_prices() == 0
 
     version = current_version().number
-    # Prices, offerings, one bulk update, the version bump (2), and the savepoint (2).
-    with django_assert_max_num_queries(7):
+    # Prices, offerings, one bulk update, the version bump (2), and the savepoint (2);
+    # the change log: the moved offerings' models, their updated_at (2), the version
+    # bump that orders the events (2) and the events.
+    with django_assert_max_num_queries(14):
         assert refresh_current_prices(on=today + timedelta(days=1)) == 1
     offering.refresh_from_db()
     unchanged.refresh_from_db()
