@@ -20,6 +20,8 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
+from catalog import changelog
+
 BACKUP_APPS = ("catalog", "comparisons")
 
 
@@ -132,7 +134,7 @@ def restore_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> tuple[dict[s
         restored_models = set()
         # Offerings point at their current price and prices at their offering: check
         # the constraints once everything is in, as loaddata does.
-        with connection.constraint_checks_disabled():
+        with connection.constraint_checks_disabled(), changelog.restoring():
             for deserialized in serializers.deserialize("json", text, using=using):
                 deserialized.save(using=using)
                 label = deserialized.object._meta.label

@@ -18,7 +18,9 @@ refresh_current_prices, price-watch reconcile and the seed loader.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
@@ -353,7 +355,23 @@ def _source_changed(sender, instance, raw=False, **kwargs):
         touch(sources=[instance.pk])
 
 
+# Set while a backup is restored: rows come back as they were, events included; the
+# many-to-many links loaddata sets afterwards carry no `raw` flag to say so.
+_restoring: ContextVar[bool] = ContextVar("changelog_restoring", default=False)
+
+
+@contextmanager
+def restoring() -> Iterator[None]:
+    token = _restoring.set(True)
+    try:
+        yield
+    finally:
+        _restoring.reset(token)
+
+
 def _sources_linked(sender, instance, action, reverse, pk_set, **kwargs):
+    if _restoring.get():
+        return
     if action in ("post_add", "post_remove"):
         touch(model_contents=pk_set or ()) if reverse else touch(model_contents=[instance.pk])
     elif action == "pre_clear":
