@@ -54,6 +54,7 @@ from comparisons.narrative.tables import (
     capability_rows,
     pricing_rows,
     provider_price_rows,
+    score_number,
     shared_scores,
     spec_rows,
 )
@@ -191,12 +192,8 @@ class ScoreGap:
         return abs(self.a.score - self.b.score) / scale
 
 
-def score_gaps(a: ModelSnapshot, b: ModelSnapshot) -> list[ScoreGap]:
-    return [ScoreGap(x, y) for x, y in shared_scores(a, b)]
-
-
 def score_text(score: ScoreSnapshot) -> str:
-    return f"{score.score.normalize():f}"
+    return score_number(score.score)
 
 
 def threshold_text(gaps: list[ScoreGap]) -> str:
@@ -235,6 +232,8 @@ class Facts:
     output: PriceFacts
     cached: PriceFacts
     blended: PriceFacts
+    # Benchmarks both models have, in benchmark order.
+    gaps: tuple[ScoreGap, ...]
 
     def model(self, side: str) -> ModelSnapshot:
         return self.a if side == "a" else self.b
@@ -269,6 +268,7 @@ def facts_for(pair: PairSnapshot, blend: BlendRatio) -> Facts:
             choice_a.blended(blend) if choice_a else None,
             choice_b.blended(blend) if choice_b else None,
         ),
+        gaps=tuple(ScoreGap(x, y) for x, y in shared_scores(a, b)),
     )
 
 
@@ -341,7 +341,7 @@ def points(facts: Facts, side: str) -> list[str]:
             f"more recent knowledge ({format_month(me.knowledge_cutoff)} vs "
             f"{format_month(other.knowledge_cutoff)})"
         )
-    gaps = score_gaps(facts.a, facts.b)
+    gaps = facts.gaps
     wins = [g for g in gaps if g.winner == side]
     if wins:
         scores = [s for g in wins for s in (g.a, g.b)]
@@ -363,7 +363,7 @@ def verdict_text(facts: Facts) -> str:
         return f"Choose {a.name} for {join_words(for_a)}; choose {b.name} for {join_words(for_b)}."
     if for_a or for_b:
         winner, loser, found = (a, b, for_a) if for_a else (b, a, for_b)
-        scope = "" if shared_scores(a, b) else " on price and specs"
+        scope = "" if facts.gaps else " on price and specs"
         return (
             f"{winner.name} comes out ahead{scope}, with {join_words(found)}; "
             f"nothing material favours {loser.name}."
@@ -458,8 +458,7 @@ def decider(facts: Facts) -> str:
 
 def benchmark_lead(facts: Facts) -> str:
     """The benchmark evidence with its numbers, or its absence."""
-    a, b = facts.a, facts.b
-    gaps = score_gaps(a, b)
+    gaps = facts.gaps
     if not gaps:
         return "No benchmark has a sourced score for both, so quality cannot be compared here."
     material = sorted((g for g in gaps if g.winner), key=lambda g: -g.size)[:2]
@@ -653,7 +652,7 @@ def limits_paragraph(facts: Facts) -> str:
 
 def benchmark_paragraph(facts: Facts) -> str:
     a, b = facts.a, facts.b
-    gaps = sorted(score_gaps(a, b), key=lambda g: -g.size)
+    gaps = sorted(facts.gaps, key=lambda g: -g.size)
     if not gaps:
         return ""
     named = gaps[:MAX_BENCHMARKS_NAMED]
@@ -770,7 +769,7 @@ def faq_items(facts: Facts) -> tuple[FaqItem, ...]:
     items = [FaqItem(f"Which is cheaper, {pair}?", price_answer(facts))]
     if a.context_window or b.context_window:
         items.append(FaqItem(f"Which has a larger context window, {pair}?", context_answer(a, b)))
-    gaps = score_gaps(a, b)
+    gaps = facts.gaps
     if gaps:
         wins_a = sum(1 for g in gaps if g.winner == "a")
         wins_b = sum(1 for g in gaps if g.winner == "b")
@@ -780,11 +779,9 @@ def faq_items(facts: Facts) -> tuple[FaqItem, ...]:
             f"{count_noun(len(gaps), 'shared benchmark')}, {a.name} leads on "
             f"{number_word(wins_a)} and {b.name} on {number_word(wins_b)}"
         )
-        answer += (
-            f"; {number_word(close)} {'is' if close == 1 else 'are'} too close to call."
-            if (close)
-            else "."
-        )
+        if close:
+            answer += f"; {number_word(close)} {'is' if close == 1 else 'are'} too close to call"
+        answer += "."
         items.append(FaqItem(f"Which scores better on benchmarks, {pair}?", answer))
     if a.release_date and b.release_date and a.release_date != b.release_date:
         newer, older = (a, b) if a.release_date > b.release_date else (b, a)
@@ -815,7 +812,7 @@ def faq_items(facts: Facts) -> tuple[FaqItem, ...]:
 # --- Assembly -------------------------------------------------------------------------
 
 
-def collect_sources(pair: PairSnapshot) -> tuple[Link, ...]:
+def collect_sources(pair: PairSnapshot, gaps: tuple[ScoreGap, ...]) -> tuple[Link, ...]:
     seen: dict[str, Link] = {}
     for model in (pair.a, pair.b):
         for source in model.sources:
@@ -826,8 +823,8 @@ def collect_sources(pair: PairSnapshot) -> tuple[Link, ...]:
                     offering.price_source_url,
                     Link(f"{offering.provider_name} pricing", offering.price_source_url),
                 )
-    for score_a, score_b in shared_scores(pair.a, pair.b):
-        for score in (score_a, score_b):
+    for gap in gaps:
+        for score in (gap.a, gap.b):
             if score.source_url:
                 seen.setdefault(score.source_url, Link(f"{score.label} scores", score.source_url))
     return tuple(seen.values())
@@ -879,9 +876,8 @@ def build_comparison_document(
     a, b = pair.a, pair.b
     facts = facts_for(pair, blend)
     title = f"{a.name} vs {b.name}"
-    lead = [cost_lead(facts), decider(facts), benchmark_lead(facts)]
-    lead = [sentence for sentence in lead if sentence]
-    summary = " ".join(lead)
+    deciding, evidence = decider(facts), benchmark_lead(facts)
+    summary = " ".join(s for s in (cost_lead(facts), deciding, evidence) if s)
     verdict = pair.verdict_override.strip() or verdict_text(facts)
     deep_dive = [features_paragraph(facts), cost_paragraph(facts), limits_paragraph(facts)]
     if paragraph := benchmark_paragraph(facts):
@@ -889,13 +885,13 @@ def build_comparison_document(
 
     reviewed = [m.last_reviewed for m in (a, b) if m.last_reviewed]
     last_reviewed = min(reviewed) if len(reviewed) == 2 else None
-    bench_rows = benchmark_rows(a, b)
+    bench_rows = benchmark_rows((g.a, g.b) for g in facts.gaps)
     return ComparisonDocument(
         model_a=ModelRef(a.slug, a.name),
         model_b=ModelRef(b.slug, b.name),
         title=title,
         meta_description=meta_description(
-            title, [price_headline(facts), decider(facts), benchmark_lead(facts), verdict]
+            title, [price_headline(facts), deciding, evidence, verdict]
         ),
         summary=summary,
         verdict=verdict,
@@ -915,11 +911,11 @@ def build_comparison_document(
         blend_query=blend.query_value,
         cheapest_provider_a=facts.choice_a.provider_name if facts.choice_a else None,
         cheapest_provider_b=facts.choice_b.provider_name if facts.choice_b else None,
-        sources=collect_sources(pair),
+        sources=collect_sources(pair, facts.gaps),
         last_reviewed=last_reviewed,
         last_reviewed_text=format_date(last_reviewed) if last_reviewed else "not yet reviewed",
         benchmark_attributions=tuple(
-            sorted({s.attribution for pair in shared_scores(a, b) for s in pair if s.attribution})
+            sorted({s.attribution for g in facts.gaps for s in (g.a, g.b) if s.attribution})
         ),
     )
 

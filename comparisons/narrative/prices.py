@@ -78,12 +78,10 @@ class PriceChoice:
         names = [o.provider_name for o in self.ties]
         if len(names) == 1:
             return f"on {names[0]}"
+        if len(names) == self.priced_count == 2:
+            return "on both tracked providers"
         if len(names) == self.priced_count:
-            return (
-                "on both tracked providers"
-                if len(names) == 2
-                else (f"on all {number_word(len(names))} tracked providers")
-            )
+            return f"on all {number_word(len(names))} tracked providers"
         if len(names) <= 3:
             return f"on {join_words(names)}"
         return f"on {names[0]} and {count_noun(len(names) - 1, 'other provider')}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from catalog.formatting import (
@@ -32,9 +33,14 @@ REPORTED_BY = {
 }
 
 
+def score_number(value: Decimal) -> str:
+    """A score as published, without trailing zeros: 71.30 -> "71.3"."""
+    return f"{value.normalize():f}"
+
+
 def format_score(value: Decimal, reported_by: str, *, preview: bool = False) -> str:
     """ "71.3 (self-reported)"; a result recorded before the release says so."""
-    text = f"{value.normalize():f}"
+    text = score_number(value)
     provenance = REPORTED_BY.get(reported_by, REPORTED_BY["maker"])
     return f"{text} ({provenance}{', preview result' if preview else ''})"
 
@@ -186,9 +192,10 @@ def capability_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
     )
 
 
-def benchmark_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
+def benchmark_rows(shared: Iterable[tuple[ScoreSnapshot, ScoreSnapshot]]) -> tuple[Row, ...]:
+    """A row per benchmark both models have (`shared_scores`)."""
     rows = []
-    for score_a, score_b in shared_scores(a, b):
+    for score_a, score_b in shared:
         direction = "higher is better" if score_a.higher_is_better else "lower is better"
         rows.append(
             Row(

@@ -7,6 +7,7 @@ which rows materially favour a model (thresholds from DESIGN.md's prose rules: 5
 cent for prices, 10% for limits, 3 points for scores)."""
 
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import given, settings
@@ -27,6 +28,7 @@ prices = st.one_of(
 flags = st.sampled_from([True, False, None])
 PROVIDERS = ["Acme Cloud", "Bolt AI", "Cirrus", "Delta Host"]
 WINDOWS = [None, 8_000, 32_768, 128_000, 131_072, 1_000_000, 1_048_576, 1_050_000]
+DATES = [date(2024, 5, 1), date(2024, 7, 1), date(2025, 1, 1), date(2025, 2, 1)]
 MODALITIES = st.sampled_from(
     [(), ("text",), ("text", "image"), ("text", "image", "audio"), ("text", "pdf")]
 )
@@ -82,13 +84,6 @@ def models(draw, name):
     )
 
 
-def _dates():
-    from datetime import date
-
-    return [date(2024, 5, 1), date(2024, 7, 1), date(2025, 1, 1), date(2025, 2, 1)]
-
-
-DATES = _dates()
 blends = st.builds(BlendRatio, st.integers(0, 9), st.integers(1, 9))
 
 
