@@ -6,6 +6,7 @@ dataclasses and never the ORM, so the text can be tested without a database.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -95,7 +96,12 @@ class ScoreSnapshot:
 
     @property
     def label(self) -> str:
-        return f"{self.benchmark_name} ({self.variant})" if self.variant else self.benchmark_name
+        """ "SWE-bench (Verified)"; a variant's own brackets become a comma, so a label
+        never nests them: "Terminal-Bench (2.1, Terminus-2 harness)"."""
+        if not self.variant:
+            return self.benchmark_name
+        variant = re.sub(r"\s*\(([^()]*)\)", r", \1", self.variant).strip(", ")
+        return f"{self.benchmark_name} ({variant})"
 
     @property
     def provenance(self) -> str:

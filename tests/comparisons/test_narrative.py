@@ -2,6 +2,7 @@
 snapshots: no database. Sentences the issue quoted as wrong are pinned as regressions."""
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -567,3 +568,13 @@ def test_document_serialises_to_json_with_decimals_as_strings():
     assert encoded["blend"] == "70/30"
     assert encoded["pricing_rows"][0]["label"] == "Cheapest provider"
     assert encoded["faq"][0]["question"].startswith("Which is cheaper")
+
+
+def test_a_benchmark_variant_with_brackets_does_not_nest_them():
+    # Seed: Terminal-Bench's variant "2.1 (Terminus-2 harness)".
+    tb = replace(score("tb", "82.1"), benchmark_name="Terminal-Bench")
+    assert replace(tb, variant="2.1 (Terminus-2 harness)").label == (
+        "Terminal-Bench (2.1, Terminus-2 harness)"
+    )
+    assert replace(tb, variant="Verified").label == "Terminal-Bench (Verified)"
+    assert tb.label == "Terminal-Bench"
