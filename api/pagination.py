@@ -20,7 +20,7 @@ from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import replace_query_param
 
 from sitecache.site_url import absolute_url
 
@@ -143,9 +143,6 @@ class KeysetPagination(BasePagination):
             return None
         cursor = signing.Signer(salt=self.cursor_salt(self.request)).sign_object(self.next_values)
         return replace_query_param(self.this_page_url(), self.cursor_query_param, cursor)
-
-    def get_first_link(self) -> str:
-        return remove_query_param(self.this_page_url(), self.cursor_query_param)
 
     def this_page_url(self) -> str:
         # On SITE_URL, not the request's Host: answers are cached and shared by everyone

@@ -53,10 +53,9 @@ class KnownParametersMixin:
                 )
         return names
 
-    def refuse_unknown_query_parameters(self, request) -> None:
+    def refuse_unknown_query_parameters(self, request, accepted: set[str]) -> None:
         """Called by HttpCachingMixin.initial after authentication and throttling (a
-        refused request still counts) and before the query is trimmed for the cache."""
-        accepted = self.accepted_query_parameters()
+        refused request still counts) and before the query is ordered for the cache."""
         reads = ", ".join(sorted(accepted)) or "none"
         errors = {}
         for name, values in request.query_params.lists():
@@ -85,8 +84,9 @@ class HttpCachingMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # content negotiation may read `format`
-        self.refuse_unknown_query_parameters(request)
-        keep_query_params(request._request, self.accepted_query_parameters())
+        accepted = self.accepted_query_parameters()
+        self.refuse_unknown_query_parameters(request, accepted)
+        keep_query_params(request._request, accepted)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -10,13 +10,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from catalog import admin_import
+from catalog import admin_import, selectors
 from catalog.admin_concurrency import OptimisticLockingAdmin, OptimisticLockingInline
 from catalog.admin_safety import CatalogHistoryAdmin
 from catalog.changes import recent_price_changes
@@ -31,7 +31,6 @@ from catalog.models import (
     Price,
     Provider,
     Source,
-    buyable_offerings,
 )
 from catalog.services import PriceInput, mark_reviewed, price_in_force, record_price
 from pricewatch.plausibility import check_limits, check_price
@@ -326,14 +325,13 @@ class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        buyable = buyable_offerings("offerings")
         return (
             super()
             .get_queryset(request)
             .annotate(
                 # The figure pages and the API show: buyable offerings only.
-                min_input=Min("offerings__current_price__input", filter=buyable),
-                min_output=Min("offerings__current_price__output", filter=buyable),
+                min_input=selectors.cheapest_buyable_price("input"),
+                min_output=selectors.cheapest_buyable_price("output"),
             )
             .prefetch_related("offerings__provider")
         )

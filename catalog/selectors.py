@@ -85,13 +85,21 @@ def source_links_for_models(model_ids: Iterable[int]) -> QuerySet:
     )
 
 
+def cheapest_buyable_price(field: str) -> Min:
+    """The lowest current `field` price ("input" or "output") over a model's offerings
+    that can be bought (catalog.models.BUYABLE_LIFECYCLES), as an aggregate for
+    LanguageModel querysets: the models list, related pairs and the admin annotate with
+    it. The API's model rows use a correlated subquery over the same buyable_offerings
+    (api.selectors)."""
+    return Min(f"offerings__current_price__{field}", filter=buyable_offerings("offerings"))
+
+
 def with_cheapest_prices(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
     """Annotate the lowest current input and output price over a model's offerings that
-    can be bought (catalog.models.BUYABLE_LIFECYCLES) and how many offerings it has."""
-    buyable = buyable_offerings("offerings")
+    can be bought (cheapest_buyable_price) and how many offerings it has."""
     return models.annotate(
-        cheapest_input=Min("offerings__current_price__input", filter=buyable),
-        cheapest_output=Min("offerings__current_price__output", filter=buyable),
+        cheapest_input=cheapest_buyable_price("input"),
+        cheapest_output=cheapest_buyable_price("output"),
         provider_count=Count("offerings", distinct=True),
     )
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Min
+from django.db.models import F
 from django.urls import reverse
 
-from catalog.models import CAPABILITIES, LanguageModel, buyable_offerings
+from catalog.models import CAPABILITIES, LanguageModel
+from catalog.selectors import cheapest_buyable_price
 from comparisons.models import Comparison, canonical_pair
 from comparisons.narrative import cheapest_offering
 from comparisons.pricing import DEFAULT_BLEND
@@ -51,11 +52,7 @@ def related_candidates() -> list[Candidate]:
     def build() -> list[Candidate]:
         rows = (
             LanguageModel.objects.published()
-            .annotate(
-                cheapest=Min(
-                    "offerings__current_price__input", filter=buyable_offerings("offerings")
-                )
-            )
+            .annotate(cheapest=cheapest_buyable_price("input"))
             .order_by(F("release_date").desc(nulls_last=True), "name")
             .values_list(
                 "slug",

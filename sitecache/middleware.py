@@ -19,9 +19,9 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, parse_http_date_safe
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 
 from config.middleware import database_unavailable_response
 from sitecache.query_params import keep_query_params, query_params_read_by
@@ -42,22 +42,6 @@ def is_cacheable_request(request: HttpRequest) -> bool:
     if any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDED_PREFIXES):
         return False
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
-
-
-def not_modified(request: HttpRequest, etag: str, version: Version) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        # The weak comparison If-None-Match calls for (RFC 9110 13.1.2): W/"x" matches "x".
-        return if_none_match.strip() == "*" or opaque_tag(etag) in {
-            opaque_tag(tag) for tag in if_none_match.split(",")
-        }
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    return since is not None and int(version.changed_at.timestamp()) <= since
-
-
-def opaque_tag(etag: str) -> str:
-    etag = etag.strip()
-    return etag[2:] if etag.startswith("W/") else etag
 
 
 def add_validators(response: HttpResponse, etag: str, version: Version) -> None:
@@ -99,10 +83,15 @@ class CatalogPageCacheMiddleware:
         # Weak: the page is the same whichever content coding carries it (compression
         # runs outside this middleware, on hits and misses alike).
         etag = "W/" + version.etag_for(request.get_full_path())
-        if not_modified(request, etag, version):
-            response = HttpResponseNotModified()
-            add_validators(response, etag, version)
-            return response
+        # Django's reading of If-None-Match (the weak comparison: W/"x" matches "x") and
+        # If-Modified-Since, as api.caching uses: a 304, a 412, or None to answer in full.
+        conditional = get_conditional_response(
+            request, etag=etag, last_modified=int(version.changed_at.timestamp())
+        )
+        if conditional is not None:
+            if conditional.status_code == 304:
+                add_validators(conditional, etag, version)
+            return conditional
 
         cached = cache.get(key)
         if cached is not None:

@@ -2,7 +2,10 @@
 sets the models list's cheapest price, its price filter or its price sort, and the model
 page says which offerings do not count."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from tests.factories import fading_and_steady
 from tests.html import Page
@@ -39,3 +42,18 @@ def test_model_page_marks_the_offerings_that_do_not_count_as_cheapest(client):
         "Host Deprecated: not counted as the cheapest price",
         "Third",
     ]
+
+
+def test_admin_changelist_shows_the_cheapest_buyable_price(editor_client):
+    fading_and_steady()
+    response = editor_client.get(reverse("admin:catalog_languagemodel_changelist"))
+    cells = re.findall(r'class="field-(cheapest_\w+)">([^<]*)<', response.content.decode())
+    # Fading's $0.01 (retired) and $0.05 (deprecated) never show; its GA offering does.
+    assert sorted(cells) == sorted(
+        [
+            ("cheapest_input", "$1"),
+            ("cheapest_output", "$2"),
+            ("cheapest_input", "$0.50"),
+            ("cheapest_output", "$1"),
+        ]
+    )

@@ -104,6 +104,19 @@ def test_matching_etag_answers_304(client):
     assert again.content == b""
 
 
+def test_if_none_match_uses_the_weak_comparison_and_the_304_carries_the_validators(client):
+    url = LanguageModelFactory().get_absolute_url()
+    etag = client.get(url)["ETag"]
+    assert etag.startswith('W/"')
+    strong = etag.removeprefix("W/")
+    for sent in (etag, strong, f'"other", {strong}', "*"):
+        again = client.get(url, HTTP_IF_NONE_MATCH=sent)
+        assert again.status_code == 304, sent
+        assert again["ETag"] == etag
+        assert again["Cache-Control"] and again["Last-Modified"]
+    assert client.get(url, HTTP_IF_NONE_MATCH='W/"other"').status_code == 200
+
+
 def test_if_modified_since_answers_304_until_the_catalog_changes(client):
     model = LanguageModelFactory()
     url = model.get_absolute_url()
