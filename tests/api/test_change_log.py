@@ -2,6 +2,8 @@
 input, and the tombstones gone records leave (410, 301). The sync client's end-to-end
 run is in test_change_log_sync.py."""
 
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
 from django.utils import timezone
@@ -21,6 +23,20 @@ def test_events_say_what_happened_in_order(api, catalog):
     assert ("offering", "deleted") in events
     renamed = ChangeEvent.objects.get(action="renamed")
     assert (renamed.old_key, renamed.key) == ("beta-2", "beta-two")
+
+
+def test_a_new_price_in_force_is_one_update_of_its_offering_and_its_model(catalog):
+    from catalog.services import PriceInput, record_price
+
+    offering = catalog["beta"].offerings.get()
+    start = ChangeEvent.objects.latest("pk").pk
+    record_price(offering=offering, price=PriceInput(input=Decimal("2"), output=Decimal("8")))
+    assert offering.current_price.input == Decimal("2")  # the current price moved
+    events = list(ChangeEvent.objects.filter(pk__gt=start).values_list("resource", "action", "key"))
+    assert sorted(events) == [
+        ("model", "updated", "beta-2"),
+        ("offering", "updated", str(offering.pk)),
+    ]
 
 
 def test_drafts_write_no_events(catalog):
