@@ -296,8 +296,9 @@ class ChangeLogView(HttpCachingMixin, KnownParametersMixin, APIView):
         responses={200: serializers.ChangeLogPageSerializer},
     )
     def get(self, request):
-        # A plain dict, not the QueryDict: DRF reads an empty form value as absent, and
-        # `since=` (an unset shell variable) must not quietly mean the whole log.
+        # `since=` (an unset shell variable) must not quietly mean the whole log:
+        # KnownParametersMixin refuses empty values before this runs, and a plain dict
+        # (DRF reads an empty value in a QueryDict as absent) keeps this view safe alone.
         query = serializers.ChangeLogQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         since, page_size = query.validated_data["since"], query.validated_data["page_size"]
