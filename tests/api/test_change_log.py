@@ -41,6 +41,17 @@ def test_a_new_price_in_force_is_one_update_of_its_offering_and_its_model(catalo
     ]
 
 
+def test_a_change_writes_its_events_and_those_it_causes_in_one_insert(catalog):
+    draft = catalog["draft"]
+    draft.status = LanguageModel.Status.PUBLISHED
+    with CaptureQueriesContext(connection) as queries:
+        draft.save()
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "catalog_changeevent"')]
+    assert len(inserts) == 1
+    actions = ChangeEvent.objects.order_by("-pk").values_list("resource", "action")[:2]
+    assert set(actions) == {("model", "created"), ("offering", "created")}
+
+
 def test_drafts_write_no_events(catalog):
     start = ChangeEvent.objects.count()
     draft = catalog["draft"]
