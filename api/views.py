@@ -3,7 +3,7 @@ pagination, filtering and errors are configured in settings.REST_FRAMEWORK."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -22,7 +22,7 @@ from catalog.models import ChangeEvent
 from comparisons.models import canonical_pair
 from comparisons.pricing import parse_blend
 from comparisons.views import split_pair
-from sitecache.query_params import keep_query_params
+from sitecache.query_params import keep_query_params, permanent_redirect_keeping_query
 from sitecache.site_url import absolute_url
 from sitecache.versioning import RequestVersion, current_version, request_version
 
@@ -128,10 +128,7 @@ class CatalogViewSet(HttpCachingMixin, KnownParametersMixin, viewsets.ReadOnlyMo
                 raise
         if event.action == ChangeEvent.Action.RENAMED:
             # Resolved one rename at a time: a chain of renames is a chain of 301s.
-            url = detail_url(event.resource, event.key)
-            if request.META.get("QUERY_STRING"):
-                url += "?" + request.META["QUERY_STRING"]
-            return HttpResponsePermanentRedirect(url)
+            return permanent_redirect_keeping_query(request, detail_url(event.resource, event.key))
         what = self.queryset.model._meta.verbose_name
         body = error_body(410, "gone", f"This {what} was {event.action} on {event.at:%Y-%m-%d}.")
         body["tombstone"] = serializers.tombstone_representation(event)
@@ -237,10 +234,9 @@ class ComparisonView(HttpCachingMixin, KnownParametersMixin, APIView):
             ) from error
         canonical = canonical_pair(slug_a, slug_b)
         if canonical != (slug_a, slug_b):
-            url = reverse("api:comparison", kwargs={"pair": "-vs-".join(canonical)})
-            if request.META.get("QUERY_STRING"):
-                url += "?" + request.META["QUERY_STRING"]
-            return HttpResponsePermanentRedirect(url)
+            return permanent_redirect_keeping_query(
+                request, reverse("api:comparison", kwargs={"pair": "-vs-".join(canonical)})
+            )
         try:
             return cached_response(
                 request, lambda: Response(comparison_payload(slug_a, slug_b, models, blend))
@@ -296,8 +292,9 @@ class ChangeLogView(HttpCachingMixin, KnownParametersMixin, APIView):
         responses={200: serializers.ChangeLogPageSerializer},
     )
     def get(self, request):
-        # A plain dict, not the QueryDict: DRF reads an empty form value as absent, and
-        # `since=` (an unset shell variable) must not quietly mean the whole log.
+        # `since=` (an unset shell variable) must not quietly mean the whole log:
+        # KnownParametersMixin refuses empty values before this runs, and a plain dict
+        # (DRF reads an empty value in a QueryDict as absent) keeps this view safe alone.
         query = serializers.ChangeLogQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         since, page_size = query.validated_data["since"], query.validated_data["page_size"]

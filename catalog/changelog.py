@@ -46,12 +46,20 @@ Resource = ChangeEvent.Resource
 Action = ChangeEvent.Action
 
 
+Event = tuple[str, str, str, str]  # resource, action, key, old_key
+
+
+def events_for(resource: str, action: str, keys: Iterable, old_key: str = "") -> list[Event]:
+    """One event per key (a slug, or an offering's id), for `touch(events=...)`."""
+    return [(resource, action, str(key), old_key) for key in keys]
+
+
 def record(resource: str, action: str, keys: Iterable, old_key: str = "") -> None:
     """Write one event per key (a slug, or an offering's id)."""
-    _write([(resource, action, str(key), old_key) for key in keys])
+    _write(events_for(resource, action, keys, old_key))
 
 
-def _write(events: list[tuple[str, str, str, str]]) -> None:
+def _write(events: list[Event]) -> None:
     if not events:
         return
     from sitecache.versioning import bump_catalog_version
@@ -81,6 +89,7 @@ def touch(
     sources: Iterable[int] = (),
     renamed_models: Iterable[int] = (),
     skip: Iterable[tuple[str, int]] = (),
+    events: Iterable[Event] = (),
 ) -> None:
     """Record `updated` for the visible records named and for every visible record whose
     representation embeds them, and move their `updated_at` to now.
@@ -88,7 +97,9 @@ def touch(
     `models`: the model record itself changed (its offerings show its limits and name);
     `model_contents`: something only the model shows changed (its sources, an offering
     it no longer has); `renamed_models`: models whose slug or name changed (benchmark
-    scores name them); `skip`: (resource, pk) already given an event of its own."""
+    scores name them); `skip`: (resource, pk) already given an event of its own;
+    `events`: the change's own events (see `events_for`), written first and in the same
+    insert, behind one version bump."""
     own_models = set(models)
     model_ids = set(model_contents)
     offering_ids: set[int] = set()
@@ -125,7 +136,7 @@ def touch(
         )
     skip = set(skip)
     now = timezone.now()
-    events = []
+    events = list(events)
     for resource, queryset, ids, key in (
         (Resource.MODEL, LanguageModel.objects.filter(status=PUBLISHED), model_ids, "slug"),
         (Resource.OFFERING, Offering.objects.all(), offering_ids, None),  # visible already
@@ -172,7 +183,6 @@ def record_bulk_creation(created: dict[type, list], *, touched_offerings: Iterab
         for row in rows
     ]
     events += [(Resource.OFFERING, Action.CREATED, str(pk), "") for pk in new_offerings]
-    _write(events)
     new_benchmarks = {b.pk for b in created.get(Benchmark, [])}
     scored = {s.model_id for s in created.get(BenchmarkScore, [])}
     published = set(
@@ -195,6 +205,7 @@ def record_bulk_creation(created: dict[type, list], *, touched_offerings: Iterab
             *((Resource.MODEL, m.pk) for m in new_models),
             *((Resource.OFFERING, pk) for pk in new_offerings),
         },
+        events=events,
     )
 
 
@@ -252,32 +263,45 @@ def _model_saved(sender, instance, created, raw=False, **kwargs):
         return
     offerings = Offering.objects.filter(model=instance).values_list("pk", flat=True)
     if now and not was:
-        record(Resource.MODEL, Action.CREATED, [instance.slug])
-        record(Resource.OFFERING, Action.CREATED, offerings)
-        touch(renamed_models=[instance.pk])  # its scores appear in benchmarks
+        touch(
+            renamed_models=[instance.pk],  # its scores appear in benchmarks
+            events=[
+                *events_for(Resource.MODEL, Action.CREATED, [instance.slug]),
+                *events_for(Resource.OFFERING, Action.CREATED, offerings),
+            ],
+        )
     elif was and not now:
-        record(Resource.MODEL, Action.UNPUBLISHED, [before[0]])
-        record(Resource.OFFERING, Action.UNPUBLISHED, offerings)
-        touch(renamed_models=[instance.pk])  # its scores leave benchmarks
+        touch(
+            renamed_models=[instance.pk],  # its scores leave benchmarks
+            events=[
+                *events_for(Resource.MODEL, Action.UNPUBLISHED, [before[0]]),
+                *events_for(Resource.OFFERING, Action.UNPUBLISHED, offerings),
+            ],
+        )
     else:
         old_slug, old_name, _ = before
-        if old_slug != instance.slug:
-            record(Resource.MODEL, Action.RENAMED, [instance.slug], old_key=old_slug)
-        renamed = old_slug != instance.slug or old_name != instance.name
+        slug_changed = old_slug != instance.slug
         touch(
             models=[instance.pk],
-            renamed_models=[instance.pk] if renamed else [],
-            skip=[(Resource.MODEL, instance.pk)] if old_slug != instance.slug else [],
+            renamed_models=[instance.pk] if slug_changed or old_name != instance.name else [],
+            skip=[(Resource.MODEL, instance.pk)] if slug_changed else [],
+            events=events_for(Resource.MODEL, Action.RENAMED, [instance.slug], old_key=old_slug)
+            if slug_changed
+            else [],
         )
 
 
 def _model_deleted(sender, instance, origin=None, **kwargs):
     if _model_status(instance.pk) != PUBLISHED:
         return
-    offerings = list(Offering.objects.filter(model=instance).values_list("pk", flat=True))
-    touch(renamed_models=[instance.pk])  # its scores leave benchmarks
-    record(Resource.OFFERING, Action.DELETED, offerings)
-    record(Resource.MODEL, Action.DELETED, [instance.slug])
+    offerings = Offering.objects.filter(model=instance).values_list("pk", flat=True)
+    touch(
+        renamed_models=[instance.pk],  # its scores leave benchmarks
+        events=[
+            *events_for(Resource.OFFERING, Action.DELETED, offerings),
+            *events_for(Resource.MODEL, Action.DELETED, [instance.slug]),
+        ],
+    )
 
 
 def _offering_saved(sender, instance, created, raw=False, **kwargs):
@@ -287,23 +311,27 @@ def _offering_saved(sender, instance, created, raw=False, **kwargs):
     was = before is not None and before[1] == PUBLISHED
     now = _model_status(instance.model_id) == PUBLISHED
     moved_from = before[0] if before is not None and before[0] != instance.model_id else None
+    own = []
     if now and not was:
-        record(Resource.OFFERING, Action.CREATED, [instance.pk])
+        own = events_for(Resource.OFFERING, Action.CREATED, [instance.pk])
     elif was and not now:
-        record(Resource.OFFERING, Action.UNPUBLISHED, [instance.pk])
+        own = events_for(Resource.OFFERING, Action.UNPUBLISHED, [instance.pk])
     skip = [] if was and now else [(Resource.OFFERING, instance.pk)]
     touch(
         offerings=[instance.pk] if now else [],
         model_contents=[moved_from] if moved_from else [],
         skip=skip,
+        events=own,
     )
 
 
 def _offering_deleted(sender, instance, origin=None, **kwargs):
     if _cascaded(origin, instance) or _model_status(instance.model_id) != PUBLISHED:
         return
-    record(Resource.OFFERING, Action.DELETED, [instance.pk])
-    touch(model_contents=[instance.model_id])
+    touch(
+        model_contents=[instance.model_id],
+        events=events_for(Resource.OFFERING, Action.DELETED, [instance.pk]),
+    )
 
 
 def _offering_part_changed(sender, instance, raw=False, origin=None, **kwargs):
@@ -330,11 +358,12 @@ def _slugged_saved(sender, instance, created, raw=False, **kwargs):
         return
     before = getattr(instance, "_changelog_before", None)
     renamed = before is not None and before[0] != instance.slug
-    if renamed:
-        record(resource, Action.RENAMED, [instance.slug], old_key=before[0])
     touch(
         **{TOUCH_ARGUMENT[sender]: [instance.pk]},
         skip=[(resource, instance.pk)] if renamed else [],
+        events=events_for(resource, Action.RENAMED, [instance.slug], old_key=before[0])
+        if renamed
+        else [],
     )
 
 

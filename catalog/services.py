@@ -73,12 +73,15 @@ def current_base_price(offering: Offering, *, on: date | None = None) -> Price |
 
 
 def refresh_current_price(offering: Offering) -> Price | None:
-    """Point `offering.current_price` at the price in force today."""
+    """Point `offering.current_price` at the price in force today.
+
+    Called right after a write of the offering or one of its prices, whose signal has
+    already put the offering (and its model) in the change log in this transaction, so
+    moving the pointer writes no second event."""
     price = current_base_price(offering)
     if offering.current_price_id != (price.pk if price else None):
         Offering.objects.filter(pk=offering.pk).update(current_price=price)
         offering.current_price = price
-        changelog.touch(offerings=[offering.pk])
     return price
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
@@ -20,7 +20,7 @@ from comparisons.forms import PairPickerForm
 from comparisons.models import canonical_pair
 from comparisons.narrative import build_comparison_document, faq_json_ld
 from comparisons.snapshot import build_pair_snapshot
-from sitecache.query_params import reads_query_params
+from sitecache.query_params import permanent_redirect_keeping_query, reads_query_params
 from sitecache.site_url import absolute_url
 
 SEPARATOR = "-vs-"
@@ -85,10 +85,7 @@ def detail(request, pair: str):
     left, right, models = split_pair(pair, include_drafts=include_drafts)
     first, second = canonical_pair(left, right)
     if (left, right) != (first, second):
-        target = selectors.compare_url(first, second)
-        if request.META.get("QUERY_STRING"):
-            target += "?" + request.META["QUERY_STRING"]
-        return HttpResponsePermanentRedirect(target)
+        return permanent_redirect_keeping_query(request, selectors.compare_url(first, second))
     snapshot = build_pair_snapshot(first, second, include_drafts=include_drafts, models=models)
     if snapshot is None:
         raise Http404("No such comparison.")

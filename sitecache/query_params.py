@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import wraps
 
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponsePermanentRedirect, QueryDict
 from django.urls import Resolver404, resolve
 
 ATTRIBUTE = "query_params_read"
@@ -64,3 +64,12 @@ def keep_query_params(request: HttpRequest, names: Iterable[str]) -> None:
     kept._mutable = False
     request.GET = kept
     request.META["QUERY_STRING"] = query
+
+
+def permanent_redirect_keeping_query(
+    request: HttpRequest, path: str
+) -> HttpResponsePermanentRedirect:
+    """A 301 to `path` with the request's query string (as kept above): a moved page or
+    API record answers at its new address with the same options."""
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{path}?{query}" if query else path)

@@ -2,8 +2,12 @@
 input, and the tombstones gone records leave (410, 301). The sync client's end-to-end
 run is in test_change_log_sync.py."""
 
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import ChangeEvent, LanguageModel
@@ -21,6 +25,31 @@ def test_events_say_what_happened_in_order(api, catalog):
     assert ("offering", "deleted") in events
     renamed = ChangeEvent.objects.get(action="renamed")
     assert (renamed.old_key, renamed.key) == ("beta-2", "beta-two")
+
+
+def test_a_new_price_in_force_is_one_update_of_its_offering_and_its_model(catalog):
+    from catalog.services import PriceInput, record_price
+
+    offering = catalog["beta"].offerings.get()
+    start = ChangeEvent.objects.latest("pk").pk
+    record_price(offering=offering, price=PriceInput(input=Decimal("2"), output=Decimal("8")))
+    assert offering.current_price.input == Decimal("2")  # the current price moved
+    events = list(ChangeEvent.objects.filter(pk__gt=start).values_list("resource", "action", "key"))
+    assert sorted(events) == [
+        ("model", "updated", "beta-2"),
+        ("offering", "updated", str(offering.pk)),
+    ]
+
+
+def test_a_change_writes_its_events_and_those_it_causes_in_one_insert(catalog):
+    draft = catalog["draft"]
+    draft.status = LanguageModel.Status.PUBLISHED
+    with CaptureQueriesContext(connection) as queries:
+        draft.save()
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "catalog_changeevent"')]
+    assert len(inserts) == 1
+    actions = ChangeEvent.objects.order_by("-pk").values_list("resource", "action")[:2]
+    assert set(actions) == {("model", "created"), ("offering", "created")}
 
 
 def test_drafts_write_no_events(catalog):
@@ -151,7 +180,7 @@ def test_the_model_page_redirects_an_old_slug_and_says_a_removed_model_is_gone(c
     assert client.get("/models/never-was/").status_code == 404
 
 
-def test_the_seed_loader_writes_created_events_in_bulk(db, django_assert_max_num_queries):
+def test_the_seed_loader_writes_created_events_in_bulk(db):
     from catalog.seeding import load_document
 
     document = {
@@ -172,7 +201,11 @@ def test_the_seed_loader_writes_created_events_in_bulk(db, django_assert_max_num
             }
         ],
     }
-    load_document(document)
+    with CaptureQueriesContext(connection) as queries:
+        load_document(document)
+    # Four records, one insert of events: not a write per record.
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "catalog_changeevent"')]
+    assert len(inserts) == 1
     events = set(ChangeEvent.objects.values_list("resource", "action", "key"))
     offering_id = str(LanguageModel.objects.get().offerings.get().pk)
     assert events == {
