@@ -11,9 +11,10 @@ outage 503 (config.middleware.DatabaseUnavailableMiddleware). Django discards th
 connection at the end of the request. Cost per statement: a clock read and two dictionary
 writes; the watchdog wakes every WATCH_INTERVAL seconds.
 
-Only statements (cursor.execute / executemany) are watched: PostgreSQL's client-side
-cursors fetch every row during execute; the chunked reads of a server-side cursor
-(`.iterator()`) and COMMIT are not, and rely on TCP keepalives (settings)."""
+Watched: statements (cursor.execute / executemany: PostgreSQL's client-side cursors fetch
+every row during execute), the health check of a pooled connection, COMMIT and ROLLBACK.
+Not watched: the chunked reads of a server-side cursor (`.iterator()`), which rely on TCP
+keepalives (settings)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import os
 import socket
 import threading
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db.backends.postgresql import base
@@ -59,18 +61,26 @@ class StatementWatchdog:
                     self.running.pop(thread_id, None)
                     shut_down(fd)
 
-    def __call__(self, execute, sql, params, many, context):
+    @contextmanager
+    def watching(self, pg_connection):
+        """Within the block, `pg_connection` (psycopg's) is closed if it stays past the
+        statement deadline."""
         limit = statement_limit()
-        if limit is None:
-            return execute(sql, params, many, context)
+        if limit is None or pg_connection is None or pg_connection.closed:
+            yield
+            return
         self.ensure_started()
-        fd = context["connection"].connection.pgconn.socket
         thread_id = threading.get_ident()
-        self.running[thread_id] = (time.monotonic() + limit, fd)
+        self.running[thread_id] = (time.monotonic() + limit, pg_connection.pgconn.socket)
         try:
-            return execute(sql, params, many, context)
+            yield
         finally:
             self.running.pop(thread_id, None)
+
+    def __call__(self, execute, sql, params, many, context):
+        """Django's execute_wrapper hook: every cursor.execute / executemany."""
+        with self.watching(context["connection"].connection):
+            return execute(sql, params, many, context)
 
 
 def statement_limit() -> float | None:
@@ -98,3 +108,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.execute_wrappers.append(watchdog)
+
+    # What talks to the server outside cursor.execute: the health check at the start of a
+    # request on a pooled connection (CONN_HEALTH_CHECKS: psycopg's own execute, where a
+    # frozen server was first met), and ending a transaction.
+    def is_usable(self):
+        with watchdog.watching(self.connection):
+            return super().is_usable()
+
+    def _commit(self):
+        with watchdog.watching(self.connection):
+            return super()._commit()
+
+    def _rollback(self):
+        with watchdog.watching(self.connection):
+            return super()._rollback()

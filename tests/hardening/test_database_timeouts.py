@@ -190,16 +190,22 @@ from django.db import OperationalError, connection
 connection.cursor().execute("SELECT 1")  # connected, through the proxy
 hold.set()  # the server goes silent on the open connection
 started = time.monotonic()
-try:
-    connection.cursor().execute("SELECT 1")
-    print("answered")
-except OperationalError as error:
-    print(f"gave up after {time.monotonic() - started:.1f} s")
+if sys.argv[1] == "health check":
+    # What a pooled connection meets first in a request (CONN_HEALTH_CHECKS).
+    usable = connection.is_usable()
+    print(f"{'answered' if usable else 'gave up'} after {time.monotonic() - started:.1f} s")
+else:
+    try:
+        connection.cursor().execute("SELECT 1")
+        print("answered")
+    except OperationalError as error:
+        print(f"gave up after {time.monotonic() - started:.1f} s")
 """
 
 
 @needs_postgresql
-def test_a_server_silent_on_an_open_connection_is_given_up_on_by_the_watchdog():
+@pytest.mark.parametrize("waiting_in", ["statement", "health check"])
+def test_a_server_silent_on_an_open_connection_is_given_up_on_by_the_watchdog(waiting_in):
     # statement_timeout cannot help: the server never sees the statement. The client-side
     # watchdog (config.postgresql) closes the socket after DB_STATEMENT_TIMEOUT + grace.
     url = urlunsplit(urlsplit(postgresql_url())._replace(path="/postgres"))
@@ -211,7 +217,7 @@ def test_a_server_silent_on_an_open_connection_is_given_up_on_by_the_watchdog():
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     result = subprocess.run(
-        [sys.executable, "-c", STALLING_PROXY_SCRIPT],
+        [sys.executable, "-c", STALLING_PROXY_SCRIPT, waiting_in],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
