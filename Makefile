@@ -58,7 +58,7 @@ loadtest: $(STAMP)
 
 ## Faults: gunicorn (production settings) while Redis stops, the database hangs or goes
 ## down and a worker is killed; loopback only, under two minutes. Needs PostgreSQL on
-## 127.0.0.1:5432 (a throwaway database) and redis-server. See docs/faults.md.
+## 127.0.0.1:5432 (a throwaway database) and redis-server; about a minute. See docs/faults.md.
 faults: $(STAMP)
 	$(BIN)/python bench/faults.py
 

@@ -25,7 +25,7 @@ def response_header(
 
 
 # Headers of every answer (api.middleware, api.caching). Not required: the rate-limit
-# headers are absent when no throttle counted the request (a 401, or throttling off).
+# headers are absent when throttling is off.
 RESPONSE_HEADERS = [
     response_header("RateLimit-Limit", "Requests allowed per window (IETF draft header)."),
     response_header("RateLimit-Remaining", "Requests left in the current window."),

@@ -10,12 +10,16 @@ both throttles off, for loopback load tests such as `make bench` and `make loadt
 
 The throttle that counted a request leaves its state on it (`RateLimit`), and
 api.middleware.RateLimitHeadersMiddleware sends it as the IETF draft's RateLimit-Limit,
-RateLimit-Remaining and RateLimit-Reset headers, on 429s too (beside Retry-After)."""
+RateLimit-Remaining and RateLimit-Reset headers, on 429s too (beside Retry-After).
+Answers no view throttle counted (an unknown URL's 404, a refused key's 401) are counted
+by `count_unthrottled` against the anonymous allowance, so they carry the headers too
+and a client guessing keys or URLs runs into the same limit."""
 
 import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
@@ -83,3 +87,15 @@ class PartnerRateThrottle(CurrentSettingsRateMixin, SimpleRateThrottle):
         if not isinstance(request.auth, ApiKey):
             return None  # requests without a key are AnonymousRateThrottle's business
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+def count_unthrottled(request) -> tuple[RateLimit, int | None] | None:
+    """Count a request no view throttle counted against its client address's anonymous
+    allowance: its RateLimit, and the seconds to wait when the allowance was already
+    used up (None while within it). None when throttling is off."""
+    if settings.API_THROTTLE_DISABLED:
+        return None
+    throttle = AnonymousRateThrottle()
+    # A bare DRF Request: no authenticators, so an anonymous user, counted per address.
+    allowed = throttle.allow_request(Request(request), None)
+    return throttle.rate_limit(), None if allowed else math.ceil(throttle.wait() or 1)

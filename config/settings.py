@@ -105,6 +105,10 @@ WSGI_APPLICATION = "config.wsgi.application"
 # outage 503 (config.middleware.DatabaseUnavailableMiddleware).
 DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
 DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "10"))
+# On PostgreSQL a watchdog also ends, from the client side, a statement a silent server
+# leaves unanswered for DB_STATEMENT_TIMEOUT + DB_WATCHDOG_GRACE seconds (config.postgresql;
+# the server's own statement_timeout cannot fire when the server has stopped answering).
+DB_WATCHDOG_GRACE = float(os.environ.get("DB_WATCHDOG_GRACE", "3"))
 
 
 def with_timeouts(database: dict) -> dict:
@@ -114,7 +118,16 @@ def with_timeouts(database: dict) -> dict:
     options = database.setdefault("OPTIONS", {})
     engine = database.get("ENGINE", "")
     if "postgresql" in engine or "postgis" in engine:
+        if engine == "django.db.backends.postgresql":
+            database["ENGINE"] = "config.postgresql"  # adds the statement watchdog
         options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+        # A peer that vanished (host down, network cut) is noticed in about 30 s even on
+        # an idle pooled connection, and unacknowledged writes give up after 10 s.
+        options.setdefault("keepalives", 1)
+        options.setdefault("keepalives_idle", 15)
+        options.setdefault("keepalives_interval", 5)
+        options.setdefault("keepalives_count", 3)
+        options.setdefault("tcp_user_timeout", 10_000)
         if DB_STATEMENT_TIMEOUT > 0:
             limit = f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"
             options["options"] = f"{options.get('options', '')} {limit}".strip()

@@ -88,3 +88,35 @@ def test_a_304_and_a_partners_answer_carry_their_own_allowance(api, catalog, par
     _, raw_key = partner_key
     partner = api.get("/api/v1/providers/", HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     assert (partner["RateLimit-Limit"], partner["RateLimit-Remaining"]) == ("7", "6")
+
+
+def test_refused_keys_and_unknown_urls_carry_ratelimit_headers_and_count(api, catalog, rates):
+    # A 401 (refused before the throttles run) and a 404 no view answered are counted
+    # against the client's anonymous allowance like any other answer, so a client
+    # guessing keys or URLs runs into the same limit.
+    rates("3/min", "10/min")
+    answers = [
+        api.get("/api/v1/models/", HTTP_AUTHORIZATION="Bearer abcd1234.not-a-key"),
+        api.get("/api/v1/no-such-endpoint/"),
+        api.get("/api/v1/models/", HTTP_X_API_KEY="abcd1234.not-a-key"),
+    ]
+    assert [response.status_code for response in answers] == [401, 404, 401]
+    for remaining, response in zip((2, 1, 0), answers, strict=True):
+        assert response["RateLimit-Limit"] == "3"
+        assert response["RateLimit-Remaining"] == str(remaining)
+        assert 0 < int(response["RateLimit-Reset"]) <= 60
+    guessed = api.get("/api/v1/models/", HTTP_AUTHORIZATION="Bearer abcd1234.another-guess")
+    assert guessed.status_code == 429
+    assert guessed.json()["code"] == "throttled"
+    assert guessed["RateLimit-Remaining"] == "0"
+    assert 0 < int(guessed["Retry-After"]) <= 60
+    # Ordinary reads share the allowance the guesses used up.
+    assert api.get("/api/v1/models/").status_code == 429
+
+
+def test_pages_outside_the_api_are_not_counted(client, catalog, rates):
+    rates("1/min", "10/min")
+    for _ in range(3):
+        response = client.get("/no-such-page/")
+        assert response.status_code == 404
+        assert "RateLimit-Limit" not in response

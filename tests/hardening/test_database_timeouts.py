@@ -151,3 +151,87 @@ def test_a_statement_timeout_inside_an_api_view_is_the_outage_503_not_a_500(clie
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert int(response["Retry-After"]) > 0
+
+
+STALLING_PROXY_SCRIPT = """
+import os, socket, sys, threading, time
+from urllib.parse import urlsplit, urlunsplit
+
+upstream = urlsplit(os.environ["DATABASE_URL"])
+hold = threading.Event()  # set: bytes are taken in and never passed on
+
+
+def pump(source, target):
+    while data := source.recv(65536):
+        while hold.is_set():
+            time.sleep(0.05)
+        target.sendall(data)
+
+
+def serve(listener):
+    while True:
+        client, _ = listener.accept()
+        server = socket.create_connection((upstream.hostname, upstream.port or 5432))
+        for pair in ((client, server), (server, client)):
+            threading.Thread(target=pump, args=pair, daemon=True).start()
+
+
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(8)
+threading.Thread(target=serve, args=(listener,), daemon=True).start()
+proxied = upstream._replace(netloc=f"postgres@127.0.0.1:{listener.getsockname()[1]}")
+os.environ["DATABASE_URL"] = urlunsplit(proxied)
+
+import django
+django.setup()
+from django.db import OperationalError, connection
+
+connection.cursor().execute("SELECT 1")  # connected, through the proxy
+hold.set()  # the server goes silent on the open connection
+started = time.monotonic()
+if sys.argv[1] == "health check":
+    # What a pooled connection meets first in a request (CONN_HEALTH_CHECKS).
+    usable = connection.is_usable()
+    print(f"{'answered' if usable else 'gave up'} after {time.monotonic() - started:.1f} s")
+else:
+    try:
+        connection.cursor().execute("SELECT 1")
+        print("answered")
+    except OperationalError as error:
+        print(f"gave up after {time.monotonic() - started:.1f} s")
+"""
+
+
+@needs_postgresql
+@pytest.mark.parametrize("waiting_in", ["statement", "health check"])
+def test_a_server_silent_on_an_open_connection_is_given_up_on_by_the_watchdog(waiting_in):
+    # statement_timeout cannot help: the server never sees the statement. The client-side
+    # watchdog (config.postgresql) closes the socket after DB_STATEMENT_TIMEOUT + grace.
+    url = urlunsplit(urlsplit(postgresql_url())._replace(path="/postgres"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DB_STATEMENT_TIMEOUT": "1",
+        "DB_WATCHDOG_GRACE": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", STALLING_PROXY_SCRIPT, waiting_in],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stdout.startswith("gave up after"), result.stdout + result.stderr
+    seconds = float(result.stdout.split()[3])
+    assert 2 <= seconds < 4, result.stdout
+
+
+@needs_postgresql
+@pytest.mark.django_db
+def test_postgresql_connections_carry_tcp_keepalives():
+    parameters = connection.connection.info.get_parameters()
+    assert parameters["keepalives"] == "1"
+    assert int(parameters["tcp_user_timeout"]) > 0
