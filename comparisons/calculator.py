@@ -80,16 +80,25 @@ class CostRow:
     fits_prompt: bool = True
 
 
+WORKLOAD_FIELDS = ("input_tokens", "output_tokens", "cached_percent", "prompt_tokens")
+
+
 def read_options(data) -> tuple[ComparisonOptionsForm, object, Workload | None]:
-    """(form, blend, workload) from GET data. Blank fields take defaults; an invalid
-    workload gives None (the form shows why) and an invalid blend the default blend."""
+    """(form, blend, workload) from GET data. Blank fields take defaults, and the form
+    shows them, so the fields hold the figures the results use; an invalid workload gives
+    None (the form shows why) and an invalid blend the default blend."""
+    data = data.copy()
+    for name, default in ComparisonOptionsForm.DEFAULTS.items():
+        if not data.get(name, "").strip():
+            data[name] = str(default)
+    if not data.get("blend", "").strip():
+        data["blend"] = DEFAULT_BLEND.label
     form = ComparisonOptionsForm(data)
     form.is_valid()
     cleaned = form.cleaned_data
     blend = cleaned.get("blend") if "blend" not in form.errors else DEFAULT_BLEND
     blend = blend or DEFAULT_BLEND
-    workload_fields = ("input_tokens", "output_tokens", "cached_percent", "prompt_tokens")
-    if any(field in form.errors for field in workload_fields):
+    if any(field in form.errors for field in WORKLOAD_FIELDS):
         return form, blend, None
 
     def value(name):

@@ -3,6 +3,7 @@
 import json
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 
@@ -434,3 +435,62 @@ def test_every_provider_row_says_whether_independent_sources_agree(client, seed_
     ]
     model_page = client.get(lite.get_absolute_url()).content.decode()
     assert "matches 2 of 2 sources checked on 3 November 2026" in model_page
+
+
+class Forms(HTMLParser):
+    """Each <form> on a page as a list of (name, type, value) of its inputs."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.forms: list[list[tuple[str, str, str]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append([])
+        elif tag == "input" and self.forms and attrs.get("name"):
+            self.forms[-1].append(
+                (attrs["name"], attrs.get("type", "text"), attrs.get("value") or "")
+            )
+
+    def with_field(self, name: str, kind: str) -> list[dict[str, str]]:
+        return [
+            {n: v for n, _t, v in inputs}
+            for inputs in self.forms
+            if (name, kind) in {(n, t) for n, t, _v in inputs}
+        ]
+
+
+def test_the_calculator_fields_show_the_defaults_the_results_use(client, seed_pair):
+    html = client.get(SEED_URL).content.decode()
+    (calculator,) = Forms(html).with_field("input_tokens", "number")
+    assert calculator["input_tokens"] == "10000000"
+    assert calculator["output_tokens"] == "2000000"
+    assert calculator["cached_percent"] == "0"
+    assert calculator["blend"] == "70/30"
+    caption = Page(html).table("Monthly cost")["caption"]
+    assert caption == "Monthly cost for 10M input and 2M output tokens"
+
+
+def test_one_blend_control_and_every_input_survives_either_button(client, seed_pair):
+    query = "?input_tokens=5000000&output_tokens=1000000&cached_percent=25&prompt_tokens=4000"
+    html = client.get(SEED_URL + query + "&blend=3:1").content.decode()
+    forms = Forms(html)
+    visible_blend = [
+        name
+        for inputs in forms.forms
+        for name, kind, _v in inputs
+        if name == "blend" and kind != "hidden"
+    ]
+    assert visible_blend == ["blend"]  # one blend box on the page
+    workload = {
+        "input_tokens": "5000000",
+        "output_tokens": "1000000",
+        "cached_percent": "25",
+        "prompt_tokens": "4000",
+    }
+    (blend_form,) = forms.with_field("blend", "text")
+    assert blend_form == {"blend": "3:1", **workload}  # "Update blend" keeps the workload
+    (calculator,) = forms.with_field("input_tokens", "number")
+    assert calculator == {"blend": "3:1", **workload}  # "Calculate" keeps the blend
