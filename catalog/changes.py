@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -164,6 +165,72 @@ def recent_price_changes(
             )
         )
     return events
+
+
+@dataclass(frozen=True)
+class PriceMove:
+    """A price that took effect replacing an earlier one of the same offering, tier and
+    threshold (a first price is not a move)."""
+
+    offering: Offering
+    effective_date: date
+    tier: str
+    context_threshold: int
+    changes: list[FieldChange]
+
+    @property
+    def lines(self) -> list[dict]:
+        return change_lines(self.changes)
+
+
+def latest_price_moves(*, limit: int = 8) -> list[PriceMove]:
+    """The latest prices that replaced an earlier price, by the date they took effect,
+    newest first, one per offering (its latest move), published models only; scheduled
+    prices count once their date has come. Two queries whatever the catalog size."""
+    today = timezone.localdate()
+    in_effect = Price.objects.filter(
+        effective_date__lte=today, offering__model__status=LanguageModel.Status.PUBLISHED
+    )
+    candidates = list(
+        in_effect.values("offering_id")
+        .annotate(records=Count("id"), latest=Max("effective_date"))
+        .filter(records__gt=1)
+        .order_by("-latest", "offering_id")
+        .values_list("offering_id", flat=True)[: limit * 4]
+    )
+    rows = (
+        in_effect.filter(offering_id__in=candidates)
+        .select_related("offering__model", "offering__provider")
+        .order_by("offering_id", "tier", "context_threshold", "effective_date")
+    )
+    previous: dict[tuple[int, str, int], Price] = {}
+    moves: dict[int, PriceMove] = {}
+    for price in rows:
+        key = (price.offering_id, price.tier, price.context_threshold)
+        before = previous.get(key)
+        previous[key] = price
+        if before is None:
+            continue
+        changes = [
+            FieldChange(name, getattr(before, name), getattr(price, name))
+            for name in PRICE_FIELDS
+            if getattr(before, name) != getattr(price, name)
+        ]
+        if not changes:
+            continue  # the same figures re-recorded
+        move = PriceMove(
+            price.offering, price.effective_date, price.tier, price.context_threshold, changes
+        )
+        current = moves.get(price.offering_id)
+        standard = price.tier == Price.Tier.STANDARD and not price.context_threshold
+        if current is None or (move.effective_date, standard) >= (current.effective_date, True):
+            moves[price.offering_id] = move
+    ordered = sorted(
+        moves.values(),
+        key=lambda m: (m.effective_date, m.offering.model.name, m.offering.provider.name),
+        reverse=True,
+    )
+    return ordered[:limit]
 
 
 PUBLIC_LIMIT = 50

@@ -180,18 +180,6 @@ def newest_models(*, limit: int = 6) -> list[LanguageModel]:
     )
 
 
-def recent_price_changes(*, limit: int = 8) -> list[Price]:
-    """The latest dated prices of published models (each row is a recorded change)."""
-    today = timezone.localdate()
-    return list(
-        Price.objects.filter(
-            offering__model__status=LanguageModel.Status.PUBLISHED, effective_date__lte=today
-        )
-        .select_related("offering__model", "offering__provider")
-        .order_by("-effective_date", "-created_at")[:limit]
-    )
-
-
 def published_slugs_page(*, offset: int, limit: int) -> list[str]:
     return list(
         LanguageModel.objects.published()

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from catalog import selectors as catalog_selectors
+from catalog.changes import latest_price_moves
 from catalog.views import can_preview_drafts
 from comparisons import selectors
 from comparisons.calculator import ComparisonOptionsForm, read_options, workload_costs
@@ -35,7 +36,7 @@ def home(request):
         {
             "featured": selectors.featured_comparisons(),
             "newest": catalog_selectors.newest_models(),
-            "price_changes": catalog_selectors.recent_price_changes(),
+            "price_moves": latest_price_moves(),
             "picker": PairPickerForm(choices=selectors.picker_choices()),
             "canonical_path": "/",
         },

@@ -316,6 +316,57 @@ def test_home_shows_featured_newest_and_price_changes(client, seed_pair):
     assert "Newest models" in text and "Recent price changes" in text
 
 
+def test_home_lists_price_changes_old_to_new_once_per_offering(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import PriceFactory
+
+    today = timezone.localdate()
+    groq = ProviderFactory(name="Groq")
+    cut = offer(
+        LanguageModelFactory(name="Cut Model"),
+        groq,
+        input="2",
+        output="8",
+        effective_date=today - timedelta(days=90),
+    )
+    PriceFactory(offering=cut, input="1.50", output="6", effective_date=today - timedelta(days=30))
+    PriceFactory(offering=cut, input="1", output="6", effective_date=today - timedelta(days=3))
+    # A first price, a re-recorded identical price and a scheduled price are not changes.
+    offer(LanguageModelFactory(name="New Model"), groq, effective_date=today)
+    same = offer(
+        LanguageModelFactory(name="Same Model"),
+        groq,
+        input="3",
+        output="9",
+        effective_date=today - timedelta(days=60),
+    )
+    PriceFactory(offering=same, input="3", output="9", effective_date=today - timedelta(days=1))
+    later = offer(
+        LanguageModelFactory(name="Later Model"),
+        groq,
+        input="3",
+        output="9",
+        effective_date=today - timedelta(days=60),
+    )
+    PriceFactory(offering=later, input="9", output="9", effective_date=today + timedelta(days=9))
+
+    html = client.get("/").content.decode()
+    section = html[
+        html.index('id="changes-heading"') : html.index(
+            "</section>", html.index('id="changes-heading"')
+        )
+    ]
+    text = " ".join(Page(section).text.split())
+    assert text.count("Cut Model") == 1  # its latest change only
+    assert "input $1.50 → $1 (−33%)" in text
+    assert "$2 → $1.50" not in text
+    for name in ("New Model", "Same Model", "Later Model"):
+        assert name not in text
+
+
 def test_pair_picker_redirects_to_the_canonical_page(client, seed_pair):
     response = client.get("/compare/?a=gemini-3-1-flash-lite&b=gemini-2-5-flash-live-api")
     assert response.status_code == 302
