@@ -3,6 +3,7 @@ page runs a fixed number of queries whatever the catalog size."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date
 
@@ -136,24 +137,48 @@ def model_detail(slug: str, *, include_drafts: bool = False) -> LanguageModel | 
     )
 
 
-def compare_candidates(model: LanguageModel, *, limit: int = 8) -> list[LanguageModel]:
-    """Other published models to offer "compare with" links to: same organisation first,
-    then the newest."""
-    from django.db.models import Case, IntegerField, Value, When
-
-    return list(
-        LanguageModel.objects.published()
-        .exclude(pk=model.pk)
-        .annotate(
-            same_org=Case(
-                When(organization_id=model.organization_id, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
+def compare_candidates(
+    model: LanguageModel, *, same_maker: int = 4, limit: int = 8
+) -> list[LanguageModel]:
+    """Other published models to offer "compare with" links to: up to `same_maker` of the
+    same organisation (newest first), then the nearest rivals of other makers, one per
+    maker: first those with the same output modalities (a text model's rivals write text),
+    nearest in a 70/30 input/output blend of their cheapest buyable prices (by ratio, so
+    $1 is as near to $2 as $10 to $20), the more widely offered first among equals;
+    models without a price, or all of them when this one has none, after, newest first.
+    One query."""
+    rows = list(
+        with_cheapest_prices(
+            LanguageModel.objects.filter(Q(pk=model.pk) | Q(status=LanguageModel.Status.PUBLISHED))
         )
-        .order_by("-same_org", "-release_date", "name")
-        .only("name", "slug")[:limit]
+        .only("name", "slug", "organization_id", "release_date", "output_modalities")
+        .order_by("-release_date", "name")
     )
+    mine = next((blend_of(m) for m in rows if m.pk == model.pk), None)
+    others = [m for m in rows if m.pk != model.pk]
+    chosen = [m for m in others if m.organization_id == model.organization_id][:same_maker]
+
+    def nearness(other: LanguageModel) -> tuple[bool, float, int]:
+        price = blend_of(other)
+        distance = abs(math.log(price / mine)) if mine and price else math.inf
+        kind = other.output_modalities != model.output_modalities
+        return kind, distance, -other.provider_count
+
+    makers = {model.organization_id}
+    for other in sorted(others, key=nearness):  # a stable sort: newest first among equals
+        if len(chosen) >= limit:
+            break
+        if other.organization_id not in makers:
+            makers.add(other.organization_id)
+            chosen.append(other)
+    return chosen
+
+
+def blend_of(model: LanguageModel) -> float | None:
+    """70/30 input/output blend of a with_cheapest_prices row, or None without both."""
+    if model.cheapest_input is None or model.cheapest_output is None:
+        return None
+    return float(model.cheapest_input) * 0.7 + float(model.cheapest_output) * 0.3
 
 
 def provider_detail(slug: str) -> Provider | None:

@@ -227,3 +227,27 @@ def test_pages_with_provider_limits_keep_their_query_caps(
     with django_assert_max_num_queries(3):
         response = client.get("/providers/google-ai-studio/")
     assert "on this provider" in response.content.decode()
+
+
+def test_compare_with_mixes_the_same_maker_and_the_nearest_rivals_of_other_makers(client):
+    google, openai, mistral, meta = (OrganizationFactory(name=n) for n in ("G", "O", "M", "L"))
+    groq = ProviderFactory(name="Groq")
+
+    def model(name, org, input, output, **kwargs):
+        built = LanguageModelFactory(name=name, organization=org, **kwargs)
+        offer(built, groq, input=input, output=output)
+        return built
+
+    subject = model("Subject", google, "1", "4")  # a 70/30 blend of $1.90
+    model("Sibling", google, "50", "50")  # far in price, but the same maker
+    model("Near O", openai, "1", "5")  # $2.20
+    model("Nearer O", openai, "1", "4.5")  # $2.05: only one rival per maker
+    model("Far M", mistral, "20", "40")
+    model("Image L", meta, "1", "4", output_modalities="image")  # same price, other kind
+    model("Near L", meta, "0.5", "2")  # $0.95: half the price
+    html = client.get(subject.get_absolute_url()).content.decode()
+    section = html[html.index('id="compare-heading"') :]
+    section = section[: section.index("</section>")]
+    links = [line.split(" vs ")[1] for line in Page(section).text.split("Subject")[1:]]
+    links = [" ".join(link.split()) for link in links]
+    assert links == ["Sibling", "Nearer O", "Near L", "Far M"]
