@@ -35,7 +35,7 @@ class ChartRow:
     bars: tuple[Bar, ...]
 
 
-COLOURS = {"input": "#2b6cb0", "output": "#dd6b20"}
+COLOURS = {"input": "#2b6cb0", "output": "#b7471b"}
 LABEL_CHARS = 36
 
 

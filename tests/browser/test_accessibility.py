@@ -1,0 +1,99 @@
+"""axe-core (the npm package, `npm ci` installs it; CI does) injected into every public
+page type at phone and desktop widths, in light and dark mode: no serious or critical
+WCAG 2 A/AA violation. Also: the skip link reaches the content, and the API docs page
+declares its language."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_editor_import import plain_http_server
+from tests.factories import catalog_of, gemini_seed_pair
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SEED_PATH = "/compare/gemini-2-5-flash-live-api-vs-gemini-3-1-flash-lite/"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
+    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `npm ci`"),
+    pytest.mark.django_db(transaction=True),
+]
+__all__ = ["plain_http_server"]
+
+
+def page_paths(live, lite) -> list[str]:
+    provider = live.offerings.first().provider
+    return [
+        "/",
+        "/models/",
+        live.get_absolute_url(),
+        f"/providers/{provider.slug}/",
+        SEED_PATH,
+        SEED_PATH + "?input_tokens=-5",  # the calculator showing an error
+        "/compare/",
+        "/changes/",
+        "/models/no-such-model/",  # the 404 page
+    ]
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        })"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + json.dumps([node["target"] for node in v["nodes"][:3]])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 800)])
+def test_every_page_type_has_no_serious_accessibility_violation(
+    plain_http_server, chromium, tmp_path, scheme, width, height
+):
+    live, lite = gemini_seed_pair()
+    catalog_of(models=3, providers=2, offerings_per_model=1)
+    context = chromium.new_context(
+        viewport={"width": width, "height": height},
+        color_scheme=scheme,
+        bypass_csp=True,  # to inject axe; the pages themselves run no inline script
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    found = {}
+    for path in page_paths(live, lite):
+        page.goto(plain_http_server.url + path)
+        violations = serious_violations(page)
+        if violations:
+            found[path] = violations
+            name = path.strip("/").replace("/", "_").replace("?", "_") or "home"
+            page.screenshot(path=tmp_path / f"{scheme}-{width}-{name}.png", full_page=True)
+    context.close()
+    assert not found, json.dumps(found, indent=1)
+
+
+def test_the_skip_link_is_first_and_moves_focus_to_the_content(plain_http_server, chromium):
+    gemini_seed_pair()
+    page = chromium.new_page()
+    page.goto(plain_http_server.url + SEED_PATH)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to content"
+    assert page.locator(".skip-link").is_visible()  # shown once focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_api_docs_page_declares_its_language(plain_http_server, chromium):
+    page = chromium.new_page()
+    page.goto(plain_http_server.url + "/api/docs/")
+    assert page.evaluate("document.documentElement.lang") == "en"
