@@ -8,8 +8,28 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import F
+from django.db.models.functions import Lower
 
 from catalog.models import CAPABILITIES, LanguageModel, Offering, Organization, Provider
+
+
+class ModelListOrdering(django_filters.OrderingFilter):
+    """Names sort as people read them (case-insensitive: "gpt-oss" among the G's, not
+    after "Qwen"); models without a price or date sort last either way; equal values
+    keep name order."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = self.param_map[param.lstrip("-")]
+        value = Lower(field) if field == "name" else F(field)
+        return value.desc(nulls_last=True) if descending else value.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*ordering, Lower("name"), "pk")
 
 
 class LanguageModelFilter(django_filters.FilterSet):
@@ -45,7 +65,7 @@ class LanguageModelFilter(django_filters.FilterSet):
         label="Input price at most (USD / 1M)",
         min_value=0,
     )
-    sort = django_filters.OrderingFilter(
+    sort = ModelListOrdering(
         fields=(
             ("cheapest_input", "price"),
             ("context_window", "context"),

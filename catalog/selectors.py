@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from catalog.models import (
@@ -109,7 +110,7 @@ def model_list(*, include_drafts: bool = False) -> QuerySet[LanguageModel]:
     """The models list before filtering: organisation joined, cheapest prices annotated."""
     return with_cheapest_prices(
         visible_models(include_drafts=include_drafts).select_related("organization")
-    ).order_by("name", "pk")
+    ).order_by(Lower("name"), "pk")
 
 
 def model_detail(slug: str, *, include_drafts: bool = False) -> LanguageModel | None:

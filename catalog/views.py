@@ -37,10 +37,28 @@ def model_list(request):
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
+            "sorting": sort_headers(query, request.GET.get("sort", "")),
             "canonical_path": "/models/",
             "noindex": bool(request.GET),
         },
     )
+
+
+SORTABLE_COLUMNS = ("name", "released", "context", "price")
+
+
+def sort_headers(query, current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column of the models list, the link that sorts by it (the
+    other way round when it is already the sort) keeping the filters, and its aria-sort
+    state ("ascending", "descending" or "none"). Unsorted, the list is by name."""
+    current = current or "name"
+    headers = {}
+    for column in SORTABLE_COLUMNS:
+        state = {column: "ascending", f"-{column}": "descending"}.get(current, "none")
+        linked = query.copy()
+        linked["sort"] = f"-{column}" if state == "ascending" else column
+        headers[column] = {"url": "?" + linked.urlencode(), "aria": state}
+    return headers
 
 
 @require_safe

@@ -13,6 +13,7 @@ from catalog.formatting import (
     format_parameters,
     format_price_per_million,
     format_tokens,
+    format_usd,
     pluralize,
     provider_limits_note,
 )
@@ -154,7 +155,7 @@ def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPri
     provider's own context window and max output where they differ from the model's."""
 
     def money(value: Decimal | None) -> str:
-        return NOT_PUBLISHED if value is None else format_price_per_million(value)
+        return NOT_PUBLISHED if value is None else format_usd(value)
 
     def limits(model: ModelSnapshot, offering: OfferingSnapshot) -> dict:
         note = provider_limits_note(

@@ -153,3 +153,35 @@ def test_editor_changes_a_price_and_visitors_see_it_at_once(
     history = editor.locator("#content").inner_text()
     assert "edith" in history and "0.07" in history
     editor.screenshot(path=tmp_path / f"{label}-4-history.png", full_page=True)
+
+
+def test_list_tables_show_model_and_prices_without_sideways_scrolling_on_a_phone(
+    plain_http_server, browser, tmp_path
+):
+    live, lite = gemini_seed_pair()
+    catalog_of(models=3, providers=2, offerings_per_model=1)
+    provider = live.offerings.first().provider
+    page = new_page(browser, 390, 844)
+    for path in (
+        "/models/",
+        live.get_absolute_url(),
+        f"/providers/{provider.slug}/",
+        SEED_PATH,
+        "/changes/",
+    ):
+        page.goto(plain_http_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        for table in page.locator("table.stack").all():
+            # Every card fits: nothing in the table is wider than its wrapper.
+            assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), path
+        name = path.strip("/").replace("/", "_")
+        page.screenshot(path=tmp_path / f"phone-{name}.png", full_page=True)
+    page.goto(plain_http_server.url + "/models/")
+    assert not page.locator("form.filters").is_visible()  # folded away on a first visit
+    page.click("details.filters-toggle summary")
+    assert page.locator("form.filters").is_visible()
+    prices = page.locator("table.stack tbody tr").first.locator("td[data-label^='Cheapest']")
+    assert prices.count() == 2 and prices.first.is_visible()
+    desktop = new_page(browser, 1280, 800)
+    desktop.goto(plain_http_server.url + "/models/")
+    assert desktop.locator("form.filters").is_visible()  # room for them: shown open

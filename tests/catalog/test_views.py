@@ -50,7 +50,7 @@ def test_models_list_shows_published_models_with_cheapest_prices(client, catalog
     page = Page(response.content.decode())
     rows = {row[0]: row for row in page.tables[0]["rows"]}
     assert set(rows) == {"Gemini 2.5 Flash Live API", "Gemini 3.1 Flash-Lite", "Llama Open"}
-    assert rows["Gemini 3.1 Flash-Lite"][4:] == ["$0.25 / 1M tokens", "$1.50 / 1M tokens", "2"]
+    assert rows["Gemini 3.1 Flash-Lite"][4:] == ["$0.25", "$1.50", "2"]
 
 
 @pytest.mark.parametrize(
@@ -112,8 +112,8 @@ def test_model_page_shows_specs_offerings_history_and_compare_links(client, cata
     text = page.text
     assert "1M tokens" in text and "Jan 2025" in text and "7 May 2026" in text
     offerings = {row[0]: row for row in page.table("Current standard prices")["rows"]}
-    assert offerings["Google AI Studio"][2] == "$0.20 / 1M tokens"
-    assert offerings["OpenRouter"][2] == "$0.25 / 1M tokens"
+    assert offerings["Google AI Studio"][2] == "$0.20"
+    assert offerings["OpenRouter"][2] == "$0.25"
     svg = html.split("<svg", 1)[1].split("</svg>")[0]
     assert "from 15 January 2026 input $0.25" in svg and "from 1 March 2026 input $0.20" in svg
     assert 'href="/compare/gemini-2-5-flash-live-api-vs-gemini-3-1-flash-lite/"' in html
@@ -158,7 +158,7 @@ def test_provider_page_lists_published_models_with_prices(client, catalog):
     html = client.get("/providers/google-ai-studio/").content.decode()
     page = Page(html)
     rows = {row[0]: row for row in page.tables[0]["rows"]}
-    assert rows["Gemini 3.1 Flash-Lite"][2:] == ["$0.25 / 1M tokens", "$1.50 / 1M tokens"]
+    assert rows["Gemini 3.1 Flash-Lite"][2:] == ["$0.25", "$1.50"]
     assert client.get("/providers/nope/").status_code == 404
 
 
@@ -251,3 +251,24 @@ def test_compare_with_mixes_the_same_maker_and_the_nearest_rivals_of_other_maker
     links = [line.split(" vs ")[1] for line in Page(section).text.split("Subject")[1:]]
     links = [" ".join(link.split()) for link in links]
     assert links == ["Sibling", "Nearer O", "Near L", "Far M"]
+
+
+def test_models_list_sorts_names_case_insensitively_by_default_and_by_header(client):
+    for name in ("Qwen3", "gpt-oss-120b", "o3", "Claude", "Mistral"):
+        offer(LanguageModelFactory(name=name), ProviderFactory(), input="1")
+    assert listed(client) == ["Claude", "gpt-oss-120b", "Mistral", "o3", "Qwen3"]
+    assert listed(client, "?sort=-name") == ["Qwen3", "o3", "Mistral", "gpt-oss-120b", "Claude"]
+
+
+def test_models_list_headers_link_to_their_sort_keeping_the_filters(client):
+    cheap, dear = (LanguageModelFactory(name=n) for n in ("Cheap", "Dear"))
+    offer(cheap, ProviderFactory(), input="0.5")
+    offer(dear, ProviderFactory(), input="5")
+    LanguageModelFactory(name="Unpriced")  # no price: last whichever way prices sort
+    html = client.get("/models/?open_weights=&sort=price").content.decode()
+    header = html[html.index("<thead>") : html.index("</thead>")]
+    # Sorted by price ascending: its header says so and links to the other direction.
+    assert 'aria-sort="ascending"><a href="?open_weights=&amp;sort=-price">' in header
+    assert 'aria-sort="none"><a href="?open_weights=&amp;sort=name">Model' in header
+    assert listed(client, "?sort=price") == ["Cheap", "Dear", "Unpriced"]
+    assert listed(client, "?sort=-price") == ["Dear", "Cheap", "Unpriced"]
