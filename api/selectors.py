@@ -17,6 +17,7 @@ from django.db.models import (
     Subquery,
 )
 
+from catalog import changelog
 from catalog.models import (
     MONEY,
     Benchmark,
@@ -170,7 +171,7 @@ def offerings_changed_since(queryset: QuerySet[Offering], since: datetime) -> Qu
 
 DEFAULT_CHANGES_PAGE = 100
 MAX_CHANGES_PAGE = 1000
-MAX_WATERMARK = 2**63 - 1  # a BigAutoField
+MAX_WATERMARK = changelog.MAX_WATERMARK
 
 
 def change_events(*, since: int, limit: int) -> list[ChangeEvent]:
