@@ -50,7 +50,8 @@ RESPONSE_HEADERS = [
 
 class ApiAutoSchema(AutoSchema):
     def get_override_parameters(self):
-        return [*super().get_override_parameters(), *RESPONSE_HEADERS]
+        # First, so a view's own description of one of them (later) wins.
+        return [*RESPONSE_HEADERS, *super().get_override_parameters()]
 
     def _get_parameters(self):
         parameters = super()._get_parameters()

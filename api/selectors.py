@@ -17,6 +17,7 @@ from django.db.models import (
     Subquery,
 )
 
+from catalog import changelog
 from catalog.models import (
     MONEY,
     Benchmark,
@@ -70,6 +71,10 @@ def offering_details_prefetches(offerings: str = "") -> list[Prefetch]:
     ]
 
 
+# A model's offerings, in its representation.
+MODEL_OFFERINGS_ORDER = ("provider__name", "pk")
+
+
 def model_offerings_prefetches() -> list[Prefetch]:
     """A model's offerings with provider, current price, aliases and checks."""
     # The details hang off the outer lookups, not off the offerings' queryset: nested
@@ -77,7 +82,7 @@ def model_offerings_prefetches() -> list[Prefetch]:
     offerings = Prefetch(
         "offerings",
         queryset=Offering.objects.select_related("provider", "current_price").order_by(
-            "provider__name", "pk"
+            *MODEL_OFFERINGS_ORDER
         ),
         to_attr=OFFERING_LIST,
     )
@@ -98,7 +103,11 @@ def api_model_rows() -> QuerySet[LanguageModel]:
 def api_model_prefetches() -> list[Prefetch]:
     """What a model's representation reads besides its row: offerings (current prices,
     aliases, checks) and sources."""
-    return [*model_offerings_prefetches(), Prefetch("sources", to_attr=SOURCE_LIST)]
+    return [*model_offerings_prefetches(), model_sources_prefetch()]
+
+
+def model_sources_prefetch() -> Prefetch:
+    return Prefetch("sources", to_attr=SOURCE_LIST)
 
 
 def api_models() -> QuerySet[LanguageModel]:
@@ -111,15 +120,17 @@ def api_offerings() -> QuerySet[Offering]:
     return (
         published_offerings()
         .select_related("model__organization", "provider", "current_price")
-        .prefetch_related(
-            *offering_details_prefetches(),
-            Prefetch(
-                "prices",
-                queryset=Price.objects.order_by("tier", "context_threshold", "-effective_date"),
-                to_attr=PRICE_HISTORY_LIST,
-            ),
-        )
+        .prefetch_related(*offering_details_prefetches(), price_history_prefetch())
         .order_by("pk")
+    )
+
+
+def price_history_prefetch() -> Prefetch:
+    """An offering's every price, by tier and context threshold, newest first."""
+    return Prefetch(
+        "prices",
+        queryset=Price.objects.order_by("tier", "context_threshold", "-effective_date"),
+        to_attr=PRICE_HISTORY_LIST,
     )
 
 
@@ -160,7 +171,7 @@ def offerings_changed_since(queryset: QuerySet[Offering], since: datetime) -> Qu
 
 DEFAULT_CHANGES_PAGE = 100
 MAX_CHANGES_PAGE = 1000
-MAX_WATERMARK = 2**63 - 1  # a BigAutoField
+MAX_WATERMARK = changelog.MAX_WATERMARK
 
 
 def change_events(*, since: int, limit: int) -> list[ChangeEvent]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/comparisons/<str:pair>/", views.ComparisonView.as_view(), name="comparison"),
     path("v1/changes/", views.ChangeLogView.as_view(), name="changes"),
+    path("v1/export.json.gz", views.CatalogExportView.as_view(), name="export"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -3,11 +3,16 @@ pagination, filtering and errors are configured in settings.REST_FRAMEWORK."""
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, viewsets
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
@@ -17,6 +22,7 @@ from api import filters, selectors, serializers
 from api.caching import apply_http_caching, cached_response
 from api.comparison_document import comparison_payload
 from api.exceptions import error_body
+from api.export import catalog_export, export_etag
 from catalog import changelog
 from catalog.models import ChangeEvent
 from comparisons.models import canonical_pair
@@ -24,7 +30,13 @@ from comparisons.pricing import parse_blend
 from comparisons.views import split_pair
 from sitecache.query_params import keep_query_params, permanent_redirect_keeping_query
 from sitecache.site_url import absolute_url
-from sitecache.versioning import RequestVersion, current_version, request_version
+from sitecache.versioning import (
+    RequestVersion,
+    Version,
+    current_version,
+    request_version,
+    version_for_request,
+)
 
 
 class KnownParametersMixin:
@@ -331,3 +343,81 @@ class ChangeLogView(HttpCachingMixin, KnownParametersMixin, APIView):
         return Response(
             {"next": next_url, "watermark": watermark, "latest": latest, "results": results}
         )
+
+
+class JsonErrors(BaseContentNegotiation):
+    """Whatever the Accept header says (`application/gzip`, say), errors are JSON: the
+    one renderer a view using this offers."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class CatalogExportView(HttpCachingMixin, KnownParametersMixin, APIView):
+    """The whole public catalog in one gzip file of JSON: `models`,
+    `offerings` (with price history), `organizations`, `providers` and `benchmarks`
+    (with scores), each record as its list endpoint gives it; and `watermark`, the change
+    log's position the export is as of: load it, then sync from
+    /api/v1/changes/?since=<watermark>. Served as a file (application/gzip), never
+    re-encoded; its ETag is strong and changes with the catalog only."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonErrors
+
+    def accepted_query_parameters(self) -> set[str]:
+        return set()  # not even `format`: the file has one format
+
+    @extend_schema(
+        operation_id="export_retrieve",
+        tags=["export"],
+        responses={
+            (200, "application/gzip"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="A gzip file (Content-Disposition: attachment) of one JSON "
+                "object: `watermark` (integer: continue with /api/v1/changes/?since= it), "
+                "`changes` (that URL), `as_of` (when the catalog last changed), and the "
+                "lists `models`, `offerings`, `organizations`, `providers`, `benchmarks` "
+                "whose records are those of the list endpoints.",
+            ),
+        },
+        parameters=[
+            OpenApiParameter(
+                "ETag",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Strong validator: the same until the catalog changes; send it "
+                "back as If-None-Match for a 304.",
+                response=[200, 304],
+            ),
+        ],
+    )
+    def get(self, request):
+        version = version_for_request()
+        not_modified = get_conditional_response(
+            request, etag=export_etag(version), last_modified=_timestamp(version)
+        )
+        if not_modified is not None:
+            return self._with_validators(not_modified, version)
+        export = catalog_export()
+        response = HttpResponse(export.content, content_type="application/gzip")
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        return self._with_validators(response, export.version)
+
+    @staticmethod
+    def _with_validators(response: HttpResponse, version: Version) -> HttpResponse:
+        if response.status_code in (200, 304):
+            response["ETag"] = export_etag(version)
+            response["Last-Modified"] = http_date(_timestamp(version))
+            patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response):  # an error: JSON, stored nowhere
+            return super().finalize_response(request, response, *args, **kwargs)
+        # The file keeps its own validators: HttpCachingMixin's weak ETag hashes a JSON
+        # body, and would mark a 304 as not to be stored.
+        return APIView.finalize_response(self, request, response, *args, **kwargs)
+
+
+def _timestamp(version: Version) -> int:
+    return int(version.changed_at.timestamp())

@@ -47,6 +47,8 @@ Action = ChangeEvent.Action
 
 
 Event = tuple[str, str, str, str]  # resource, action, key, old_key
+# The largest watermark (an event's id, a BigAutoField) a reader can hold.
+MAX_WATERMARK = 2**63 - 1
 
 
 def events_for(resource: str, action: str, keys: Iterable, old_key: str = "") -> list[Event]:

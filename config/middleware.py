@@ -74,7 +74,7 @@ class ServerTimingMiddleware:
 class ResponseCompressionMiddleware(CompressionMiddleware):
     """zstd, brotli or gzip, whichever the client accepts (django-compression-middleware),
     for pages and API answers of 500 bytes or more; static files come precompressed from
-    WhiteNoise.
+    WhiteNoise, and files compressed already (the API's gzip export) pass as they are.
 
     BREACH: a compressed body that holds a secret beside text an attacker chooses leaks
     the secret through its length. Public pages and API answers hold no secret (no
@@ -89,7 +89,7 @@ class ResponseCompressionMiddleware(CompressionMiddleware):
     gzip."""
 
     def process_response(self, request, response):
-        if self.must_not_compress(request):
+        if self.must_not_compress(request) or is_compressed_already(response):
             return response
         patch_vary_headers(response, ["Accept-Encoding"])
         return super().process_response(request, response)
@@ -100,6 +100,16 @@ class ResponseCompressionMiddleware(CompressionMiddleware):
         return request.path.startswith(excluded) or bool(
             request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         )
+
+
+# Files whose bytes are compressed already (the API's catalog export): another coding
+# gains nothing, and would turn the file's strong ETag weak.
+COMPRESSED_CONTENT_TYPES = frozenset({"application/gzip", "application/zstd", "application/zip"})
+
+
+def is_compressed_already(response: HttpResponse) -> bool:
+    content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+    return content_type in COMPRESSED_CONTENT_TYPES
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -34,6 +34,7 @@ EXPECTED_PATHS = {
     "/api/v1/benchmarks/{slug}/",
     "/api/v1/comparisons/{pair}/",
     "/api/v1/changes/",
+    "/api/v1/export.json.gz",
 }
 MODEL_FILTERS = {
     "organization",
