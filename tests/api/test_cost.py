@@ -343,6 +343,22 @@ def test_answers_carry_the_apis_caching_headers_and_revalidate(api, priced):
     assert api.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 
+def test_keys_and_throttling_apply_and_a_cached_answer_still_counts(
+    api, priced, partner_key, settings
+):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "partner": "3/min"},
+    }
+    url = f"{URL}?model=alpha-1&input_tokens=1&output_tokens=1&date=2026-04-01"
+    assert [api.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    assert api.get(url).json()["code"] == "throttled"
+    _, raw_key = partner_key
+    assert api.get(url, HTTP_X_API_KEY=raw_key).status_code == 200
+    unknown = api.get(url, HTTP_X_API_KEY="not-a-key")
+    assert (unknown.status_code, unknown.json()["status"]) == (401, 401)
+
+
 @pytest.mark.parametrize("size", [2, MAX_COST_MODELS])
 def test_query_count_does_not_grow_with_models_or_offerings(
     api, django_assert_max_num_queries, size
