@@ -249,7 +249,7 @@ class ComparisonView(HttpCachingMixin, KnownParametersMixin, APIView):
 class CostView(HttpCachingMixin, KnownParametersMixin, APIView):
     """What a token workload costs on every offering of up to 20 models, cheapest first,
     at the prices in force on a day (today by default; a past day reads the price
-    history), priced by the site's calculator (api.cost)."""
+    history), priced as the comparison pages' calculator prices it."""
 
     query_parameters = tuple(cost.CostQuerySerializer().fields)
 
