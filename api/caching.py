@@ -5,15 +5,29 @@ Last-Modified (when the public catalog last changed), Cache-Control for public d
 from __future__ import annotations
 
 import hashlib
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from sitecache.versioning import version_for_request
+
+# Set by answer_for_day on the request of an answer that stands for a day the URL
+# does not name.
+ANSWER_DAY = "api_answer_day"
+
+
+def answer_for_day(request, day: date) -> None:
+    """Mark the answer to `request` as one for `day` although its URL names no day (a
+    default of today): the cache key and Last-Modified then follow the day as well as
+    the catalog, so tomorrow's request is neither answered from today's entry nor told
+    "not modified" against it."""
+    setattr(request, ANSWER_DAY, day)
 
 
 def cached_response(request, build) -> HttpResponse:
@@ -25,6 +39,9 @@ def cached_response(request, build) -> HttpResponse:
     the body; other media-type parameters do not, so they cannot multiply entries."""
     version = version_for_request()
     variant = f"{request.get_full_path()}\n{body_variant(request)}"
+    day = getattr(request, ANSWER_DAY, None)
+    if day is not None:
+        variant = f"{variant}\n{day.isoformat()}"
     key = f"api:{version.token}:{hashlib.sha256(variant.encode()).hexdigest()}"
     hit = cache.get(key)
     if hit is not None:
@@ -69,6 +86,10 @@ def apply_http_caching(request, response):
     etag = f'W/"{hashlib.sha256(response.content).hexdigest()[:32]}"'
     response["ETag"] = etag
     timestamp = int(version_for_request().changed_at.timestamp())
+    day = getattr(request, ANSWER_DAY, None)
+    if day is not None:
+        day_start = timezone.make_aware(datetime.combine(day, time.min))
+        timestamp = max(timestamp, int(day_start.timestamp()))
     response["Last-Modified"] = http_date(timestamp)
     patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
     # The body does not depend on who asks, so shared caches may serve it to anyone.

@@ -134,6 +134,16 @@ def price_history_prefetch() -> Prefetch:
     )
 
 
+def cost_offerings(model_ids: list[int]) -> QuerySet[Offering]:
+    """Every offering of the models, whatever its lifecycle, with its model (for the
+    context window) and provider: what /api/v1/cost/ prices."""
+    return (
+        Offering.objects.filter(model_id__in=model_ids)
+        .select_related("model", "provider")
+        .order_by("pk")
+    )
+
+
 def api_benchmarks() -> QuerySet[Benchmark]:
     """Benchmarks with their scores for published models."""
     scores = (

@@ -16,6 +16,7 @@ router.register("benchmarks", views.BenchmarkViewSet, basename="benchmark")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/comparisons/<str:pair>/", views.ComparisonView.as_view(), name="comparison"),
+    path("v1/cost/", views.CostView.as_view(), name="cost"),
     path("v1/changes/", views.ChangeLogView.as_view(), name="changes"),
     path("v1/export.json.gz", views.CatalogExportView.as_view(), name="export"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -18,8 +19,8 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from api import filters, selectors, serializers
-from api.caching import apply_http_caching, cached_response
+from api import cost, filters, selectors, serializers
+from api.caching import answer_for_day, apply_http_caching, cached_response
 from api.comparison_document import comparison_payload
 from api.exceptions import error_body
 from api.export import catalog_export, export_etag
@@ -255,6 +256,32 @@ class ComparisonView(HttpCachingMixin, KnownParametersMixin, APIView):
             )
         except Http404 as error:
             raise exceptions.NotFound("No such comparison.") from error
+
+
+class CostView(HttpCachingMixin, KnownParametersMixin, APIView):
+    """What a token workload costs on every offering of up to 20 models, cheapest first,
+    at the prices in force on a day (today by default; a past day reads the price
+    history), priced as the comparison pages' calculator prices it."""
+
+    query_parameters = tuple(cost.CostQuerySerializer().fields)
+
+    @extend_schema(
+        operation_id="cost_retrieve",
+        parameters=cost.PARAMETERS,
+        responses={
+            200: OpenApiResponse(
+                cost.CostSerializer,
+                description="The workload priced on every offering of the models.",
+            )
+        },
+    )
+    def get(self, request):
+        query = cost.read_cost_query(request.query_params)
+        on = query.get("date")
+        if on is None:
+            on = timezone.localdate()
+            answer_for_day(request, on)  # the URL names no day: key and validate by it
+        return cached_response(request, lambda: Response(cost.cost_payload(query, on=on)))
 
 
 # The change log's resources, by the name of their detail route and its URL argument.

@@ -57,16 +57,33 @@ def offerings_for_models(model_ids: Iterable[int]) -> QuerySet[Offering]:
     )
 
 
+def dated_prices(
+    model_ids: Iterable[int], *, on: date | None = None, tier: str = Price.Tier.STANDARD
+) -> QuerySet[Price]:
+    """A service tier's prices of the models' offerings dated on or before `on` (today by
+    default), newest first per offering and context threshold: the first of each is the
+    one in force that day (prices_in_force)."""
+    on = on or timezone.localdate()
+    return Price.objects.filter(
+        offering__model_id__in=list(model_ids), tier=tier, effective_date__lte=on
+    ).order_by("offering_id", "context_threshold", "-effective_date")
+
+
+def prices_in_force(
+    model_ids: Iterable[int], *, on: date | None = None, tier: str = Price.Tier.STANDARD
+) -> dict[tuple[int, int], Price]:
+    """{(offering id, context threshold): the price in force on `on`} for a service tier:
+    the base price (threshold 0) and any long-context prices. One query."""
+    in_force: dict[tuple[int, int], Price] = {}
+    for price in dated_prices(model_ids, on=on, tier=tier):
+        in_force.setdefault((price.offering_id, price.context_threshold), price)
+    return in_force
+
+
 def current_tier_prices(model_ids: Iterable[int], *, on: date | None = None) -> QuerySet[Price]:
     """Standard-tier long-context prices (threshold > 0) in force by `on`, newest first
     per offering and threshold; the caller keeps the first of each."""
-    on = on or timezone.localdate()
-    return Price.objects.filter(
-        offering__model_id__in=list(model_ids),
-        tier=Price.Tier.STANDARD,
-        context_threshold__gt=0,
-        effective_date__lte=on,
-    ).order_by("offering_id", "context_threshold", "-effective_date")
+    return dated_prices(model_ids, on=on).filter(context_threshold__gt=0)
 
 
 def scores_for_models(model_ids: Iterable[int]) -> QuerySet[BenchmarkScore]:

@@ -9,10 +9,18 @@ from decimal import Decimal
 from django import forms
 
 from catalog.formatting import format_tokens
-from comparisons.pricing import DEFAULT_BLEND, monthly_cost, parse_blend
+from comparisons.pricing import (
+    DEFAULT_BLEND,
+    ContextTier,
+    Rates,
+    WorkloadCost,
+    monthly_cost,
+    parse_blend,
+)
 from comparisons.snapshot import PairSnapshot
 
 MAX_TOKENS = 10**13  # ten trillion tokens a month: beyond any real workload
+MAX_PROMPT_TOKENS = 100_000_000  # larger than any context window offered
 
 
 class ComparisonOptionsForm(forms.Form):
@@ -41,7 +49,7 @@ class ComparisonOptionsForm(forms.Form):
     prompt_tokens = forms.IntegerField(
         required=False,
         min_value=1,
-        max_value=100_000_000,
+        max_value=MAX_PROMPT_TOKENS,
         label="Typical prompt size (tokens)",
         help_text=(
             "Optional: selects long-context prices where a provider has them and marks "
@@ -122,6 +130,46 @@ def prompt_too_long_note(prompt_tokens: int | None, context_window: int | None) 
     return ""
 
 
+@dataclass(frozen=True)
+class OfferingCost:
+    """A workload priced on one offering, with what a reader must know about it."""
+
+    cost: WorkloadCost
+    # False when the typical prompt is longer than the offering's context window.
+    fits_prompt: bool
+    notes: tuple[str, ...]
+
+
+def offering_cost(
+    rates: Rates,
+    workload: Workload,
+    *,
+    tiers: tuple[ContextTier, ...] = (),
+    context_window: int | None = None,
+) -> OfferingCost:
+    """`workload` on an offering billed at `rates` (its long-context `tiers` chosen by
+    the typical prompt), and whether that prompt fits its `context_window` (the
+    provider's own where it has one, else the model's). The calculator and the API's
+    /api/v1/cost/ price every offering with this."""
+    too_long = prompt_too_long_note(workload.prompt_tokens, context_window)
+    cost = monthly_cost(
+        rates,
+        input_tokens=workload.input_tokens,
+        output_tokens=workload.output_tokens,
+        cached_share=workload.cached_share,
+        tiers=tiers,
+        prompt_tokens=workload.prompt_tokens,
+    )
+    notes = []
+    if too_long:
+        notes.append(too_long)  # the billing notes would be about a request it refuses
+    elif cost.cached_billed_as_input:
+        notes.append("no cache price published: cached input billed as input")
+    if not too_long and cost.rates != rates:
+        notes.append("long-context price applies")
+    return OfferingCost(cost=cost, fits_prompt=not too_long, notes=tuple(notes))
+
+
 def workload_costs(pair: PairSnapshot, workload: Workload) -> list[CostRow]:
     """A row per priced offering of either model, cheapest first; every row at the
     lowest cost is marked cheapest. Offerings whose context window (the provider's own
@@ -130,25 +178,13 @@ def workload_costs(pair: PairSnapshot, workload: Workload) -> list[CostRow]:
     rows = []
     for model in (pair.a, pair.b):
         for offering in model.priced_offerings:
-            too_long = prompt_too_long_note(
-                workload.prompt_tokens, model.context_window_on(offering)
-            )
-            cost = monthly_cost(
+            priced = offering_cost(
                 offering.rates,
-                input_tokens=workload.input_tokens,
-                output_tokens=workload.output_tokens,
-                cached_share=workload.cached_share,
+                workload,
                 tiers=offering.tiers,
-                prompt_tokens=workload.prompt_tokens,
+                context_window=model.context_window_on(offering),
             )
-            notes = []
-            if too_long:
-                notes.append(too_long)  # the billing notes would be about a request it refuses
-            elif cost.cached_billed_as_input:
-                notes.append("no cache price published: cached input billed as input")
-            if not too_long and cost.rates != offering.rates:
-                notes.append("long-context price applies")
-            rows.append((model.name, offering, cost.total, tuple(notes), not too_long))
+            rows.append((model.name, offering, priced.cost.total, priced.notes, priced.fits_prompt))
     if not rows:
         return []
     lowest = min((total for _n, _o, total, _notes, fits in rows if fits), default=None)

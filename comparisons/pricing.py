@@ -109,25 +109,44 @@ class ContextTier:
     rates: Rates
 
 
+def tier_for_prompt(
+    tiers: tuple[ContextTier, ...] | list[ContextTier], prompt_tokens: int | None
+) -> ContextTier | None:
+    """The tier a request with `prompt_tokens` of prompt is billed at: the highest whose
+    threshold it exceeds, or None for the base rates (cliff semantics)."""
+    if not prompt_tokens:
+        return None
+    chosen = None
+    for tier in sorted(tiers, key=lambda t: t.threshold):
+        if prompt_tokens > tier.threshold:
+            chosen = tier
+    return chosen
+
+
 def rates_for_prompt(
     base: Rates, tiers: tuple[ContextTier, ...] | list[ContextTier], prompt_tokens: int | None
 ) -> Rates:
-    """The rates a request with `prompt_tokens` of prompt pays: the highest tier whose
-    threshold it exceeds, else the base rates (cliff semantics)."""
-    if not prompt_tokens:
-        return base
-    chosen = base
-    for tier in sorted(tiers, key=lambda t: t.threshold):
-        if prompt_tokens > tier.threshold:
-            chosen = tier.rates
-    return chosen
+    """The rates a request with `prompt_tokens` of prompt pays (tier_for_prompt)."""
+    tier = tier_for_prompt(tiers, prompt_tokens)
+    return base if tier is None else tier.rates
 
 
 @dataclass(frozen=True)
 class WorkloadCost:
-    total: Decimal
+    total: Decimal  # to the hundredth of a cent, as the calculator shows it
     rates: Rates
     cached_billed_as_input: bool  # the provider publishes no cache-read price
+    # Each part exactly, unrounded (whoever shows them rounds them once): uncached
+    # input, cached input (at the input rate when `cached_billed_as_input`), output.
+    input_cost: Decimal
+    cached_input_cost: Decimal
+    output_cost: Decimal
+    # The threshold of the long-context tier whose rates apply; 0 for the base rates.
+    context_threshold: int
+
+    @property
+    def exact_total(self) -> Decimal:
+        return self.input_cost + self.cached_input_cost + self.output_cost
 
 
 def monthly_cost(
@@ -143,22 +162,29 @@ def monthly_cost(
     input read from the prompt cache, at the rates for a typical `prompt_tokens` prompt.
 
     Cached tokens are billed at the cache-read rate; where none is published they are
-    billed as ordinary input and `cached_billed_as_input` says so.
+    billed as ordinary input and `cached_billed_as_input` says so. The total is rounded
+    to the hundredth of a cent; the parts it is made of are kept exact.
     """
     if input_tokens < 0 or output_tokens < 0:
         raise ValueError("Token counts cannot be negative.")
     if not Decimal(0) <= cached_share <= Decimal(1):
         raise ValueError("The cached share must lie between 0 and 1.")
-    rates = rates_for_prompt(base, tiers, prompt_tokens)
+    tier = tier_for_prompt(tiers, prompt_tokens)
+    rates = base if tier is None else tier.rates
     cached = Decimal(input_tokens) * cached_share
     uncached = Decimal(input_tokens) - cached
     no_cache_price = rates.cache_read is None and cached > 0
     cache_rate = rates.input if rates.cache_read is None else rates.cache_read
-    total = (uncached * rates.input + cached * cache_rate + output_tokens * rates.output) / (
-        ONE_MILLION
-    )
+    input_cost = uncached * rates.input / ONE_MILLION
+    cached_input_cost = cached * cache_rate / ONE_MILLION
+    output_cost = output_tokens * rates.output / ONE_MILLION
+    total = input_cost + cached_input_cost + output_cost
     return WorkloadCost(
         total=total.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
         rates=rates,
         cached_billed_as_input=no_cache_price,
+        input_cost=input_cost,
+        cached_input_cost=cached_input_cost,
+        output_cost=output_cost,
+        context_threshold=0 if tier is None else tier.threshold,
     )

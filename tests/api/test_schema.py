@@ -33,6 +33,7 @@ EXPECTED_PATHS = {
     "/api/v1/benchmarks/",
     "/api/v1/benchmarks/{slug}/",
     "/api/v1/comparisons/{pair}/",
+    "/api/v1/cost/",
     "/api/v1/changes/",
     "/api/v1/export.json.gz",
 }

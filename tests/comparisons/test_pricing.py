@@ -120,3 +120,20 @@ def test_monthly_cost_rejects_bad_input():
         monthly_cost(Rates(D("1"), D("1")), input_tokens=-1, output_tokens=0)
     with pytest.raises(ValueError):
         monthly_cost(Rates(D("1"), D("1")), input_tokens=1, output_tokens=0, cached_share=D("1.5"))
+
+
+def test_monthly_cost_keeps_each_part_exact_and_names_the_tier_it_used():
+    base = Rates(input=D("0.3"), output=D("1.2"), cache_read=D("0.03"))
+    tier = ContextTier(threshold=200_000, rates=Rates(input=D("0.6"), output=D("2.4")))
+    cost = monthly_cost(
+        base, input_tokens=1_234_567, output_tokens=7, cached_share=D("0.25"), tiers=[tier]
+    )
+    # 925,925.25 uncached * $0.3, 308,641.75 cached * $0.03, 7 output * $1.2, per 1M.
+    assert cost.input_cost == D("925925.25") * D("0.3") / 1_000_000
+    assert cost.cached_input_cost == D("308641.75") * D("0.03") / 1_000_000
+    assert cost.output_cost == 7 * D("1.2") / 1_000_000
+    assert cost.exact_total == cost.input_cost + cost.cached_input_cost + cost.output_cost
+    assert cost.total == cost.exact_total.quantize(D("0.0001"))
+    assert cost.context_threshold == 0
+    above = monthly_cost(base, input_tokens=1, output_tokens=0, tiers=[tier], prompt_tokens=200_001)
+    assert (above.context_threshold, above.rates) == (200_000, tier.rates)
