@@ -18,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from catalog.views_search import page_not_found
+
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -77,7 +79,7 @@ def not_found(request, exception=None):
     """handler404: JSON under /api/, the site's page elsewhere."""
     if request.path.startswith(API_PREFIX):
         return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
-    return defaults.page_not_found(request, exception)
+    return page_not_found(request, exception)
 
 
 def server_error(request):
