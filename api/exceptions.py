@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views import defaults
@@ -48,6 +48,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, SuspiciousOperation):
+        # A request Django refuses to read (more query parameters than
+        # DATA_UPLOAD_MAX_NUMBER_FIELDS): the client's fault, a 400 rather than a 500.
+        exc = exceptions.ParseError(str(exc))
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is unreachable or timed out: not a bug but an outage. Re-raised, it
         # gets the outage 503 from DatabaseUnavailableMiddleware like any page.
