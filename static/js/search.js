@@ -62,6 +62,7 @@
     function show(query, found) {
       results = found;
       listbox.textContent = "";
+      listbox.setAttribute("data-query", query); // which query these answer
       found.forEach(function (result, index) {
         var option = element("li", {
           id: id + "-" + index,
