@@ -102,7 +102,8 @@ def search_models(query: str, *, limit: int = SEARCH_LIMIT) -> list[SearchResult
     ranked = _tiered_ids(query, limit=limit)
     if len(ranked) < limit:
         seen = {pk for pk, _tier in ranked}
-        close = [pk for pk in _close_ids(query, close=True, limit=limit) if pk not in seen]
+        close = _close_ids(query, close=True, limit=limit + len(seen))
+        close = [pk for pk in close if pk not in seen]
         ranked += [(pk, CLOSE) for pk in close[: limit - len(ranked)]]
     return _results(ranked)
 
