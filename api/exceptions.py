@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 import sys
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from catalog.views_search import page_not_found
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, SuspiciousOperation):
+        # A request Django refuses to read (more query parameters than
+        # DATA_UPLOAD_MAX_NUMBER_FIELDS): the client's fault, a 400 rather than a 500.
+        exc = exceptions.ParseError(str(exc))
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is unreachable or timed out: not a bug but an outage. Re-raised, it
         # gets the outage 503 from DatabaseUnavailableMiddleware like any page.
@@ -77,7 +83,7 @@ def not_found(request, exception=None):
     """handler404: JSON under /api/, the site's page elsewhere."""
     if request.path.startswith(API_PREFIX):
         return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
-    return defaults.page_not_found(request, exception)
+    return page_not_found(request, exception)
 
 
 def server_error(request):

@@ -8,8 +8,10 @@ class PairPickerForm(forms.Form):
     b = forms.ChoiceField(label="Second model")
 
     def __init__(self, *args, choices, **kwargs):
+        """`choices`: the models grouped by maker, [(maker, [(slug, name), ...]), ...]."""
         super().__init__(*args, **kwargs)
-        options = [("", "Choose a model")] + choices
+        self.groups = choices
+        options = [("", "Choose a model"), *choices]
         self.fields["a"].choices = options
         self.fields["b"].choices = options
 

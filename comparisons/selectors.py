@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from catalog.models import CAPABILITIES, LanguageModel
@@ -133,8 +134,18 @@ def featured_comparisons(*, limit: int = 8) -> list[Comparison]:
     )
 
 
-def picker_choices() -> list[tuple[str, str]]:
-    return list(LanguageModel.objects.published().order_by("name").values_list("slug", "name"))
+def picker_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The pair picker's models, grouped by maker: [(maker, [(slug, name), ...]), ...],
+    makers and names in alphabetical order whatever their case."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    rows = (
+        LanguageModel.objects.published()
+        .order_by(Lower("organization__name"), Lower("name"), "slug")
+        .values_list("organization__name", "slug", "name")
+    )
+    for maker, slug, name in rows:
+        groups.setdefault(maker, []).append((slug, name))
+    return list(groups.items())
 
 
 class PairSequence:

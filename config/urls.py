@@ -5,6 +5,7 @@ from django.urls import include, path
 from comparisons.sitemaps import SITEMAPS, comparison_sitemap_page, sitemap_index
 from comparisons.views import robots_txt
 from config.security import ThrottledAdminAuthenticationForm
+from config.views import favicon
 from sitecache.query_params import reads_query_params
 
 admin.site.site_header = "LLM Compare editors"
@@ -23,6 +24,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/", include("api.urls")),
     path("changes/", include("catalog.changes_urls")),
     path("", include("comparisons.urls")),

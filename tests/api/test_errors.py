@@ -76,3 +76,13 @@ def test_an_unknown_record_is_named_in_the_apis_words_not_by_an_internal_class(
     assert response.status_code == 404
     assert response.json() == {"status": 404, "code": "not_found", "message": message}
     assert "LanguageModel" not in response.content.decode()
+
+
+def test_more_query_parameters_than_django_reads_is_a_400_not_a_500(db):
+    query = "&".join(f"f{i}=1" for i in range(1500))  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+    client = Client(raise_request_exception=False)
+    response = client.get(f"/api/v1/providers/?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert "DATA_UPLOAD_MAX_NUMBER_FIELDS" in response.json()["message"]
+    assert client.get(f"/api/docs/?{query}").status_code == 400  # the docs page, in HTML
