@@ -19,7 +19,7 @@ from django.utils.feedgenerator import Atom1Feed
 from catalog.formatting import format_date, format_percent, format_tokens, format_usd
 from catalog.importers.plan import FieldChange
 from catalog.importers.source import PRICE_FIELDS
-from catalog.models import LanguageModel, Offering, Price
+from catalog.models import EXTRA_PRICE_DIMENSIONS, LanguageModel, Offering, Price
 from sitecache.site_url import absolute_url
 
 FIELD_LABELS = {
@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "output": "Output",
     "cache_read": "Cached input",
     "cache_write": "Cache write",
+    **{name: f"{label} (per {per})" for name, (label, per) in EXTRA_PRICE_DIMENSIONS.items()},
 }
 # How many recent history rows are considered per event wanted: most rows are changes,
 # some only touch `checked_on`.
