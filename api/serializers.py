@@ -95,14 +95,39 @@ def prefetched(instance, to_attr: str, related_name: str) -> list:
     return rows if rows is not None else list(getattr(instance, related_name).all())
 
 
-def money(source: str, help_text: str) -> serializers.DecimalField:
+def money(source: str, help_text: str, unit: str = PRICE_UNIT) -> serializers.DecimalField:
     return serializers.DecimalField(
         source=source,
         read_only=True,
         allow_null=True,
-        help_text=f"{help_text} ({PRICE_UNIT}), a decimal string.",
+        help_text=f"{help_text} ({unit}), a decimal string.",
         **MONEY,
     )
+
+
+# The extra price dimensions (catalog.models.EXTRA_PRICE_DIMENSIONS) as the API names
+# them, whose names carry their units; null where no source states one.
+EXTRA_PRICE_API = {
+    "audio_input": "audio_input_usd_per_mtok",
+    "audio_output": "audio_output_usd_per_mtok",
+    "image_input": "image_input_usd_per_mtok",
+    "image_input_per_image": "image_input_usd_per_image",
+    "web_search": "web_search_usd_per_1k",
+    "reasoning": "reasoning_usd_per_mtok",
+}
+# field -> (help text, unit)
+EXTRA_PRICE_HELP = {
+    "audio_input": ("Audio input tokens", "USD per 1M audio input tokens"),
+    "audio_output": ("Audio output tokens", "USD per 1M audio output tokens"),
+    "image_input": ("Image input tokens", "USD per 1M image input tokens"),
+    "image_input_per_image": ("Each input image", "USD per input image"),
+    "web_search": ("Web searches, requests that search the web", "USD per 1K web searches"),
+    "reasoning": (
+        "Reasoning tokens where the source states a rate for them; null: billed as output "
+        "tokens or not stated",
+        "USD per 1M reasoning tokens",
+    ),
+}
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -167,6 +192,15 @@ class PriceSerializer(serializers.ModelSerializer):
     cache_read_usd_per_mtok = money("cache_read", "Cached input tokens read")
     cache_write_usd_per_mtok = money("cache_write", "Input tokens written to the cache")
 
+    audio_input_usd_per_mtok = money("audio_input", *EXTRA_PRICE_HELP["audio_input"])
+    audio_output_usd_per_mtok = money("audio_output", *EXTRA_PRICE_HELP["audio_output"])
+    image_input_usd_per_mtok = money("image_input", *EXTRA_PRICE_HELP["image_input"])
+    image_input_usd_per_image = money(
+        "image_input_per_image", *EXTRA_PRICE_HELP["image_input_per_image"]
+    )
+    web_search_usd_per_1k = money("web_search", *EXTRA_PRICE_HELP["web_search"])
+    reasoning_usd_per_mtok = money("reasoning", *EXTRA_PRICE_HELP["reasoning"])
+
     class Meta:
         model = Price
         fields = [
@@ -177,6 +211,7 @@ class PriceSerializer(serializers.ModelSerializer):
             "output_usd_per_mtok",
             "cache_read_usd_per_mtok",
             "cache_write_usd_per_mtok",
+            *EXTRA_PRICE_API.values(),
             "source_url",
             "checked_on",
             "created_at",
@@ -196,6 +231,9 @@ def price_representation(price: Price, tz: tzinfo | None = None) -> dict:
         "output_usd_per_mtok": money_text(price.output),
         "cache_read_usd_per_mtok": money_text(price.cache_read),
         "cache_write_usd_per_mtok": money_text(price.cache_write),
+        **{
+            api_name: money_text(getattr(price, name)) for name, api_name in EXTRA_PRICE_API.items()
+        },
         "source_url": price.source_url,
         "checked_on": date_text(price.checked_on),
         "created_at": datetime_text(price.created_at, tz),
@@ -285,6 +323,17 @@ class OfferingInModelSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text='"provider" when max_output_tokens is this provider\'s own, else "model".',
     )
+    supported_parameters = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Request parameters this provider accepts for the model (temperature, "
+        "tools, response_format, ...), sorted; empty when no source states them.",
+    )
+    tokenizer = serializers.CharField(
+        read_only=True,
+        help_text='The tokenizer family the provider states ("GPT", "Claude", "Llama3"); '
+        "empty when not stated.",
+    )
 
     class Meta:
         model = Offering
@@ -301,6 +350,8 @@ class OfferingInModelSerializer(serializers.ModelSerializer):
             "max_output_tokens",
             "context_window_source",
             "max_output_tokens_source",
+            "supported_parameters",
+            "tokenizer",
             "current_price",
             "price_check",
             "last_reviewed",
@@ -326,6 +377,8 @@ def _offering_body(offering: Offering, tz: tzinfo) -> dict:
         "max_output_tokens": optional_int(offering.effective_max_output_tokens),
         "context_window_source": str(offering.context_window_source),
         "max_output_tokens_source": str(offering.max_output_tokens_source),
+        "supported_parameters": list(offering.supported_parameters),
+        "tokenizer": offering.tokenizer,
         "current_price": None if current_price is None else price_representation(current_price, tz),
         "price_check": price_check_representation(offering),
     }

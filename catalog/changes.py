@@ -25,6 +25,7 @@ from catalog.importers.plan import FieldChange
 from catalog.importers.source import PRICE_FIELDS
 from catalog.json_feed import JsonFeed
 from catalog.models import (
+    EXTRA_PRICE_DIMENSIONS,
     Benchmark,
     ChangeEvent,
     LanguageModel,
@@ -40,6 +41,7 @@ FIELD_LABELS = {
     "output": "Output",
     "cache_read": "Cached input",
     "cache_write": "Cache write",
+    **{name: f"{label} (per {per})" for name, (label, per) in EXTRA_PRICE_DIMENSIONS.items()},
 }
 # How many recent history rows are considered per event wanted: most rows are changes,
 # some only touch `checked_on`.

@@ -285,6 +285,33 @@ def split_modalities(value: str) -> list[str]:
     return known + sorted(wanted - set(known))
 
 
+# A request parameter's name as APIs spell it: "top_p", "response_format".
+PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def validate_parameter_names(value) -> None:
+    """A list of short lowercase parameter names (Offering.supported_parameters)."""
+    if not isinstance(value, list):
+        raise ValidationError(
+            "Supported parameters must be a list of names, not %(type)s.",
+            params={"type": type(value).__name__},
+        )
+    bad = [
+        repr(name) for name in value if not isinstance(name, str) or not PARAMETER_NAME.match(name)
+    ]
+    if bad:
+        raise ValidationError(
+            "Not a parameter name: %(names)s (lowercase letters, digits and _, at most 40).",
+            params={"names": ", ".join(bad[:5])},
+        )
+
+
+def parameter_list(names) -> list[str]:
+    """Parameter names as stored: de-duplicated and sorted, so a source that lists them in
+    another order is no change."""
+    return sorted(set(names))
+
+
 class Offering(Reviewed):
     """A model on a provider: the unit a visitor can actually buy."""
 
@@ -303,6 +330,21 @@ class Offering(Reviewed):
     )
     max_output_tokens = models.PositiveIntegerField(
         null=True, blank=True, help_text="Tokens, when this provider's differs from the model's."
+    )
+    # What partners compare providers on besides price: which request parameters this
+    # provider's API accepts for the model (OpenRouter's `supported_parameters`), and the
+    # tokenizer it states. Both are what the provider's listing says, so they live here.
+    supported_parameters = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_parameter_names],
+        help_text='Request parameters this provider accepts, e.g. ["temperature", "tools"]: '
+        "lowercase names, sorted. Empty when no source states them.",
+    )
+    tokenizer = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text='The tokenizer family the provider states ("GPT", "Claude", "Llama3").',
     )
     # The price in force today (standard tier, base context). Derived from the price
     # history by services.refresh_current_price so lists can sort and filter in SQL.
@@ -332,6 +374,12 @@ class Offering(Reviewed):
 
     def get_absolute_url(self) -> str:
         return self.model.get_absolute_url()
+
+    def clean(self) -> None:
+        if isinstance(self.supported_parameters, list) and all(
+            isinstance(name, str) for name in self.supported_parameters
+        ):
+            self.supported_parameters = parameter_list(self.supported_parameters)
 
     @property
     def effective_context_window(self) -> int:
@@ -461,6 +509,18 @@ class RejectedModel(models.Model):
         return self.name or self.key
 
 
+# Price dimensions besides text tokens: field -> (label, what one price is for), as pages
+# write them: "Audio input $0.50 / 1M tokens", "Web search $10 / 1K searches".
+EXTRA_PRICE_DIMENSIONS = {
+    "audio_input": ("Audio input", "1M tokens"),
+    "audio_output": ("Audio output", "1M tokens"),
+    "image_input": ("Image input", "1M tokens"),
+    "image_input_per_image": ("Image input", "image"),
+    "web_search": ("Web search", "1K searches"),
+    "reasoning": ("Reasoning", "1M tokens"),
+}
+
+
 class Price(models.Model):
     """One dated price record. New prices are appended; old ones are never rewritten."""
 
@@ -492,6 +552,46 @@ class Price(models.Model):
     cache_write = models.DecimalField(
         **MONEY, null=True, blank=True, validators=NON_NEGATIVE, help_text="USD per 1M written."
     )
+    # What some providers bill besides text tokens (EXTRA_PRICE_DIMENSIONS); empty when no
+    # source states it.
+    audio_input = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text="USD per 1M audio input tokens.",
+    )
+    audio_output = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text="USD per 1M audio output tokens.",
+    )
+    image_input = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text="USD per 1M image input tokens.",
+    )
+    image_input_per_image = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=NON_NEGATIVE, help_text="USD per input image."
+    )
+    web_search = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text="USD per 1K web searches (requests with search).",
+    )
+    reasoning = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text="USD per 1M reasoning tokens, where billed at a rate of their own.",
+    )
     source_url = models.URLField(max_length=500, blank=True)
     checked_on = models.DateField(null=True, blank=True, help_text="When the source was checked.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -517,6 +617,13 @@ class Price(models.Model):
             models.CheckConstraint(
                 condition=Q(cache_write__isnull=True) | Q(cache_write__gte=0),
                 name="price_cache_write_non_negative",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
+                    name=f"price_{name}_non_negative",
+                )
+                for name in EXTRA_PRICE_DIMENSIONS
             ),
         ]
 

@@ -624,16 +624,21 @@ def offering_records(
         )
         if not offering["prices"]:
             continue
+        _extra_prices(offering, proposed, today)
+        _details(offering, proposed)
         offering["checks"] = _checks(offering, proposed, today)
         result.append(offering)
     result.extend(by_provider.values())  # curated offerings no source lists
     return sorted(result, key=lambda o: o["provider"])
 
 
+LIMIT_SOURCES = ("models-dev", "openrouter", "litellm", "genai-prices")
+
+
 def _limits(offering: dict, record: dict, proposed) -> None:
     """The offering's own context and output limits where its sources state other ones
     than the model's (the newest source first)."""
-    for source in ("models-dev", "openrouter", "litellm", "genai-prices"):
+    for source in LIMIT_SOURCES:
         context, output = proposed.limits.get(source, (None, None))
         if context and context != record["context_window"] and "context_window" not in offering:
             offering["context_window"] = context
@@ -647,6 +652,44 @@ def _limits(offering: dict, record: dict, proposed) -> None:
             offering["max_output_tokens"] = output
         if context or output:
             break
+
+
+def _details(offering: dict, proposed) -> None:
+    """The offering's supported parameters and tokenizer, from the first source (in
+    _limits' order) that states each; an editor's stay."""
+    for source in LIMIT_SOURCES:
+        parameters, tokenizer = proposed.details.get(source, ([], ""))
+        if parameters and "supported_parameters" not in offering:
+            offering["supported_parameters"] = list(parameters)
+        if tokenizer and "tokenizer" not in offering:
+            offering["tokenizer"] = tokenizer
+
+
+def _extra_prices(offering: dict, proposed, today: date) -> None:
+    """The extra price dimensions (audio, images, web search, reasoning) of the price in
+    force today: each from the newest source snapshot that states it and agrees with our
+    token prices, so an extra figure is never joined to a price its source does not
+    give. Dimensions an editor recorded stay."""
+    base = [
+        p
+        for p in offering["prices"]
+        if not p.get("tier")
+        and not p.get("context_threshold")
+        and p["effective_date"] <= today.isoformat()
+    ]
+    if not base:
+        return
+    current = base[-1]
+    snapshots = sorted(
+        (o for o in proposed.observations if o.effective is None and o.as_of),
+        key=lambda o: (o.as_of, o.source),
+        reverse=True,
+    )
+    for observation in snapshots:
+        if not _same(current, _price_dict(observation.price)):
+            continue
+        for name, value in observation.price.extras.items():
+            current.setdefault(name, _money(value))
 
 
 def _timeline(
@@ -941,6 +984,23 @@ def expand_url(value: str, prefixes: dict[str, str]) -> str:
 LINE_WIDTH = 160
 
 
+# Lists of short names written several to a line (a record's 20 parameter names would
+# otherwise take 20 lines).
+PACKED_LISTS = {"supported_parameters"}
+
+
+def packed(names: list, pad: str) -> list[str]:
+    """`names` as JSON, as many to a line as fit LINE_WIDTH."""
+    lines, line = [], ""
+    for name in names:
+        item = json.dumps(name, ensure_ascii=False)
+        if line and len(pad) + len(line) + len(item) + 2 > LINE_WIDTH:
+            lines.append(pad + line)
+            line = ""
+        line = f"{line}, {item}" if line else item
+    return [*lines, pad + line]
+
+
 def dumps(document: dict) -> str:
     """JSON with one short record per line, so the file stays compact and its diffs
     readable (a price change is one changed line)."""
@@ -953,15 +1013,17 @@ def dumps(document: dict) -> str:
             return [prune(v) for v in value]
         return value
 
-    def render(value, indent: int) -> str:
+    def render(value, indent: int, key: str = "") -> str:
         flat = json.dumps(value, ensure_ascii=False)
         if len(flat) + indent <= LINE_WIDTH or not isinstance(value, dict | list) or not value:
             return flat
         pad = " " * (indent + 1)
+        if key in PACKED_LISTS:
+            return "[\n" + ",\n".join(packed(value, pad)) + "\n" + " " * indent + "]"
         if isinstance(value, list):
             items = [pad + render(v, indent + 1) for v in value]
             return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
-        items = [f"{pad}{json.dumps(k)}: {render(v, indent + 1)}" for k, v in value.items()]
+        items = [f"{pad}{json.dumps(k)}: {render(v, indent + 1, k)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
 
     return render(prune(shorten_urls(document)), 0) + "\n"

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from catalog import changelog
 from catalog.models import (
     CAPABILITIES,
+    EXTRA_PRICE_DIMENSIONS,
     Benchmark,
     BenchmarkScore,
     LanguageModel,
@@ -29,6 +30,8 @@ from catalog.models import (
     Provider,
     Source,
     catalog_slugify,
+    parameter_list,
+    validate_parameter_names,
 )
 from catalog.seed_builder import expand_url
 from catalog.services import move_current_prices
@@ -66,6 +69,13 @@ def _money(value) -> Decimal | None:
     if isinstance(value, float):
         raise ValueError(f"Price {value!r} must be a string, not a float.")
     return Decimal(str(value))
+
+
+def _parameters(value) -> list[str]:
+    """An offering's supported parameters, validated as the model validates them."""
+    value = value if value is not None else []
+    validate_parameter_names(value)
+    return parameter_list(value)
 
 
 # Sent after a load with the offerings' cross-checks from the build, so the app that
@@ -285,6 +295,8 @@ class _Loader:
                         url=self.url(o.get("url")),
                         context_window=o.get("context_window"),
                         max_output_tokens=o.get("max_output_tokens"),
+                        supported_parameters=_parameters(o.get("supported_parameters")),
+                        tokenizer=o.get("tokenizer") or "",
                         last_reviewed=_date(o.get("last_reviewed"))
                         or _date(row.get("last_reviewed")),
                     )
@@ -338,6 +350,7 @@ class _Loader:
                         output=_money(p["output"]),
                         cache_read=_money(p.get("cache_read")),
                         cache_write=_money(p.get("cache_write")),
+                        **{name: _money(p.get(name)) for name in EXTRA_PRICE_DIMENSIONS},
                         source_url=self.url(p.get("source_url")),
                         checked_on=_date(p.get("checked")) or effective,
                     )

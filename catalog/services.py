@@ -13,6 +13,7 @@ from django.utils import timezone
 from catalog import changelog
 from catalog.importers.identity import model_key
 from catalog.models import (
+    EXTRA_PRICE_DIMENSIONS,
     LanguageModel,
     ModelAlias,
     ModelEvidence,
@@ -33,6 +34,14 @@ class PriceInput:
     cache_write: Decimal | None = None
     tier: str = Price.Tier.STANDARD
     context_threshold: int = 0
+    # Other dimensions (catalog.models.EXTRA_PRICE_DIMENSIONS: audio, images, web search,
+    # reasoning), each in its own unit; None: not stated here (see record_price).
+    audio_input: Decimal | None = None
+    audio_output: Decimal | None = None
+    image_input: Decimal | None = None
+    image_input_per_image: Decimal | None = None
+    web_search: Decimal | None = None
+    reasoning: Decimal | None = None
 
 
 def add_offering(
@@ -147,6 +156,10 @@ def record_price(
     Returns the price and whether anything was written. Recording the same figures again
     on a later date writes nothing (the history only holds changes); recording a price
     for a date that already has one updates that record, which the history table keeps.
+
+    An extra dimension (audio, images, web search, reasoning) that `price` does not state
+    keeps the figure in force: most sources and price lists state only token prices, and
+    recording those must not erase what another source said of audio.
     """
     effective_date = effective_date or timezone.localdate()
     checked_on = checked_on or effective_date
@@ -159,6 +172,11 @@ def record_price(
         "cache_read": price.cache_read,
         "cache_write": price.cache_write,
     }
+    for name in EXTRA_PRICE_DIMENSIONS:
+        stated = getattr(price, name)
+        figures[name] = (
+            stated if stated is not None or previous is None else getattr(previous, name)
+        )
     if previous is not None and all(getattr(previous, k) == v for k, v in figures.items()):
         if checked_on and (previous.checked_on is None or previous.checked_on < checked_on):
             previous.checked_on = checked_on

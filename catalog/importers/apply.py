@@ -86,6 +86,7 @@ def _record(planned: PlannedPrice) -> None:
         output=planned.new.output,
         cache_read=planned.new.cache_read,
         cache_write=planned.new.cache_write,
+        **planned.new.extras,
         tier=planned.tier,
         context_threshold=planned.context_threshold,
     )

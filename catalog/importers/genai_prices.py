@@ -35,6 +35,14 @@ KEYS = {
     "cache_read_mtok": "cache_read",
     "cache_write_mtok": "cache_write",
 }
+# The extra price dimensions it states, in our units (per 1M tokens; per 1K searches).
+EXTRA_KEYS = {
+    "input_audio_mtok": "audio_input",
+    "output_audio_mtok": "audio_output",
+    "input_image_mtok": "image_input",
+    "web_searches_kcount": "web_search",
+    "output_reasoning_mtok": "reasoning",
+}
 
 
 def parse(path: str | Path, *, today: date | None = None) -> ParsedSource:
@@ -194,6 +202,14 @@ def _fill_price(row: SourceRow, prices: dict) -> None:
                     )
         else:
             setattr(row, attr, price_per_million(value, what=what, warnings=row.warnings))
+    for key, attr in EXTRA_KEYS.items():
+        value = prices.get(key)
+        if isinstance(value, dict):  # a tiered figure: its base price
+            value = value.get("base")
+        if value is not None:
+            row.extra_prices[attr] = price_per_million(
+                value, what=f"{row.ref} {key}", warnings=row.warnings
+            )
     for start, figures in sorted(tiers.items()):
         if figures.get("input") is not None and figures.get("output") is not None:
             row.tiers.append(TierPrice(tier="standard", context_threshold=start, **figures))

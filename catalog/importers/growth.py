@@ -67,6 +67,8 @@ class ProposedOffering:
     limits: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
     refs: dict[str, str] = field(default_factory=dict)  # source -> row ref
     lifecycle: dict[str, str] = field(default_factory=dict)  # source -> preview/deprecated
+    # source -> (supported parameters, tokenizer), where the source states either.
+    details: dict[str, tuple[list[str], str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -273,6 +275,8 @@ class ModelGraph:
         offering.limits[source] = (row.context_window, row.max_output_tokens)
         if row.facts and row.facts.lifecycle:
             offering.lifecycle[source] = row.facts.lifecycle
+        if row.supported_parameters or row.tokenizer:
+            offering.details[source] = (row.supported_parameters, row.tokenizer)
         offering.observations = [o for o in offering.observations if o.source != source]
         if row.main_price and row.input is not None and row.output is not None:
             offering.observations.append(

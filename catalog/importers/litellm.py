@@ -4,6 +4,9 @@ input_cost_per_token, ...}}.
 Prices are USD per token as JSON numbers, read as Decimal (never float). Suffixes name
 tiers: `_batches`, `_flex`, `_priority`, and `_above_200k_tokens` a context threshold.
 Only chat and responses models are read; other modes (embedding, image generation...) are skipped.
+Audio and image input, audio output and reasoning tokens, input images and web search
+(`search_context_cost_per_query`, per query at the default "medium" search context size)
+are the standard tier's extra price dimensions (EXTRA_FIGURES).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from catalog.importers.source import (
     check_size,
     load_json,
     positive_int,
+    price_as_stated,
+    price_per_request,
     price_per_token,
 )
 
@@ -44,6 +49,18 @@ PRICE_KEY = re.compile(
     r"(?:_(?P<tier>batches|flex|priority))?$"
 )
 TIER_NAMES = {None: "standard", "batches": "batch", "flex": "flex", "priority": "priority"}
+# key -> (our Price field, how the figure is stated). Tiered variants (`_priority`,
+# `_above_128k_tokens`) stay extras.
+EXTRA_FIGURES = {
+    "input_cost_per_audio_token": ("audio_input", price_per_token),
+    "output_cost_per_audio_token": ("audio_output", price_per_token),
+    "input_cost_per_image_token": ("image_input", price_per_token),
+    "input_cost_per_image": ("image_input_per_image", price_as_stated),
+    "search_context_cost_per_query": ("web_search", price_per_request),
+    "output_cost_per_reasoning_token": ("reasoning", price_per_token),
+}
+# OpenAI's default search context size, the price a request without the option pays.
+DEFAULT_SEARCH_CONTEXT = "search_context_size_medium"
 
 
 def parse(path: str | Path) -> ParsedSource:
@@ -135,6 +152,14 @@ def _row(key: str, entry: dict) -> SourceRow:
     groups: dict[tuple[str, int], dict[str, Decimal]] = {}
     try:
         for name, value in entry.items():
+            if name in EXTRA_FIGURES:
+                attr, per = EXTRA_FIGURES[name]
+                if isinstance(value, dict):  # a price per search context size
+                    value = value.get(DEFAULT_SEARCH_CONTEXT)
+                    name = f"{name}.{DEFAULT_SEARCH_CONTEXT}"
+                if value is not None:
+                    row.extra_prices[attr] = per(value, what=name, warnings=row.warnings)
+                continue
             match = PRICE_KEY.match(name)
             if not match:
                 if "cost" in name:

@@ -4,8 +4,9 @@
     providers/<provider>/models/**/<id>.toml     one offering: [cost], [limit], base_model
     models/<lab>/<id>.toml                       canonical models with [[benchmarks]]
 
-Costs are USD per 1M tokens. Upstream's cost schema is lax, so keys we do not know
-(`cache_input`, `cached_input`, ...) are reported as row errors instead of being dropped.
+Costs are USD per 1M tokens, audio and reasoning tokens included. Upstream's cost schema
+is lax, so keys we do not know (`cache_input`, `cached_input`, ...) are reported as row
+errors instead of being dropped.
 Upstream symlinks may be checked out as small text files holding the target path; both
 forms are followed, and broken ones (target missing) are skipped.
 """
@@ -36,9 +37,13 @@ from catalog.importers.source import (
 
 FORMAT = "models-dev"
 COST_PRICE_KEYS = ("input", "output", "cache_read", "cache_write")
-# Known keys we keep as extras: real prices for things we do not model (yet).
-COST_EXTRA_KEYS = {"reasoning", "input_audio", "output_audio"}
-KNOWN_COST_KEYS = set(COST_PRICE_KEYS) | COST_EXTRA_KEYS | {"tiers"}
+# Known keys for the extra price dimensions, all USD per 1M tokens -> our Price field.
+COST_EXTRA_KEYS = {
+    "reasoning": "reasoning",
+    "input_audio": "audio_input",
+    "output_audio": "audio_output",
+}
+KNOWN_COST_KEYS = set(COST_PRICE_KEYS) | set(COST_EXTRA_KEYS) | {"tiers"}
 
 
 def parse(path: str | Path) -> ParsedSource:
@@ -250,8 +255,6 @@ def _fill_offering(row: SourceRow, data: dict, canonical: dict[str, CanonicalMod
     unknown = sorted(set(cost) - KNOWN_COST_KEYS)
     for key in unknown:
         row.errors.append(f"unknown cost key {key!r} (known: {', '.join(sorted(KNOWN_COST_KEYS))})")
-    for key in COST_EXTRA_KEYS & set(cost):
-        row.extras[f"cost.{key}"] = cost[key]
     try:
         for key in COST_PRICE_KEYS:
             if key in cost:
@@ -259,6 +262,11 @@ def _fill_offering(row: SourceRow, data: dict, canonical: dict[str, CanonicalMod
                     row,
                     key,
                     price_per_million(cost[key], what=f"cost.{key}", warnings=row.warnings),
+                )
+        for key, attr in COST_EXTRA_KEYS.items():
+            if key in cost:
+                row.extra_prices[attr] = price_per_million(
+                    cost[key], what=f"cost.{key}", warnings=row.warnings
                 )
         tiers = cost.get("tiers") or []
         if not isinstance(tiers, list):

@@ -3,6 +3,13 @@
 Prices are USD per token as strings. The provider is always OpenRouter and the model id
 is OpenRouter's id ("anthropic/claude-opus-4.7"). A price of "-1" is OpenRouter's way
 of saying "variable" (its routers); such rows carry no price rather than an error.
+
+Besides token prices, `pricing` states audio input per token, web search per request
+and internal reasoning per token (EXTRA_PRICE_KEYS). Its `image` is left out: OpenRouter
+documents it as a price per input image, but the figures it gives (Gemini's equal the
+prompt price per token) read as per token, so its unit cannot be told. The listing also
+states the request parameters OpenRouter accepts (`supported_parameters`) and the
+tokenizer (`architecture.tokenizer`, "Other" meaning it does not say).
 """
 
 from __future__ import annotations
@@ -13,12 +20,15 @@ from pathlib import Path
 from catalog.importers.source import (
     ImportFormatError,
     ModelFacts,
+    ParameterListError,
     ParsedSource,
     PriceValueError,
     SourceRow,
     check_size,
     load_json,
+    parameter_names,
     positive_int,
+    price_per_request,
     price_per_token,
 )
 
@@ -30,7 +40,15 @@ PRICE_KEYS = {
     "input_cache_read": "cache_read",
     "input_cache_write": "cache_write",
 }
+# pricing key -> (our Price field, how the figure is stated).
+EXTRA_PRICE_KEYS = {
+    "audio": ("audio_input", price_per_token),
+    "web_search": ("web_search", price_per_request),
+    "internal_reasoning": ("reasoning", price_per_token),
+}
 VARIABLE_PRICE = "-1"
+UNSTATED_TOKENIZER = "Other"
+TOKENIZER_MAX = 40  # catalog.models.Offering.tokenizer
 
 
 def parse(path: str | Path) -> ParsedSource:
@@ -136,6 +154,20 @@ def _row(index: int, entry) -> SourceRow:
         ),
     )
     row.facts = _facts(entry, model_name)
+    if entry.get("supported_parameters") is not None:
+        try:
+            row.supported_parameters = parameter_names(
+                entry["supported_parameters"], what="supported_parameters"
+            )
+        except ParameterListError as exc:
+            row.errors.append(str(exc))
+    architecture = entry.get("architecture")
+    tokenizer = architecture.get("tokenizer") if isinstance(architecture, dict) else None
+    if isinstance(tokenizer, str) and tokenizer.strip() not in ("", UNSTATED_TOKENIZER):
+        if len(tokenizer.strip()) <= TOKENIZER_MAX:
+            row.tokenizer = tokenizer.strip()
+        else:
+            row.warnings.append(f"architecture.tokenizer {tokenizer[:50]!r}… ignored: too long")
     pricing = entry.get("pricing")
     if not isinstance(pricing, dict):
         row.errors.append("no pricing object")
@@ -146,13 +178,18 @@ def _row(index: int, entry) -> SourceRow:
         row.no_price_reason = "variable pricing (an OpenRouter router)"
         return row
     for key, value in pricing.items():
-        if key not in PRICE_KEYS:
+        if key not in PRICE_KEYS and key not in EXTRA_PRICE_KEYS:
             row.extras[f"pricing.{key}"] = value
     try:
         for key, attr in PRICE_KEYS.items():
             if pricing.get(key) is not None:
                 figure = price_per_token(pricing[key], what=f"pricing.{key}", warnings=row.warnings)
                 setattr(row, attr, figure)
+        for key, (attr, per) in EXTRA_PRICE_KEYS.items():
+            if pricing.get(key) is not None:
+                row.extra_prices[attr] = per(
+                    pricing[key], what=f"pricing.{key}", warnings=row.warnings
+                )
     except PriceValueError as exc:
         row.errors.append(str(exc))
     return row

@@ -70,9 +70,15 @@ class PlannedPrice:
         old = self.old
         return [
             FieldChange(name, getattr(old, name) if old else None, getattr(self.new, name))
-            for name in PRICE_FIELDS
+            for name in self.fields
             if old is None or getattr(old, name) != getattr(self.new, name)
         ]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The figures compared: the token prices, and the extra dimensions the source
+        states (one it does not state keeps ours; services.record_price)."""
+        return PRICE_FIELDS + tuple(self.new.extras)
 
     @property
     def is_change(self) -> bool:
@@ -157,8 +163,8 @@ class ImportPlan:
 
 
 def _price_key(p: PlannedPrice) -> str:
-    figures = "|".join(str(getattr(p.new, f)) for f in PRICE_FIELDS)
-    old = f"{p.old.pk}:" + ":".join(str(getattr(p.old, f)) for f in PRICE_FIELDS) if p.old else "-"
+    figures = "|".join(str(getattr(p.new, f)) for f in p.fields)
+    old = f"{p.old.pk}:" + ":".join(str(getattr(p.old, f)) for f in p.fields) if p.old else "-"
     offering = p.offering.pk if p.offering else "-"
     return f"price|{offering}|{p.tier}|{p.context_threshold}|{old}|{figures}|{p.effective_date}"
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from catalog.formatting import format_percent, format_usd
 from catalog.importers.plan import ImportPlan, PlannedPrice
+from catalog.models import EXTRA_PRICE_DIMENSIONS
 
 FIELD_LABELS = {
     "input": "input",
     "output": "output",
     "cache_read": "cached input",
     "cache_write": "cache write",
+    **{
+        name: f"{label.lower()} (per {per})"
+        for name, (label, per) in EXTRA_PRICE_DIMENSIONS.items()
+    },
 }
 
 

@@ -17,13 +17,19 @@ from pathlib import Path
 from django.conf import settings
 
 from catalog.formatting import quantize_half_up
+from catalog.models import EXTRA_PRICE_DIMENSIONS, PARAMETER_NAME, parameter_list
 
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
+# Billed dimensions besides text tokens (audio, images, web search, reasoning), each in
+# the unit catalog.models.EXTRA_PRICE_DIMENSIONS names. A source that does not state one says
+# nothing about it: compared and recorded only where stated.
+EXTRA_PRICE_FIELDS = tuple(EXTRA_PRICE_DIMENSIONS)
 TIERS = ("standard", "batch", "flex", "priority")
 # Price columns hold USD per 1M tokens with at most six decimals (catalog.models.MONEY).
 PRICE_PLACES = 6
 PRICE_MAX = Decimal("999999.999999")
 ONE_MILLION = Decimal(1_000_000)
+ONE_THOUSAND = Decimal(1_000)
 
 
 class ImportFormatError(ValueError):
@@ -32,6 +38,10 @@ class ImportFormatError(ValueError):
 
 class PriceValueError(ValueError):
     """One price figure is not a usable price (negative, not a number, too precise)."""
+
+
+class ParameterListError(ValueError):
+    """A row's list of supported parameters is not a list of parameter names."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,21 @@ class TierPrice:
     output: Decimal | None
     cache_read: Decimal | None = None
     cache_write: Decimal | None = None
+    audio_input: Decimal | None = None
+    audio_output: Decimal | None = None
+    image_input: Decimal | None = None
+    image_input_per_image: Decimal | None = None
+    web_search: Decimal | None = None
+    reasoning: Decimal | None = None
+
+    @property
+    def extras(self) -> dict[str, Decimal]:
+        """The extra dimensions this price states."""
+        return {
+            name: getattr(self, name)
+            for name in EXTRA_PRICE_FIELDS
+            if getattr(self, name) is not None
+        }
 
 
 @dataclass
@@ -92,8 +117,14 @@ class SourceRow:
     cache_write: Decimal | None = None
     tier: str = "standard"
     context_threshold: int = 0
+    # The extra dimensions of the main price (EXTRA_PRICE_FIELDS), by field name.
+    extra_prices: dict[str, Decimal] = field(default_factory=dict)
     tiers: list[TierPrice] = field(default_factory=list)
     context_window: int | None = None
+    # Request parameters this provider accepts for the model (parameter_names), and the
+    # tokenizer it names; empty when the source does not say.
+    supported_parameters: list[str] = field(default_factory=list)
+    tokenizer: str = ""
     max_output_tokens: int | None = None
     # Our model slug, when the source knows it (CSV) - used to create a new offering.
     model_slug: str = ""
@@ -125,6 +156,7 @@ class SourceRow:
             output=self.output,
             cache_read=self.cache_read,
             cache_write=self.cache_write,
+            **self.extra_prices,
         )
 
     @property
@@ -281,6 +313,34 @@ def price_per_token(value, *, what: str, warnings: list[str] | None = None) -> D
     """A per-token price as a price per 1M tokens: "2.5e-07" -> Decimal("0.25")."""
     number = to_decimal(value, what=what) * ONE_MILLION
     return checked_price(number, what=what, warnings=warnings)
+
+
+def price_as_stated(value, *, what: str, warnings: list[str] | None = None) -> Decimal:
+    """A price in the unit the catalog stores it in (per image, say), checked."""
+    return checked_price(to_decimal(value, what=what), what=what, warnings=warnings)
+
+
+def price_per_request(value, *, what: str, warnings: list[str] | None = None) -> Decimal:
+    """A price per request (a web search) as a price per 1K: "0.01" -> Decimal("10")."""
+    number = to_decimal(value, what=what) * ONE_THOUSAND
+    return checked_price(number, what=what, warnings=warnings)
+
+
+def parameter_names(value, *, what: str) -> list[str]:
+    """A source's list of request parameter names, sorted and de-duplicated; anything
+    else (not a list, a name that is not a short lowercase word) is a ParameterListError
+    naming the field."""
+    if not isinstance(value, list):
+        raise ParameterListError(
+            f"{what}: expected a list of parameter names, got {type(value).__name__}."
+        )
+    bad = [name for name in value if not isinstance(name, str) or not PARAMETER_NAME.match(name)]
+    if bad:
+        shown = ", ".join(repr(name) for name in bad[:5])
+        raise ParameterListError(
+            f"{what}: not a parameter name: {shown} (lowercase letters, digits and _)."
+        )
+    return parameter_list(value)
 
 
 def positive_int(value) -> int | None:

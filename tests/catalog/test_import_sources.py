@@ -198,7 +198,9 @@ def test_openrouter_per_token_strings_become_exact_per_million(tmp_path):
         Decimal("0.6"),
         Decimal("0.075"),
     )
-    assert mini.extras == {"pricing.web_search": "0.01"}
+    # A web search at $0.01 a request is $10 per 1K searches, a price of its own.
+    assert mini.extras == {}
+    assert mini.extra_prices == {"web_search": Decimal("10")}
     assert auto.no_price_reason.startswith("variable pricing")
 
 
