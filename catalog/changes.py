@@ -16,7 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from catalog.formatting import format_date, format_percent, format_tokens, format_usd
+from catalog.formatting import (
+    format_date,
+    format_percent,
+    format_tokens,
+    format_usd,
+    format_usd_exact,
+)
 from catalog.importers.plan import FieldChange
 from catalog.importers.source import PRICE_FIELDS
 from catalog.models import LanguageModel, Offering, Price
@@ -75,12 +81,16 @@ class PriceChangeEvent:
 
 
 def change_lines(changes: list[FieldChange]) -> list[dict]:
-    """Each changed figure as display text: field label, old, new, signed percentage."""
+    """Each changed figure as display text: field label, old, new, signed percentage.
+    "old" and "new" are as the public pages round them; the admin shows "old_exact" and
+    "new_exact", every decimal an editor typed ($1.375, not $1.38)."""
     return [
         {
             "field": FIELD_LABELS[c.field],
             "old": format_usd(c.old),
             "new": format_usd(c.new),
+            "old_exact": format_usd_exact(c.old),
+            "new_exact": format_usd_exact(c.new),
             "percent": signed_percent(c.percent),
         }
         for c in changes
