@@ -19,7 +19,7 @@ from catalog import admin_import, selectors
 from catalog.admin_concurrency import OptimisticLockingAdmin, OptimisticLockingInline
 from catalog.admin_money import MoneyInput, money_field
 from catalog.admin_safety import CatalogHistoryAdmin
-from catalog.changes import recent_price_changes
+from catalog.changes import OTHERS_WINDOW_DAYS, price_changes_by_others, recent_price_changes
 from catalog.formatting import format_tokens, format_usd_exact
 from catalog.models import (
     Benchmark,
@@ -522,15 +522,25 @@ class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
         return format_usd_exact(obj.cache_read)
 
     def recent_changes_view(self, request):
-        """Price changes across the catalog: who, when, offering, old -> new, %."""
+        """Price changes across the catalog: who, when, offering, old -> new, %; with
+        ?by=others, those of the last days by anyone but the editor (the start page's
+        count links here)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
+        by_others = request.GET.get("by") == "others"
+        if by_others:
+            events = price_changes_by_others(request.user, limit=RECENT_CHANGES_LIMIT)
+            title = f"Price changes by others in the last {OTHERS_WINDOW_DAYS} days"
+        else:
+            events = recent_price_changes(limit=RECENT_CHANGES_LIMIT)
+            title = "Recent price changes"
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Recent price changes",
-            "events": recent_price_changes(limit=RECENT_CHANGES_LIMIT),
+            "title": title,
+            "events": events,
             "limit": RECENT_CHANGES_LIMIT,
+            "by_others": by_others,
         }
         return TemplateResponse(request, "admin/catalog/price/recent_changes.html", context)
 

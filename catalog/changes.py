@@ -8,7 +8,7 @@ differ from the previous record of the same offering, tier and threshold.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import render
@@ -108,14 +108,25 @@ def signed_percent(value) -> str:
 
 
 def recent_price_changes(
-    *, limit: int = 50, published_only: bool = False, offering_id: int | None = None
+    *,
+    limit: int = 50,
+    published_only: bool = False,
+    offering_id: int | None = None,
+    since: datetime | None = None,
+    excluding_user_id: int | None = None,
 ) -> list[PriceChangeEvent]:
     """The latest price changes, newest first, in three queries whatever the catalog
-    size: recent history rows, the history of the offerings they touch, the offerings."""
+    size: recent history rows, the history of the offerings they touch, the offerings.
+    `since` and `excluding_user_id` keep the changes made from then on by anyone else
+    (imports, which have no user, included)."""
     History = Price.history.model
     recent = History.objects.filter(history_type__in=["+", "~"])
     if offering_id is not None:
         recent = recent.filter(offering_id=offering_id)
+    if since is not None:
+        recent = recent.filter(history_date__gte=since)
+    if excluding_user_id is not None:
+        recent = recent.exclude(history_user_id=excluding_user_id)
     if published_only:
         recent = recent.filter(offering__model__status=LanguageModel.Status.PUBLISHED)
     offering_ids = set(
@@ -147,6 +158,12 @@ def recent_price_changes(
             if previous is None or previous[i] != figures[i]
         ]
         changes = [c for c in changes if not (c.old is None and c.new is None)]
+        # Earlier rows, and other people's, still set `last` above: each change is
+        # measured against the record before it, whoever wrote that.
+        if since is not None and row.history_date < since:
+            continue
+        if excluding_user_id is not None and row.history_user_id == excluding_user_id:
+            continue
         found.append((row, changes))
     found.sort(key=lambda item: (item[0].history_date, item[0].history_id), reverse=True)
     found = found[:limit]
@@ -177,6 +194,14 @@ def recent_price_changes(
 
 
 PUBLIC_LIMIT = 50
+# The editor's start page counts the price changes others made in this many days.
+OTHERS_WINDOW_DAYS = 7
+
+
+def price_changes_by_others(user, *, limit: int) -> list[PriceChangeEvent]:
+    """Price changes of the last OTHERS_WINDOW_DAYS by anyone but `user`, newest first."""
+    since = timezone.now() - timedelta(days=OTHERS_WINDOW_DAYS)
+    return recent_price_changes(limit=limit, since=since, excluding_user_id=user.pk)
 
 
 def change_list(request):
