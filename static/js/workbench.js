@@ -9,6 +9,28 @@
     if (status) status.textContent = text;
   }
 
+  // Keyboard first: on arrival the search box has the focus; after a search (or back
+  // from a save without this file) the first price cell of the row to edit has it.
+  function focusOnArrival() {
+    var target = null;
+    var row = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (row) {
+      target = row.querySelector("input[inputmode=decimal]");
+    } else if (new URLSearchParams(window.location.search).get("q")) {
+      target = document.querySelector("#workbench input[inputmode=decimal]");
+    }
+    target = target || document.getElementById("searchbar");
+    if (target) {
+      target.focus();
+      if (target.select) target.select();
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusOnArrival);
+  } else {
+    focusOnArrival();
+  }
+
   // Enter on the "I have checked these figures" box saves too (a checkbox does not
   // submit its form on Enter by itself).
   document.addEventListener("keydown", function (event) {
