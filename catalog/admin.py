@@ -4,7 +4,6 @@ every changelist runs a bounded number of queries, and every save is in the hist
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -18,9 +17,10 @@ from django.utils.html import format_html_join
 
 from catalog import admin_import, selectors
 from catalog.admin_concurrency import OptimisticLockingAdmin, OptimisticLockingInline
+from catalog.admin_money import MoneyInput, money_field
 from catalog.admin_safety import CatalogHistoryAdmin
-from catalog.changes import recent_price_changes
-from catalog.formatting import format_tokens, format_usd
+from catalog.changes import OTHERS_WINDOW_DAYS, price_changes_by_others, recent_price_changes
+from catalog.formatting import format_tokens, format_usd_exact
 from catalog.models import (
     Benchmark,
     BenchmarkScore,
@@ -128,6 +128,7 @@ class PriceForm(forms.ModelForm):
     class Meta:
         model = Price
         fields = "__all__"  # noqa: DJ007 - the admin chooses the fields
+        widgets = dict.fromkeys(PRICE_FIELDS, MoneyInput)
 
     def clean(self):
         cleaned = super().clean()
@@ -177,18 +178,10 @@ class OfferingInlineForm(forms.ModelForm):
     the old price stays in the history.
     """
 
-    input = forms.DecimalField(
-        label="Input $/1M", required=False, min_value=Decimal("0"), decimal_places=6
-    )
-    output = forms.DecimalField(
-        label="Output $/1M", required=False, min_value=Decimal("0"), decimal_places=6
-    )
-    cache_read = forms.DecimalField(
-        label="Cached input $/1M", required=False, min_value=Decimal("0"), decimal_places=6
-    )
-    cache_write = forms.DecimalField(
-        label="Cache write $/1M", required=False, min_value=Decimal("0"), decimal_places=6
-    )
+    input = money_field("Input $/1M")
+    output = money_field("Output $/1M")
+    cache_read = money_field("Cached input $/1M")
+    cache_write = money_field("Cache write $/1M")
     price_source_url = forms.URLField(label="Price source", required=False, assume_scheme="https")
     confirm_warnings = confirm_warnings_field()
 
@@ -342,11 +335,11 @@ class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
 
     @admin.display(description="Cheapest input / 1M", ordering="min_input")
     def cheapest_input(self, obj):
-        return format_usd(obj.min_input) if obj.min_input is not None else "—"
+        return format_usd_exact(obj.min_input)
 
     @admin.display(description="Cheapest output / 1M", ordering="min_output")
     def cheapest_output(self, obj):
-        return format_usd(obj.min_output) if obj.min_output is not None else "—"
+        return format_usd_exact(obj.min_output)
 
     @admin.display(description="Providers")
     def provider_names(self, obj):
@@ -416,8 +409,16 @@ class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def get_urls(self):
+        # Imported here: the workbench builds on this module's filters and form helpers.
+        from catalog.admin_workbench import workbench_view
+
         wrap = self.admin_site.admin_view
         return [
+            path(
+                "workbench/",
+                wrap(lambda request: workbench_view(self, request)),
+                name="catalog_offering_workbench",
+            ),
             path(
                 "import/",
                 wrap(lambda request: admin_import.import_view(self, request)),
@@ -443,11 +444,11 @@ class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
 
     @admin.display(description="Input / 1M", ordering="current_price__input")
     def input_price(self, obj):
-        return format_usd(obj.current_price.input) if obj.current_price else "—"
+        return format_usd_exact(obj.current_price.input if obj.current_price else None)
 
     @admin.display(description="Output / 1M", ordering="current_price__output")
     def output_price(self, obj):
-        return format_usd(obj.current_price.output) if obj.current_price else "—"
+        return format_usd_exact(obj.current_price.output if obj.current_price else None)
 
     @admin.display(description="Price history (newest first)")
     def price_history(self, obj):
@@ -459,8 +460,8 @@ class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
                 (
                     (
                         p.effective_date.isoformat(),
-                        format_usd(p.input),
-                        format_usd(p.output),
+                        format_usd_exact(p.input),
+                        format_usd_exact(p.output),
                         p.get_tier_display(),
                         f", above {format_tokens(p.context_threshold)}"
                         if p.context_threshold
@@ -487,9 +488,9 @@ class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
         "effective_date",
         "tier",
         "context_threshold",
-        "input",
-        "output",
-        "cache_read",
+        "input_price",
+        "output_price",
+        "cached_input_price",
         "checked_on",
     ]
     list_filter = ["tier", "offering__provider"]
@@ -508,16 +509,38 @@ class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
             *super().get_urls(),
         ]
 
+    @admin.display(description="Input / 1M", ordering="input")
+    def input_price(self, obj):
+        return format_usd_exact(obj.input)
+
+    @admin.display(description="Output / 1M", ordering="output")
+    def output_price(self, obj):
+        return format_usd_exact(obj.output)
+
+    @admin.display(description="Cached input / 1M", ordering="cache_read")
+    def cached_input_price(self, obj):
+        return format_usd_exact(obj.cache_read)
+
     def recent_changes_view(self, request):
-        """Price changes across the catalog: who, when, offering, old -> new, %."""
+        """Price changes across the catalog: who, when, offering, old -> new, %; with
+        ?by=others, those of the last days by anyone but the editor (the start page's
+        count links here)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
+        by_others = request.GET.get("by") == "others"
+        if by_others:
+            events = price_changes_by_others(request.user, limit=RECENT_CHANGES_LIMIT)
+            title = f"Price changes by others in the last {OTHERS_WINDOW_DAYS} days"
+        else:
+            events = recent_price_changes(limit=RECENT_CHANGES_LIMIT)
+            title = "Recent price changes"
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Recent price changes",
-            "events": recent_price_changes(limit=RECENT_CHANGES_LIMIT),
+            "title": title,
+            "events": events,
             "limit": RECENT_CHANGES_LIMIT,
+            "by_others": by_others,
         }
         return TemplateResponse(request, "admin/catalog/price/recent_changes.html", context)
 

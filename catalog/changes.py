@@ -9,7 +9,7 @@ differ from the previous record of the same offering, tier and threshold.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max
@@ -20,7 +20,13 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from catalog.changelog import MAX_WATERMARK
-from catalog.formatting import format_date, format_percent, format_tokens, format_usd
+from catalog.formatting import (
+    format_date,
+    format_percent,
+    format_tokens,
+    format_usd,
+    format_usd_exact,
+)
 from catalog.importers.plan import FieldChange
 from catalog.importers.source import PRICE_FIELDS
 from catalog.json_feed import JsonFeed
@@ -90,12 +96,16 @@ class PriceChangeEvent:
 
 
 def change_lines(changes: list[FieldChange]) -> list[dict]:
-    """Each changed figure as display text: field label, old, new, signed percentage."""
+    """Each changed figure as display text: field label, old, new, signed percentage.
+    "old" and "new" are as the public pages round them; the admin shows "old_exact" and
+    "new_exact", every decimal an editor typed ($1.375, not $1.38)."""
     return [
         {
             "field": FIELD_LABELS[c.field],
             "old": format_usd(c.old),
             "new": format_usd(c.new),
+            "old_exact": format_usd_exact(c.old),
+            "new_exact": format_usd_exact(c.new),
             "percent": signed_percent(c.percent),
         }
         for c in changes
@@ -113,14 +123,25 @@ def signed_percent(value) -> str:
 
 
 def recent_price_changes(
-    *, limit: int = 50, published_only: bool = False, offering_id: int | None = None
+    *,
+    limit: int = 50,
+    published_only: bool = False,
+    offering_id: int | None = None,
+    since: datetime | None = None,
+    excluding_user_id: int | None = None,
 ) -> list[PriceChangeEvent]:
     """The latest price changes, newest first, in three queries whatever the catalog
-    size: recent history rows, the history of the offerings they touch, the offerings."""
+    size: recent history rows, the history of the offerings they touch, the offerings.
+    `since` and `excluding_user_id` keep the changes made from then on by anyone else
+    (imports, which have no user, included)."""
     History = Price.history.model
     recent = History.objects.filter(history_type__in=["+", "~"])
     if offering_id is not None:
         recent = recent.filter(offering_id=offering_id)
+    if since is not None:
+        recent = recent.filter(history_date__gte=since)
+    if excluding_user_id is not None:
+        recent = recent.exclude(history_user_id=excluding_user_id)
     if published_only:
         recent = recent.filter(offering__model__status=LanguageModel.Status.PUBLISHED)
     offering_ids = set(
@@ -135,7 +156,14 @@ def recent_price_changes(
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    found = figure_changes(rows)
+    # Every row sets the comparison base: each change is measured against the record
+    # before it, whoever wrote that and whenever.
+    found = [
+        (row, changes)
+        for row, changes in figure_changes(rows)
+        if not (since is not None and row.history_date < since)
+        and not (excluding_user_id is not None and row.history_user_id == excluding_user_id)
+    ]
     found.sort(key=lambda item: (item[0].history_date, item[0].history_id), reverse=True)
     found = found[:limit]
     offerings = Offering.objects.select_related("model", "provider").in_bulk(
@@ -256,6 +284,14 @@ def figure_changes(rows) -> list[tuple]:
 
 
 PUBLIC_LIMIT = 50
+# The editor's start page counts the price changes others made in this many days.
+OTHERS_WINDOW_DAYS = 7
+
+
+def price_changes_by_others(user, *, limit: int) -> list[PriceChangeEvent]:
+    """Price changes of the last OTHERS_WINDOW_DAYS by anyone but `user`, newest first."""
+    since = timezone.now() - timedelta(days=OTHERS_WINDOW_DAYS)
+    return recent_price_changes(limit=limit, since=since, excluding_user_id=user.pk)
 
 
 def change_list(request):

@@ -67,9 +67,12 @@ def format_usd(amount: Decimal | None, *, max_places: int = 4) -> str:
     return f"{sign}${text}"
 
 
-def format_usd_exact(amount: Decimal) -> str:
+def format_usd_exact(amount: Decimal | None) -> str:
     """An amount with every decimal it has, for a figure computed from displayed ones (a
-    gap between two prices): $1.005 stays "$1.005", $0.5 reads "$0.50", $2 reads "$2"."""
+    gap between two prices) and for the admin, where an editor checks the stored figure:
+    $1.005 stays "$1.005", $0.5 reads "$0.50", $2 reads "$2", nothing reads a dash."""
+    if amount is None:
+        return DASH
     amount = Decimal(amount)
     text = f"{abs(amount):,f}"
     if "." in text:
@@ -77,6 +80,15 @@ def format_usd_exact(amount: Decimal) -> str:
     if "." in text and len(text.split(".")[1]) == 1:
         text += "0"
     return f"{'-' if amount < 0 else ''}${text}"
+
+
+def plain_decimal(amount: Decimal) -> str:
+    """A stored figure as a person types it, for a form field: Decimal("1.250000") ->
+    "1.25", "10.000000" -> "10", "0.025000" -> "0.025" (never an exponent)."""
+    text = f"{Decimal(amount):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def format_price_per_million(amount: Decimal | None) -> str:

@@ -2,9 +2,12 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 
-from pricewatch.models import Finding, OfferingCheck
+from catalog import admin_workbench
+from catalog.formatting import format_tokens, format_usd_exact
+from pricewatch.models import PRICE_FIELD_NAMES, Finding, OfferingCheck
 from pricewatch.services import FindingRefused, dismiss, take_theirs
 
 
@@ -33,6 +36,16 @@ class DisagreementSize(admin.SimpleListFilter):
         return queryset
 
 
+def figure_text(field: str, value) -> str:
+    """A finding's figure as the rest of the admin shows it: a price "$1.25" (per 1M
+    tokens), a limit "128K", never the stored "1.250000"."""
+    if value is None:
+        return "-"
+    if field in PRICE_FIELD_NAMES:
+        return format_usd_exact(value)
+    return format_tokens(int(value))
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why ours is right")
 
@@ -44,7 +57,7 @@ class FindingAdmin(admin.ModelAdmin):
         "source",
         "field",
         "kind",
-        "our_value",
+        "ours",
         "theirs",
         "difference",
         "status",
@@ -73,10 +86,14 @@ class FindingAdmin(admin.ModelAdmin):
     def subject(self, finding):
         return finding.subject
 
+    @admin.display(description="our value", ordering="our_value")
+    def ours(self, finding):
+        return figure_text(finding.field, finding.our_value)
+
     @admin.display(description="their value", ordering="their_value")
     def theirs(self, finding):
         if finding.their_value is not None:
-            return finding.their_value
+            return figure_text(finding.field, finding.their_value)
         return finding.their_figures_text or "-"
 
     @admin.display(description="difference", ordering="relative_difference")
@@ -130,3 +147,25 @@ class OfferingCheckAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class OpenFindingFilter(admin.SimpleListFilter):
+    """The price workbench's "open price-watch finding" filter: offerings a source
+    disagrees with, to check and correct in place."""
+
+    title = "price watch"
+    parameter_name = "finding"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Has an open finding"), ("none", "No open finding")]
+
+    def queryset(self, request, queryset):
+        open_findings = Finding.objects.filter(offering=OuterRef("pk"), status=Finding.Status.OPEN)
+        if self.value() == "open":
+            return queryset.filter(Exists(open_findings))
+        if self.value() == "none":
+            return queryset.exclude(Exists(open_findings))
+        return queryset
+
+
+admin_workbench.extra_filters.append(OpenFindingFilter)

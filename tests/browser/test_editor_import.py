@@ -86,7 +86,7 @@ def test_editor_imports_a_price_list(
     page.click("input[type=submit]")
     page.wait_for_load_state()  # the click navigates: let the page load
     page.wait_for_url(f"{plain_http_server.url}/admin/")
-    assert "Review status" in page.content()
+    assert "What needs doing" in page.content()
 
     page.click("text=Import a price list")
     page.wait_for_load_state()  # the click navigates: let the page load

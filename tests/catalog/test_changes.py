@@ -46,7 +46,16 @@ def test_recent_changes_hold_who_when_old_new_and_percent(changed_price):
     assert [(c.field, c.old, c.new, c.percent) for c in latest.changes] == [
         ("input", Decimal("2.5"), Decimal("2"), Decimal("-20"))
     ]
-    assert latest.lines == [{"field": "Input", "old": "$2.50", "new": "$2", "percent": "−20%"}]
+    assert latest.lines == [
+        {
+            "field": "Input",
+            "old": "$2.50",
+            "new": "$2",
+            "old_exact": "$2.50",
+            "new_exact": "$2",
+            "percent": "−20%",
+        }
+    ]
     assert first.is_new  # the January price, recorded when the offering was added
 
 

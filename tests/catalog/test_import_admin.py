@@ -201,7 +201,7 @@ def mixed_review_dates(settings):
 def test_admin_index_counts_stale_models_and_offerings(editor_client, mixed_review_dates):
     response = editor_client.get(reverse("admin:index"))
     html = response.content.decode()
-    assert "Not reviewed for 30 days" in html
+    assert "Stale: not reviewed for 30 days" in html
     cell = '</a></th><td class="stale-count">'
     assert f'href="/admin/catalog/languagemodel/?stale=yes">Stale models{cell}2<' in html
     assert f'href="/admin/catalog/offering/?stale=yes">Stale offerings{cell}1<' in html
