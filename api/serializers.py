@@ -718,7 +718,10 @@ class RelatedPairSerializer(serializers.Serializer):
 
 
 class ComparisonSerializer(serializers.Serializer):
-    """The comparison page as data, built by the same generator as the page."""
+    """The comparison page as data, built by the same generator as the page. Every
+    figure shown as text also comes as a value beside it, null when unknown: model_a and
+    model_b (a spec or pricing row's `field` names the key), the benchmark rows' scores,
+    the provider rows' prices, dates and limits, and price_gaps."""
 
     pair = serializers.CharField(read_only=True, help_text="Canonical <a>-vs-<b>.")
     page_url = serializers.CharField(read_only=True)
