@@ -1,9 +1,10 @@
 """The comparison as structured data: what the page renders and the API returns.
 
-Every figure a table or the prose shows as text also travels as a value beside it, for
-partners who compute with it: money as a `Decimal` of the stored precision (USD per 1M
-tokens, six places, as catalog.models.MONEY stores it), token counts as integers, dates
-as dates, scores as numbers. Values are None where the data has none, never 0.
+Every figure a table shows as text, and each price gap the prose states, also travels
+as a value beside it, for partners who compute with it: money as a `Decimal` of the
+stored precision (USD per 1M tokens, six places, as catalog.models.MONEY stores it),
+token counts as integers, dates as dates, scores as numbers. Values are None where the
+data has none, never 0.
 """
 
 from __future__ import annotations
