@@ -31,6 +31,7 @@ from api.selectors import (
 from catalog.models import (
     CAPABILITIES,
     MONEY,
+    MONEY_QUANTUM,
     Benchmark,
     BenchmarkScore,
     ChangeEvent,
@@ -46,7 +47,6 @@ from pricewatch.summary import summarize
 from sitecache.versioning import version_memo
 
 PRICE_UNIT = "USD per 1M tokens"
-MONEY_QUANTUM = Decimal(1).scaleb(-MONEY["decimal_places"])
 
 
 # Values as the DRF fields declared below write them.
@@ -95,9 +95,12 @@ def prefetched(instance, to_attr: str, related_name: str) -> list:
     return rows if rows is not None else list(getattr(instance, related_name).all())
 
 
-def money(source: str, help_text: str, unit: str = PRICE_UNIT) -> serializers.DecimalField:
+def money(
+    help_text: str, *, source: str | None = None, unit: str = PRICE_UNIT
+) -> serializers.DecimalField:
+    # A field named as its key in a plain dict takes no source (DRF refuses a redundant one).
     return serializers.DecimalField(
-        source=source,
+        **({"source": source} if source else {}),
         read_only=True,
         allow_null=True,
         help_text=f"{help_text} ({unit}), a decimal string.",
@@ -128,6 +131,19 @@ EXTRA_PRICE_HELP = {
         "USD per 1M reasoning tokens",
     ),
 }
+
+
+def extra_money(field: str) -> serializers.DecimalField:
+    help_text, unit = EXTRA_PRICE_HELP[field]
+    return money(help_text, source=field, unit=unit)
+
+
+def optional_date(help_text: str) -> serializers.DateField:
+    return serializers.DateField(read_only=True, allow_null=True, help_text=help_text)
+
+
+def optional_tokens(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(read_only=True, allow_null=True, help_text=help_text)
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -187,19 +203,17 @@ def source_representation(source: Source) -> dict:
 
 
 class PriceSerializer(serializers.ModelSerializer):
-    input_usd_per_mtok = money("input", "Input tokens")
-    output_usd_per_mtok = money("output", "Output tokens")
-    cache_read_usd_per_mtok = money("cache_read", "Cached input tokens read")
-    cache_write_usd_per_mtok = money("cache_write", "Input tokens written to the cache")
+    input_usd_per_mtok = money("Input tokens", source="input")
+    output_usd_per_mtok = money("Output tokens", source="output")
+    cache_read_usd_per_mtok = money("Cached input tokens read", source="cache_read")
+    cache_write_usd_per_mtok = money("Input tokens written to the cache", source="cache_write")
 
-    audio_input_usd_per_mtok = money("audio_input", *EXTRA_PRICE_HELP["audio_input"])
-    audio_output_usd_per_mtok = money("audio_output", *EXTRA_PRICE_HELP["audio_output"])
-    image_input_usd_per_mtok = money("image_input", *EXTRA_PRICE_HELP["image_input"])
-    image_input_usd_per_image = money(
-        "image_input_per_image", *EXTRA_PRICE_HELP["image_input_per_image"]
-    )
-    web_search_usd_per_1k = money("web_search", *EXTRA_PRICE_HELP["web_search"])
-    reasoning_usd_per_mtok = money("reasoning", *EXTRA_PRICE_HELP["reasoning"])
+    audio_input_usd_per_mtok = extra_money("audio_input")
+    audio_output_usd_per_mtok = extra_money("audio_output")
+    image_input_usd_per_mtok = extra_money("image_input")
+    image_input_usd_per_image = extra_money("image_input_per_image")
+    web_search_usd_per_1k = extra_money("web_search")
+    reasoning_usd_per_mtok = extra_money("reasoning")
 
     class Meta:
         model = Price
@@ -421,14 +435,14 @@ class LanguageModelSerializer(serializers.ModelSerializer):
     )
     capabilities = CapabilitiesSerializer(source="*", read_only=True)
     cheapest_input_usd_per_mtok = money(
-        "cheapest_input",
         "Cheapest current input price over the offerings that can be bought (lifecycle ga or "
         "preview; deprecated and retired offerings never count)",
+        source="cheapest_input",
     )
     cheapest_output_usd_per_mtok = money(
-        "cheapest_output",
         "Cheapest current output price over the offerings that can be bought (lifecycle ga "
         "or preview; deprecated and retired offerings never count)",
+        source="cheapest_output",
     )
     offerings = OfferingInModelSerializer(many=True, read_only=True)
     sources = SourceSerializer(many=True, read_only=True)
@@ -618,6 +632,30 @@ class RowSerializer(serializers.Serializer):
     b = serializers.CharField(read_only=True, help_text="The value for model_b, formatted.")
     a_links = LinkSerializer(many=True, read_only=True)
     b_links = LinkSerializer(many=True, read_only=True)
+    field = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Where the row shows a figure: the field of model_a and model_b that holds "
+        'it as a value (e.g. "context_window", "input_usd_per_mtok"); null for rows of text.',
+    )
+
+
+class BenchmarkRowSerializer(RowSerializer):
+    """A benchmark both models have; `a` and `b` are the scores as text, `a_score` and
+    `b_score` the same scores as numbers."""
+
+    benchmark = serializers.CharField(
+        read_only=True, help_text="The benchmark's slug, as in /api/v1/benchmarks/<slug>/."
+    )
+    metric = serializers.CharField(read_only=True)
+    scale = serializers.ChoiceField(
+        choices=Benchmark.Scale.choices,
+        read_only=True,
+        help_text='"0-100" (percent) or "0-1" (fraction): the range of the scores.',
+    )
+    higher_is_better = serializers.BooleanField(read_only=True)
+    a_score = serializers.FloatField(read_only=True, help_text="model_a's score, on `scale`.")
+    b_score = serializers.FloatField(read_only=True, help_text="model_b's score, on `scale`.")
 
 
 class ProviderPriceRowSerializer(serializers.Serializer):
@@ -639,6 +677,24 @@ class ProviderPriceRowSerializer(serializers.Serializer):
     own_limits = serializers.BooleanField(
         read_only=True, help_text="Whether this provider has limits of its own."
     )
+    input_usd_per_mtok = money("`input` as a value")
+    output_usd_per_mtok = money("`output` as a value")
+    cached_input_usd_per_mtok = money("`cached_input` as a value")
+    checked_on_date = optional_date("`checked_on` as a date: when the price was checked.")
+    context_window = optional_tokens(
+        "Tokens: this provider's context window where it has its own, else the model's."
+    )
+    max_output_tokens = optional_tokens(
+        "Tokens: this provider's output cap where it has its own, else the model's (null "
+        "when neither states one)."
+    )
+    sources_checked = serializers.IntegerField(
+        read_only=True, help_text="Price watch: independent sources compared (`cross_check`)."
+    )
+    sources_agreeing = serializers.IntegerField(
+        read_only=True, help_text="Price watch: how many of them agree with the price."
+    )
+    cross_checked_on = optional_date("Price watch: when the sources were last compared.")
 
 
 class FaqItemSerializer(serializers.Serializer):
@@ -647,8 +703,64 @@ class FaqItemSerializer(serializers.Serializer):
 
 
 class ComparedModelSerializer(serializers.Serializer):
+    """One model of the pair with the figures of its spec and pricing rows as values (a
+    row's `field` names one); null where the figure is not disclosed or not published.
+    Prices are the quoted offering's (the cheapest at the blend), as stored."""
+
     slug = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
+    release_date = optional_date("Released.")
+    knowledge_cutoff = optional_date("Month precision: the first day of the month.")
+    context_window = optional_tokens("Tokens: the maker's context window.")
+    max_output_tokens = optional_tokens("Tokens: the maker's output cap.")
+    parameter_count = optional_tokens("Parameters.")
+    input_usd_per_mtok = money("Quoted input price")
+    output_usd_per_mtok = money("Quoted output price")
+    cached_input_usd_per_mtok = money(
+        "Quoted cached input price: the cheapest any provider at the quoted price lists",
+    )
+    blended_usd_per_mtok = money(
+        "Quoted input and output prices blended at blend_ratio, rounded half up to six places",
+    )
+    provider_count = serializers.IntegerField(
+        read_only=True, help_text="Providers we track for the model, priced or not."
+    )
+
+
+class PriceGapSerializer(serializers.Serializer):
+    """How one quoted price of the pair compares, from the values in model_a and model_b."""
+
+    cheaper = serializers.ChoiceField(
+        choices=["a", "b"],
+        read_only=True,
+        allow_null=True,
+        help_text='"a" (model_a) or "b" (model_b); null when they cost the same.',
+    )
+    difference_usd_per_mtok = serializers.DecimalField(
+        read_only=True,
+        help_text=f"The dearer price less the cheaper ({PRICE_UNIT}), a decimal string.",
+        **MONEY,
+    )
+    percent_cheaper = serializers.IntegerField(
+        read_only=True,
+        help_text="The cheaper price's saving in whole percent of the dearer one, rounded "
+        "half up (0 on a tie).",
+    )
+    multiple = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="The dearer price in times the cheaper one, to one decimal rounded half "
+        "up; null when the cheaper one is free.",
+    )
+
+
+class PriceGapsSerializer(serializers.Serializer):
+    """Each gap is null where either model has no such price."""
+
+    input = PriceGapSerializer(read_only=True, allow_null=True)
+    output = PriceGapSerializer(read_only=True, allow_null=True)
+    cached_input = PriceGapSerializer(read_only=True, allow_null=True)
+    blended = PriceGapSerializer(read_only=True, allow_null=True)
 
 
 class BlendRatioSerializer(serializers.Serializer):
@@ -664,7 +776,10 @@ class RelatedPairSerializer(serializers.Serializer):
 
 
 class ComparisonSerializer(serializers.Serializer):
-    """The comparison page as data, built by the same generator as the page."""
+    """The comparison page as data, built by the same generator as the page. Every
+    figure shown as text also comes as a value beside it, null when unknown: model_a and
+    model_b (a spec or pricing row's `field` names the key), the benchmark rows' scores,
+    the provider rows' prices, dates and limits, and price_gaps."""
 
     pair = serializers.CharField(read_only=True, help_text="Canonical <a>-vs-<b>.")
     page_url = serializers.CharField(read_only=True)
@@ -681,7 +796,7 @@ class ComparisonSerializer(serializers.Serializer):
     pricing_rows = RowSerializer(many=True, read_only=True)
     provider_price_rows = ProviderPriceRowSerializer(many=True, read_only=True)
     capability_rows = RowSerializer(many=True, read_only=True)
-    benchmark_rows = RowSerializer(many=True, read_only=True)
+    benchmark_rows = BenchmarkRowSerializer(many=True, read_only=True)
     benchmark_note = serializers.CharField(read_only=True, allow_blank=True)
     benchmark_attributions = serializers.ListField(
         child=serializers.CharField(),
@@ -697,6 +812,7 @@ class ComparisonSerializer(serializers.Serializer):
     sources = LinkSerializer(many=True, read_only=True)
     last_reviewed = serializers.DateField(read_only=True, allow_null=True)
     last_reviewed_text = serializers.CharField(read_only=True)
+    price_gaps = PriceGapsSerializer(read_only=True)
     related = RelatedPairSerializer(many=True, read_only=True)
 
 

@@ -22,6 +22,8 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 MONEY = {"max_digits": 12, "decimal_places": 6}
+# The precision prices are stored with: the API writes money at it ("2.500000").
+MONEY_QUANTUM = Decimal(1).scaleb(-MONEY["decimal_places"])
 NON_NEGATIVE = [MinValueValidator(Decimal("0"), message="A price cannot be negative.")]
 
 

@@ -160,6 +160,44 @@ def gemini_seed_pair():
     return live, lite
 
 
+def figures_pair() -> str:
+    """Quill 7 and Nimbus 2 (names the seed does not use): prices with six decimals, a
+    cached price on another provider at the same price, a provider's own window, an
+    undisclosed max output and knowledge cutoff, scores on both scales. Returns the
+    pair's canonical `<a>-vs-<b>`."""
+    org = OrganizationFactory(name="Figures Lab", slug="figures-lab")
+    cloud = ProviderFactory(name="Figures Cloud", slug="figures-cloud")
+    host = ProviderFactory(name="Figures Host", slug="figures-host")
+    quill = LanguageModelFactory(
+        name="Quill 7",
+        organization=org,
+        release_date=date(2026, 3, 9),
+        context_window=1_048_576,
+        max_output_tokens=None,
+        parameter_count=70_000_000_000,
+        knowledge_cutoff=None,
+    )
+    nimbus = LanguageModelFactory(
+        name="Nimbus 2",
+        organization=org,
+        release_date=date(2025, 11, 24),
+        context_window=128_000,
+        max_output_tokens=16_384,
+        knowledge_cutoff=date(2025, 4, 1),
+    )
+    offer(quill, cloud, input="0.123456", output="0.987654", checked_on=date(2026, 5, 2))
+    offer(quill, host, input="0.123456", output="0.987654", cache_read="0.012345")
+    narrow = offer(nimbus, cloud, input="0.30", output="2.50", cache_read="0.075")
+    narrow.context_window = 32_000
+    narrow.save()
+    percent = BenchmarkFactory(name="Figures QA", slug="figures-qa", scale="0-100")
+    fraction = BenchmarkFactory(name="Figures Code", slug="figures-code", scale="0-1")
+    for model, first, second in ((quill, "71.3", "0.8125"), (nimbus, "64.25", "0.9")):
+        BenchmarkScoreFactory(model=model, benchmark=percent, score=Decimal(first))
+        BenchmarkScoreFactory(model=model, benchmark=fraction, score=Decimal(second))
+    return "nimbus-2-vs-quill-7"
+
+
 def catalog_of(*, models: int, providers: int, offerings_per_model: int, benchmarks: int = 0):
     """A catalog of a given size around no particular pair, for query-count tests that
     must not grow with the catalog. Returns the list of models."""

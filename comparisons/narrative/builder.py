@@ -23,7 +23,14 @@ from catalog.formatting import (
     format_usd_exact,
 )
 from catalog.models import Lifecycle
-from comparisons.narrative.document import ComparisonDocument, FaqItem, Link, ModelRef
+from comparisons.narrative.document import (
+    ComparedModel,
+    ComparisonDocument,
+    FaqItem,
+    Link,
+    PriceGap,
+    PriceGaps,
+)
 from comparisons.narrative.english import (
     a_or_an,
     capitalize_first,
@@ -47,6 +54,7 @@ from comparisons.narrative.prices import (
     gap_phrase,
     kind_sentence,
     price_choice,
+    price_gap,
 )
 from comparisons.narrative.tables import (
     MODALITY_LABELS,
@@ -812,6 +820,40 @@ def faq_items(facts: Facts) -> tuple[FaqItem, ...]:
 # --- Assembly -------------------------------------------------------------------------
 
 
+def compared_model(
+    model: ModelSnapshot, choice: PriceChoice | None, blend: BlendRatio
+) -> ComparedModel:
+    """The model's spec and pricing figures as values: what its rows' `field`s name."""
+    return ComparedModel(
+        slug=model.slug,
+        name=model.name,
+        release_date=model.release_date,
+        knowledge_cutoff=model.knowledge_cutoff,
+        context_window=model.context_window,
+        max_output_tokens=model.max_output_tokens,
+        parameter_count=model.parameter_count,
+        input_usd_per_mtok=choice.input_value if choice else None,
+        output_usd_per_mtok=choice.output_value if choice else None,
+        cached_input_usd_per_mtok=choice.cache_read_value if choice else None,
+        blended_usd_per_mtok=choice.blended_value(blend) if choice else None,
+        provider_count=len(model.offerings),
+    )
+
+
+def price_gaps(model_a: ComparedModel, model_b: ComparedModel) -> PriceGaps:
+    """Each quoted price's gap, from the values (not the rounded text)."""
+
+    def gap(field: str) -> PriceGap | None:
+        return price_gap(getattr(model_a, field), getattr(model_b, field))
+
+    return PriceGaps(
+        input=gap("input_usd_per_mtok"),
+        output=gap("output_usd_per_mtok"),
+        cached_input=gap("cached_input_usd_per_mtok"),
+        blended=gap("blended_usd_per_mtok"),
+    )
+
+
 def collect_sources(pair: PairSnapshot, gaps: tuple[ScoreGap, ...]) -> tuple[Link, ...]:
     seen: dict[str, Link] = {}
     for model in (pair.a, pair.b):
@@ -886,9 +928,11 @@ def build_comparison_document(
     reviewed = [m.last_reviewed for m in (a, b) if m.last_reviewed]
     last_reviewed = min(reviewed) if len(reviewed) == 2 else None
     bench_rows = benchmark_rows((g.a, g.b) for g in facts.gaps)
+    model_a = compared_model(a, facts.choice_a, blend)
+    model_b = compared_model(b, facts.choice_b, blend)
     return ComparisonDocument(
-        model_a=ModelRef(a.slug, a.name),
-        model_b=ModelRef(b.slug, b.name),
+        model_a=model_a,
+        model_b=model_b,
         title=title,
         meta_description=meta_description(
             title, [price_headline(facts), deciding, evidence, verdict]
@@ -917,6 +961,7 @@ def build_comparison_document(
         benchmark_attributions=tuple(
             sorted({s.attribution for g in facts.gaps for s in (g.a, g.b) if s.attribution})
         ),
+        price_gaps=price_gaps(model_a, model_b),
     )
 
 

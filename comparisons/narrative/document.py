@@ -1,4 +1,11 @@
-"""The comparison as structured data: what the page renders and the API returns."""
+"""The comparison as structured data: what the page renders and the API returns.
+
+Every figure a table shows as text, and each price gap the prose states, also travels
+as a value beside it, for partners who compute with it: money as a `Decimal` of the
+stored precision (USD per 1M tokens, six places, as catalog.models.MONEY stores it),
+token counts as integers, dates as dates, scores as numbers. Values are None where the
+data has none, never 0.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +32,24 @@ class Row:
     b: str
     a_links: tuple[Link, ...] = ()
     b_links: tuple[Link, ...] = ()
+    # Where the row shows a figure: the ComparedModel attribute that holds it as a value
+    # (the same name on model_a and model_b); None for rows of text.
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class BenchmarkRow(Row):
+    """A benchmark both models have, with both scores as numbers on the benchmark's scale.
+
+    Scores are floats so the JSON holds numbers: a score is stored with at most four
+    decimals and nine digits, which a float round-trips exactly."""
+
+    benchmark: str = ""  # the benchmark's slug
+    metric: str = ""
+    scale: str = ""  # "0-100" or "0-1"
+    higher_is_better: bool = True
+    a_score: float | None = None
+    b_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +66,18 @@ class ProviderPriceRow:
     # "200K context window on this provider (model: 1M)", or "Same as the model".
     limits: str = SAME_LIMITS_AS_MODEL
     own_limits: bool = False
+    # The same figures as values: the stored prices, the date the price was checked, the
+    # limits a request has on this provider (its own where set, else the model's) and
+    # the price watch's counts behind `cross_check`.
+    input_usd_per_mtok: Decimal | None = None
+    output_usd_per_mtok: Decimal | None = None
+    cached_input_usd_per_mtok: Decimal | None = None
+    checked_on_date: date | None = None
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    sources_checked: int = 0
+    sources_agreeing: int = 0
+    cross_checked_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -50,15 +87,54 @@ class FaqItem:
 
 
 @dataclass(frozen=True)
-class ModelRef:
+class ComparedModel:
+    """One model of the pair, with the figures of its spec and pricing rows as values
+    (each row's `field` names its attribute here). Prices are those the page quotes: the
+    offering that is cheapest at the blend (`cheapest_provider_a` / `_b`), as stored."""
+
     slug: str
     name: str
+    release_date: date | None = None
+    knowledge_cutoff: date | None = None  # month precision: the first of the month
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    parameter_count: int | None = None
+    input_usd_per_mtok: Decimal | None = None
+    output_usd_per_mtok: Decimal | None = None
+    cached_input_usd_per_mtok: Decimal | None = None
+    blended_usd_per_mtok: Decimal | None = None
+    provider_count: int = 0
+
+
+@dataclass(frozen=True)
+class PriceGap:
+    """How one quoted price of the pair compares, from the values in ComparedModel.
+
+    `cheaper` is "a" or "b", or None when they tie. `percent_cheaper` is the cheaper
+    price's saving in whole percent of the dearer one and `multiple` the dearer price in
+    times the cheaper one (one decimal), both rounded half up by the formulas the prose
+    uses (comparisons.pricing); `multiple` is None when the cheaper price is zero."""
+
+    cheaper: str | None
+    difference_usd_per_mtok: Decimal
+    percent_cheaper: int
+    multiple: float | None
+
+
+@dataclass(frozen=True)
+class PriceGaps:
+    """Each quoted price's gap; None where either model lacks that price."""
+
+    input: PriceGap | None = None
+    output: PriceGap | None = None
+    cached_input: PriceGap | None = None
+    blended: PriceGap | None = None
 
 
 @dataclass(frozen=True)
 class ComparisonDocument:
-    model_a: ModelRef
-    model_b: ModelRef
+    model_a: ComparedModel
+    model_b: ComparedModel
     title: str
     meta_description: str
     summary: str
@@ -69,7 +145,7 @@ class ComparisonDocument:
     pricing_rows: tuple[Row, ...]
     provider_price_rows: tuple[ProviderPriceRow, ...]
     capability_rows: tuple[Row, ...]
-    benchmark_rows: tuple[Row, ...]
+    benchmark_rows: tuple[BenchmarkRow, ...]
     benchmark_note: str
     deep_dive: tuple[str, ...]
     faq: tuple[FaqItem, ...]
@@ -82,6 +158,7 @@ class ComparisonDocument:
     last_reviewed_text: str
     # Credits the licences of the shown scores ask for ("LLM Stats (llm-stats.com), CC BY 4.0").
     benchmark_attributions: tuple[str, ...] = ()
+    price_gaps: PriceGaps = PriceGaps()
 
     @property
     def shows_provider_limits(self) -> bool:
@@ -89,7 +166,8 @@ class ComparisonDocument:
         return any(row.own_limits for row in self.provider_price_rows)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: Decimals as strings, dates as ISO 8601, tuples as lists."""
+        """JSON-ready: Decimals as decimal strings ("0.250000"), dates as ISO 8601, tuples
+        as lists."""
         return _plain(asdict(self))
 
     def all_text(self) -> str:
@@ -111,7 +189,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     if isinstance(value, Decimal):
-        return str(value)
+        return f"{value:f}"  # str() would write a zero of six places "0E-6"
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -10,9 +10,11 @@ or a percentage can always be checked against the table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from catalog.formatting import derived_usd, format_usd, usd_shown
+from catalog.models import MONEY_QUANTUM
+from comparisons.narrative.document import PriceGap
 from comparisons.narrative.english import (
     count_noun,
     join_words,
@@ -27,6 +29,12 @@ from comparisons.snapshot import ModelSnapshot, OfferingSnapshot
 # Above this many times the cheaper price, a gap reads as a multiple ("3.2x as much"); up
 # to it as a percentage ("34% cheaper", "50% cheaper"): one of the two, never both.
 MULTIPLE_FROM = Decimal(2)
+
+
+def as_stored(amount: Decimal | None) -> Decimal | None:
+    """`amount` at the precision prices are stored with (six places), for the values the
+    document carries beside its text; a stored price is unchanged."""
+    return None if amount is None else amount.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def offering_rank(offering: OfferingSnapshot, blend: BlendRatio) -> tuple:
@@ -71,6 +79,23 @@ class PriceChoice:
     def blended(self, blend: BlendRatio) -> Decimal:
         """The blended price as displayed (three significant figures below a dollar)."""
         return derived_usd(blended_price(self.offering.input, self.offering.output, ratio=blend))
+
+    # The same prices as values: as stored, not rounded for display.
+    @property
+    def input_value(self) -> Decimal:
+        return as_stored(self.offering.input)
+
+    @property
+    def output_value(self) -> Decimal:
+        return as_stored(self.offering.output)
+
+    @property
+    def cache_read_value(self) -> Decimal | None:
+        return as_stored(self.cache_read_from.cache_read) if self.cache_read_from else None
+
+    def blended_value(self, blend: BlendRatio) -> Decimal:
+        """The blended price of the stored prices, to six places rounded half up."""
+        return as_stored(blended_price(self.offering.input, self.offering.output, ratio=blend))
 
     def where(self) -> str:
         """ "on OpenAI API", "on both tracked providers", "on all three tracked providers",
@@ -146,6 +171,29 @@ class PriceFacts:
     def gap(self) -> Decimal | None:
         """The difference of the displayed figures."""
         return abs(self.a - self.b) if self.comparable else None
+
+
+def price_gap(a: Decimal | None, b: Decimal | None) -> PriceGap | None:
+    """How price values `a` and `b` compare, as values (document.PriceGap); None when
+    either is missing."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return PriceGap(
+            cheaper=None,
+            difference_usd_per_mtok=as_stored(Decimal(0)),
+            percent_cheaper=0,
+            multiple=1.0 if a > 0 else None,
+        )
+    side = "a" if a < b else "b"
+    cheap, dear = (a, b) if side == "a" else (b, a)
+    multiple = price_multiple(cheap, dear)
+    return PriceGap(
+        cheaper=side,
+        difference_usd_per_mtok=as_stored(dear - cheap),
+        percent_cheaper=int(percent_cheaper(cheap, dear)),
+        multiple=None if multiple is None else float(multiple),
+    )
 
 
 def gap_phrase(cheap_name: str, dear_name: str, cheap: Decimal, dear: Decimal) -> str:

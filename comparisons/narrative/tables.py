@@ -18,8 +18,8 @@ from catalog.formatting import (
     provider_limits_note,
 )
 from catalog.models import Lifecycle, Modality
-from comparisons.narrative.document import Link, ProviderPriceRow, Row
-from comparisons.narrative.prices import PriceChoice
+from comparisons.narrative.document import BenchmarkRow, Link, ProviderPriceRow, Row
+from comparisons.narrative.prices import PriceChoice, as_stored
 from comparisons.pricing import BlendRatio
 from comparisons.snapshot import ModelSnapshot, OfferingSnapshot, ScoreSnapshot
 from pricewatch.summary import cross_check_sentence
@@ -70,20 +70,28 @@ def spec_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
     def tokens(value: int | None) -> str:
         return f"{format_tokens(value)} tokens" if value else NOT_DISCLOSED
 
-    def row(label: str, fn) -> Row:
-        return Row(label=label, a=fn(a), b=fn(b))
+    def row(label: str, fn, field: str | None = None) -> Row:
+        return Row(label=label, a=fn(a), b=fn(b), field=field)
 
     return (
         row("Organisation", lambda m: m.organization_name),
-        row("Released", lambda m: or_not_disclosed(format_date(m.release_date))),
+        row(
+            "Released",
+            lambda m: or_not_disclosed(format_date(m.release_date)),
+            "release_date",
+        ),
         row("Status", lambda m: LIFECYCLE_LABELS.get(m.lifecycle, m.lifecycle.title())),
-        row("Context window", lambda m: tokens(m.context_window)),
-        row("Max output", lambda m: tokens(m.max_output_tokens)),
-        row("Parameters", lambda m: format_parameters(m.parameter_count)),
+        row("Context window", lambda m: tokens(m.context_window), "context_window"),
+        row("Max output", lambda m: tokens(m.max_output_tokens), "max_output_tokens"),
+        row("Parameters", lambda m: format_parameters(m.parameter_count), "parameter_count"),
         row("Architecture", lambda m: or_not_disclosed(m.architecture)),
         row("Licence", lambda m: or_not_disclosed(m.license)),
         row("Open weights", lambda m: yes_no(m.open_weights)),
-        row("Knowledge cutoff", lambda m: or_not_disclosed(format_month(m.knowledge_cutoff))),
+        row(
+            "Knowledge cutoff",
+            lambda m: or_not_disclosed(format_month(m.knowledge_cutoff)),
+            "knowledge_cutoff",
+        ),
         row("Input modalities", lambda m: or_not_disclosed(modality_list(m.input_modalities))),
         row("Output modalities", lambda m: or_not_disclosed(modality_list(m.output_modalities))),
     )
@@ -102,7 +110,8 @@ def pricing_rows(
 ) -> tuple[Row, ...]:
     """The quoted prices; the cheapest-provider cell names every provider at that price
     (the maker's own first), and the cached price names its provider when it is another
-    of those than the first."""
+    of those than the first. Each figure row's `field` names its value in ComparedModel
+    (builder.compared_model)."""
 
     def price(choice: PriceChoice | None, field: str) -> str:
         return format_price_per_million(getattr(choice, field)) if choice else NOT_PUBLISHED
@@ -136,16 +145,37 @@ def pricing_rows(
             cheapest_links(choice_a),
             cheapest_links(choice_b),
         ),
-        Row("Input price", price(choice_a, "input"), price(choice_b, "input")),
-        Row("Output price", price(choice_a, "output"), price(choice_b, "output")),
-        Row("Cached input price", cached(choice_a), cached(choice_b)),
-        Row(f"Blended price ({blend.label} input/output)", blended(choice_a), blended(choice_b)),
+        Row(
+            "Input price",
+            price(choice_a, "input"),
+            price(choice_b, "input"),
+            field="input_usd_per_mtok",
+        ),
+        Row(
+            "Output price",
+            price(choice_a, "output"),
+            price(choice_b, "output"),
+            field="output_usd_per_mtok",
+        ),
+        Row(
+            "Cached input price",
+            cached(choice_a),
+            cached(choice_b),
+            field="cached_input_usd_per_mtok",
+        ),
+        Row(
+            f"Blended price ({blend.label} input/output)",
+            blended(choice_a),
+            blended(choice_b),
+            field="blended_usd_per_mtok",
+        ),
         Row(
             "Providers",
             pluralize(len(a.offerings), "provider"),
             pluralize(len(b.offerings), "provider"),
             provider_links(a),
             provider_links(b),
+            field="provider_count",
         ),
     )
 
@@ -180,6 +210,15 @@ def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPri
                 offering.sources_checked, offering.sources_agreeing, offering.cross_checked_on
             ),
             **limits(model, offering),
+            input_usd_per_mtok=as_stored(offering.input),
+            output_usd_per_mtok=as_stored(offering.output),
+            cached_input_usd_per_mtok=as_stored(offering.cache_read),
+            checked_on_date=offering.price_checked_on,
+            context_window=model.context_window_on(offering),
+            max_output_tokens=model.max_output_tokens_on(offering),
+            sources_checked=offering.sources_checked,
+            sources_agreeing=offering.sources_agreeing,
+            cross_checked_on=offering.cross_checked_on,
         )
         for model in (a, b)
         for offering in model.offerings
@@ -193,16 +232,24 @@ def capability_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
     )
 
 
-def benchmark_rows(shared: Iterable[tuple[ScoreSnapshot, ScoreSnapshot]]) -> tuple[Row, ...]:
+def benchmark_rows(
+    shared: Iterable[tuple[ScoreSnapshot, ScoreSnapshot]],
+) -> tuple[BenchmarkRow, ...]:
     """A row per benchmark both models have (`shared_scores`)."""
     rows = []
     for score_a, score_b in shared:
         direction = "higher is better" if score_a.higher_is_better else "lower is better"
         rows.append(
-            Row(
+            BenchmarkRow(
                 label=f"{score_a.label} — {score_a.metric}, {score_a.scale}, {direction}",
                 a=format_score(score_a.score, score_a.provenance, preview=score_a.preview),
                 b=format_score(score_b.score, score_b.provenance, preview=score_b.preview),
+                benchmark=score_a.benchmark_slug,
+                metric=score_a.metric,
+                scale=score_a.scale,
+                higher_is_better=score_a.higher_is_better,
+                a_score=float(score_a.score),
+                b_score=float(score_b.score),
             )
         )
     return tuple(rows)
