@@ -32,7 +32,14 @@ from catalog.models import (
     Provider,
     Source,
 )
-from catalog.services import PriceInput, mark_reviewed, price_in_force, record_price
+from catalog.services import (
+    PriceInput,
+    delete_price,
+    mark_reviewed,
+    price_in_force,
+    record_price,
+    save_price,
+)
 from pricewatch.plausibility import check_limits, check_price
 
 CONFIRM_LABEL = "I have checked these figures"
@@ -472,11 +479,13 @@ class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
             or "—"
         )
 
-    def save_related(self, request, form, formsets, change):
-        from catalog.services import refresh_current_price
-
-        super().save_related(request, form, formsets, change)
-        refresh_current_price(form.instance)
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Price:
+            return super().save_formset(request, form, formset, change)
+        # Price rows go through the price service, which keeps the current price right.
+        for price in formset.save(commit=False):
+            save_price(price)
+        formset.save_m2m()
 
 
 @admin.register(Price)
@@ -522,19 +531,13 @@ class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
         return TemplateResponse(request, "admin/catalog/price/recent_changes.html", context)
 
     def save_model(self, request, obj, form, change):
-        from catalog.services import refresh_current_price
-
-        super().save_model(request, obj, form, change)
-        refresh_current_price(obj.offering)
+        obj._history_user = request.user  # what SimpleHistoryAdmin.save_model does
+        save_price(obj)
 
     def delete_model(self, request, obj):
-        from catalog.services import delete_price
-
         delete_price(obj)
 
     def delete_queryset(self, request, queryset):
-        from catalog.services import delete_price
-
         for price in queryset.select_related("offering"):
             delete_price(price)
 

@@ -1,5 +1,7 @@
-"""Writes to the catalog. Every price change goes through `record_price` so the history
-is appended to, never rewritten, and the offering's current price stays right."""
+"""Writes to the catalog. Every price write goes through this module, so the offering's
+current price stays right: `record_price` for a new figure (the history is appended to,
+never rewritten), `save_price` and `delete_price` for an editor's own record, added or
+corrected in the admin (the record's history table keeps what it replaced)."""
 
 from __future__ import annotations
 
@@ -82,6 +84,26 @@ def refresh_current_price(offering: Offering) -> Price | None:
     if offering.current_price_id != (price.pk if price else None):
         Offering.objects.filter(pk=offering.pk).update(current_price=price)
         offering.current_price = price
+    return price
+
+
+@transaction.atomic
+def save_price(price: Price) -> Price:
+    """Save a price record as an editor wrote it (a new dated record, or a correction of
+    one) and point its offering at the price in force today; a record moved to another
+    offering also points the offering it left at the price then in force there."""
+    left = None
+    if price.pk is not None:
+        left = (
+            Price.objects.filter(pk=price.pk)
+            .exclude(offering_id=price.offering_id)
+            .values_list("offering_id", flat=True)
+            .first()
+        )
+    price.save()
+    refresh_current_price(price.offering)
+    if left is not None:
+        refresh_current_price(Offering.objects.get(pk=left))
     return price
 
 
