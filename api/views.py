@@ -19,9 +19,9 @@ from api.comparison_document import comparison_payload
 from api.exceptions import error_body
 from catalog import changelog
 from catalog.models import ChangeEvent
-from comparisons.models import canonical_pair
+from catalog.pairs import canonical_pair
 from comparisons.pricing import parse_blend
-from comparisons.views import split_pair
+from comparisons.selectors import split_pair
 from sitecache.query_params import keep_query_params, permanent_redirect_keeping_query
 from sitecache.site_url import absolute_url
 from sitecache.versioning import RequestVersion, current_version, request_version

@@ -32,6 +32,7 @@ from catalog.models import (
     Provider,
     Source,
 )
+from catalog.plausibility import check_limits, check_price
 from catalog.services import (
     PriceInput,
     delete_price,
@@ -40,7 +41,6 @@ from catalog.services import (
     record_price,
     save_price,
 )
-from pricewatch.plausibility import check_limits, check_price
 
 CONFIRM_LABEL = "I have checked these figures"
 

@@ -22,7 +22,7 @@ from catalog.importers.matching import (
 )
 from catalog.importers.source import PRICE_FIELDS, ParsedSource, SourceRow, TierPrice
 from catalog.models import LanguageModel, Offering, Price, Provider
-from pricewatch.plausibility import check_price
+from catalog.plausibility import check_price
 
 _url = URLValidator(schemes=["http", "https"])
 
