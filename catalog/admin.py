@@ -21,6 +21,7 @@ from catalog.admin_concurrency import OptimisticLockingAdmin, OptimisticLockingI
 from catalog.admin_safety import CatalogHistoryAdmin
 from catalog.changes import recent_price_changes
 from catalog.formatting import format_tokens, format_usd
+from catalog.importers.source import PRICE_FIELDS
 from catalog.models import (
     Benchmark,
     BenchmarkScore,
@@ -122,9 +123,6 @@ class ProviderAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["title", "url", "retrieved_on"]
     search_fields = ["title", "url"]
-
-
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 
 
 class PriceForm(forms.ModelForm):

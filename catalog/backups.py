@@ -21,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from catalog import changelog
+from catalog.formatting import iso_timestamp
 
 BACKUP_APPS = ("catalog", "comparisons")
 
@@ -105,8 +106,7 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
     def default(self, o):
         if isinstance(o, datetime | time):
-            text = o.isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
+            return iso_timestamp(o)
         return super().default(o)
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from catalog.formatting import format_usd
+from catalog.importers.source import PRICE_FIELDS
 
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 OUTPUT_BELOW_INPUT_FACTOR = Decimal(10)
 CHANGE_FACTOR = Decimal(5)
 FREE_SUFFIX = ":free"
