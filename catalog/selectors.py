@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -16,6 +18,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.utils import timezone
 
@@ -165,8 +169,6 @@ def model_detail(slug: str, *, include_drafts: bool = False) -> LanguageModel | 
 def compare_candidates(model: LanguageModel, *, limit: int = 8) -> list[LanguageModel]:
     """Other published models to offer "compare with" links to: same organisation first,
     then the newest."""
-    from django.db.models import Case, IntegerField, Value, When
-
     return list(
         LanguageModel.objects.published()
         .exclude(pk=model.pk)

@@ -23,6 +23,7 @@ from catalog.models import (
     Price,
     RejectedModel,
 )
+from sitecache.versioning import bump_catalog_version
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,6 @@ def move_current_prices(*, on: date | None = None) -> list[int]:
         offering.current_price_id = in_force.get(offering.pk)
     if moved:
         Offering.objects.bulk_update(moved, ["current_price"])
-        from sitecache.versioning import bump_catalog_version
-
         bump_catalog_version()
     return [offering.pk for offering in moved]
 

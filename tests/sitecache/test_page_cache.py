@@ -7,9 +7,15 @@ from django.urls import reverse
 
 from catalog.services import PriceInput, record_price
 from sitecache.models import CatalogVersion
-from sitecache.versioning import bump_catalog_version, current_version
+from sitecache.versioning import (
+    RequestVersion,
+    bump_catalog_version,
+    current_version,
+    request_version,
+    version_memo,
+)
 from tests.admin_forms import change_form_data
-from tests.factories import LanguageModelFactory, OfferingFactory, SourceFactory
+from tests.factories import LanguageModelFactory, OfferingFactory, SourceFactory, gemini_seed_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -160,8 +166,6 @@ def test_a_cached_api_list_costs_at_most_two_queries(client, django_assert_max_n
 
 @pytest.mark.parametrize("page_cache", [True, False])
 def test_a_new_price_shows_on_the_comparison_page_at_once(client, settings, page_cache):
-    from tests.factories import gemini_seed_pair
-
     settings.PAGE_CACHE_ENABLED = page_cache  # also proves the per-model memo is fresh
     live, lite = gemini_seed_pair()
     url = f"/compare/{live.slug}-vs-{lite.slug}/"
@@ -175,8 +179,6 @@ def test_a_new_price_shows_on_the_comparison_page_at_once(client, settings, page
 def test_a_warm_comparison_page_reuses_model_snapshots(
     client, settings, django_assert_max_num_queries
 ):
-    from tests.factories import gemini_seed_pair
-
     settings.PAGE_CACHE_ENABLED = False
     live, lite = gemini_seed_pair()
     url = f"/compare/{live.slug}-vs-{lite.slug}/"
@@ -187,8 +189,6 @@ def test_a_warm_comparison_page_reuses_model_snapshots(
 
 
 def test_an_admin_price_edit_changes_the_cached_api_answer_at_once(editor_client):
-    from tests.factories import gemini_seed_pair
-
     anonymous = Client()
     live, lite = gemini_seed_pair()
     url = f"/api/v1/comparisons/{live.slug}-vs-{lite.slug}/"
@@ -209,8 +209,6 @@ def test_an_admin_price_edit_changes_the_cached_api_answer_at_once(editor_client
 
 
 def test_a_request_on_an_older_version_does_not_empty_the_newer_memo():
-    from sitecache.versioning import RequestVersion, request_version, version_memo
-
     older = current_version()
     newer = bump_catalog_version()
     token = request_version.set(RequestVersion(newer))
