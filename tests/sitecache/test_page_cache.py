@@ -2,10 +2,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from catalog.services import PriceInput, record_price
+from sitecache.middleware import page_cache_key
 from sitecache.models import CatalogVersion
 from sitecache.versioning import (
     RequestVersion,
@@ -130,17 +132,34 @@ def test_if_modified_since_answers_304_until_the_catalog_changes(client):
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
 
 
+def is_stored(path: str) -> bool:
+    """Whether the page cache holds `path` for the catalog as it is now."""
+    return cache.get(page_cache_key(current_version(), RequestFactory().get(path))) is not None
+
+
 def test_pages_for_logged_in_staff_are_never_cached(editor_client):
     url = LanguageModelFactory().get_absolute_url()
-    editor_client.get(url)
-    response = editor_client.get(url)
-    assert "X-Page-Cache" not in response
+    for _ in range(2):
+        response = editor_client.get(url)
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+    assert not is_stored(url)  # staff requests store nothing...
+    visitor = Client()
+    assert visitor.get(url)["X-Page-Cache"] == "miss"
+    assert is_stored(url)  # (the control: a visitor's request does)
+    assert "X-Page-Cache" not in editor_client.get(url)  # ...nor read what is stored
+    assert visitor.get(url)["X-Page-Cache"] == "hit"
 
 
 def test_not_found_is_not_cached(client):
-    response = client.get("/models/no-such-model/")
-    assert response.status_code == 404
-    assert "X-Page-Cache" not in response
+    page = LanguageModelFactory().get_absolute_url()
+    assert client.get(page)["X-Page-Cache"] == "miss"
+    assert is_stored(page)  # the control: the same client's 200 is stored
+    for _ in range(2):
+        response = client.get("/models/no-such-model/")
+        assert response.status_code == 404
+        assert "X-Page-Cache" not in response
+    assert not is_stored("/models/no-such-model/")
 
 
 def test_an_edit_changes_the_cached_api_answer_at_once(client):
