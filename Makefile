@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve serve-check bench loadtest faults venv migrate seed editor clean
+.PHONY: run test test-fast lint format serve serve-check bench loadtest faults venv migrate seed editor clean
 
 $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -31,7 +31,14 @@ run: seed
 ## The whole test suite (browser tests skip, saying why, when chromium is absent).
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+## The edit loop: SQLite, one worker per CPU, stops at the first failure, no browser
+## tests. Narrow it with ARGS, e.g. `make test-fast ARGS="tests/comparisons -n 0"` (no
+## worker start-up: the pure generator tests run in a few seconds).
+test-fast: $(STAMP)
+	env -u DATABASE_URL $(BIN)/python -m pytest -n auto -x -m "not browser" $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

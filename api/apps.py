@@ -7,4 +7,6 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        # Imported once apps are ready (it reads DRF settings); registers the OpenAPI
+        # auth extension.
+        from api import schema  # noqa: F401, PLC0415

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from catalog.views_search import page_not_found
+from sitecache.outage import database_unavailable_response, error_body
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +32,6 @@ def _flatten(detail) -> list[str]:
     if isinstance(detail, list):
         return [msg for item in detail for msg in _flatten(item)]
     return [str(detail)]
-
-
-def error_body(status_code: int, code: str, message: str, errors=None) -> dict:
-    body = {"status": status_code, "code": code, "message": message}
-    if errors is not None:
-        body["errors"] = errors
-    return body
 
 
 def api_exception_handler(exc, context):
@@ -94,8 +88,6 @@ def server_error(request):
     not a bug, so it gets the same friendly 503 (JSON under /api/)."""
     exception = sys.exc_info()[1]
     if isinstance(exception, OperationalError | InterfaceError):
-        from config.middleware import database_unavailable_response
-
         return database_unavailable_response(request)
     if request.path.startswith(API_PREFIX):
         return JsonResponse(error_body(500, "server_error", "Internal server error."), status=500)

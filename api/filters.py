@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from api import selectors
 from catalog.models import (
+    CAPABILITIES,
     Benchmark,
     BenchmarkScore,
     LanguageModel,
@@ -26,6 +27,7 @@ from catalog.models import (
     Organization,
     Provider,
 )
+from catalog.selectors import PRICE_FIELD
 
 BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
@@ -33,8 +35,8 @@ BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 # records without the value come last in either direction.
 # The largest amount a price field holds (catalog.models.MONEY), so a cursor carrying it
 # still fits the column's type.
-PRICE_LAST_ASC = Value(Decimal("999999.999999"), output_field=selectors.PRICE_FIELD)
-PRICE_LAST_DESC = Value(Decimal("-1"), output_field=selectors.PRICE_FIELD)
+PRICE_LAST_ASC = Value(Decimal("999999.999999"), output_field=PRICE_FIELD)
+PRICE_LAST_DESC = Value(Decimal("-1"), output_field=PRICE_FIELD)
 DATE_LAST_ASC = Value(date(9999, 12, 31), output_field=DateField())
 DATE_LAST_DESC = Value(date(1, 1, 1), output_field=DateField())
 
@@ -150,7 +152,19 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
         super().__init__(*args, **kwargs)
 
 
-class LanguageModelFilter(django_filters.FilterSet):
+# One true/false filter per capability flag, from the capability list itself, so a flag
+# added to catalog.models.CAPABILITIES is filterable (and in the schema) at once.
+CapabilityFilters = type(
+    "CapabilityFilters",
+    (django_filters.FilterSet,),
+    {
+        name: StrictBooleanFilter(help_text=f"{label}: true or false.")
+        for name, label in CAPABILITIES
+    },
+)
+
+
+class LanguageModelFilter(CapabilityFilters):
     organization = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.all(),
         to_field_name="slug",
@@ -164,15 +178,6 @@ class LanguageModelFilter(django_filters.FilterSet):
         help_text="Provider slug: models offered by this provider.",
     )
     open_weights = StrictBooleanFilter(help_text="true or false.")
-    # One filter per capability flag (catalog.models.CAPABILITIES).
-    vision = StrictBooleanFilter(help_text="Vision: true or false.")
-    multimodal = StrictBooleanFilter(help_text="Multimodal input: true or false.")
-    reasoning = StrictBooleanFilter(help_text="Reasoning: true or false.")
-    function_calling = StrictBooleanFilter(help_text="Function calling: true or false.")
-    tool_use = StrictBooleanFilter(help_text="Tool use: true or false.")
-    structured_outputs = StrictBooleanFilter(help_text="Structured outputs: true or false.")
-    code_execution = StrictBooleanFilter(help_text="Code execution: true or false.")
-    prompt_caching = StrictBooleanFilter(help_text="Prompt caching: true or false.")
     modality = django_filters.ChoiceFilter(
         choices=Modality.choices,
         method="filter_modality",

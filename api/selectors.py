@@ -6,20 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import (
-    DecimalField,
     Exists,
     Max,
-    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
 
 from catalog import changelog
 from catalog.models import (
-    MONEY,
     Benchmark,
     BenchmarkScore,
     ChangeEvent,
@@ -28,23 +24,8 @@ from catalog.models import (
     Organization,
     Price,
     Provider,
-    buyable_offerings,
 )
-
-PRICE_FIELD = DecimalField(**MONEY)
-
-
-def _cheapest(field: str) -> Subquery:
-    return Subquery(
-        Offering.objects.filter(
-            buyable_offerings(), model=OuterRef("pk"), current_price__isnull=False
-        )
-        .order_by()
-        .values("model")
-        .annotate(cheapest=Min(f"current_price__{field}"))
-        .values("cheapest"),
-        output_field=PRICE_FIELD,
-    )
+from catalog.selectors import cheapest_buyable_price
 
 
 def published_offerings() -> QuerySet[Offering]:
@@ -95,7 +76,10 @@ def api_model_rows() -> QuerySet[LanguageModel]:
     return (
         LanguageModel.objects.published()
         .select_related("organization")
-        .annotate(cheapest_input=_cheapest("input"), cheapest_output=_cheapest("output"))
+        .annotate(
+            cheapest_input=cheapest_buyable_price("input"),
+            cheapest_output=cheapest_buyable_price("output"),
+        )
         .order_by("pk")
     )
 

@@ -28,6 +28,7 @@ from api.selectors import (
     SOURCE_LIST,
     api_model_prefetches,
 )
+from catalog.formatting import iso_timestamp
 from catalog.models import (
     CAPABILITIES,
     MONEY,
@@ -71,8 +72,7 @@ def datetime_text(value, tz: tzinfo) -> str | None:
         return None
     if isinstance(value, str):
         return value
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return iso_timestamp(value.astimezone(tz))
 
 
 def current_tz(tz: tzinfo | None) -> tzinfo:

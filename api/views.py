@@ -26,9 +26,9 @@ from api.exceptions import error_body
 from api.export import catalog_export, export_etag
 from catalog import changelog
 from catalog.models import ChangeEvent
-from comparisons.models import canonical_pair
+from catalog.pairs import canonical_pair
 from comparisons.pricing import parse_blend
-from comparisons.views import split_pair
+from comparisons.selectors import split_pair
 from sitecache.query_params import keep_query_params, permanent_redirect_keeping_query
 from sitecache.site_url import absolute_url
 from sitecache.versioning import (

@@ -21,6 +21,7 @@ from catalog.admin_money import MoneyInput, money_field
 from catalog.admin_safety import CatalogHistoryAdmin
 from catalog.changes import OTHERS_WINDOW_DAYS, price_changes_by_others, recent_price_changes
 from catalog.formatting import format_tokens, format_usd_exact
+from catalog.importers.source import PRICE_FIELDS
 from catalog.models import (
     Benchmark,
     BenchmarkScore,
@@ -32,8 +33,15 @@ from catalog.models import (
     Provider,
     Source,
 )
-from catalog.services import PriceInput, mark_reviewed, price_in_force, record_price
-from pricewatch.plausibility import check_limits, check_price
+from catalog.plausibility import check_limits, check_price
+from catalog.services import (
+    PriceInput,
+    delete_price,
+    mark_reviewed,
+    price_in_force,
+    record_price,
+    save_price,
+)
 
 CONFIRM_LABEL = "I have checked these figures"
 
@@ -115,9 +123,6 @@ class ProviderAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["title", "url", "retrieved_on"]
     search_fields = ["title", "url"]
-
-
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 
 
 class PriceForm(forms.ModelForm):
@@ -410,7 +415,7 @@ class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
 
     def get_urls(self):
         # Imported here: the workbench builds on this module's filters and form helpers.
-        from catalog.admin_workbench import workbench_view
+        from catalog.admin_workbench import workbench_view  # noqa: PLC0415 (import cycle)
 
         wrap = self.admin_site.admin_view
         return [
@@ -473,11 +478,13 @@ class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
             or "—"
         )
 
-    def save_related(self, request, form, formsets, change):
-        from catalog.services import refresh_current_price
-
-        super().save_related(request, form, formsets, change)
-        refresh_current_price(form.instance)
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Price:
+            return super().save_formset(request, form, formset, change)
+        # Price rows go through the price service, which keeps the current price right.
+        for price in formset.save(commit=False):
+            save_price(price)
+        formset.save_m2m()
 
 
 @admin.register(Price)
@@ -545,19 +552,13 @@ class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
         return TemplateResponse(request, "admin/catalog/price/recent_changes.html", context)
 
     def save_model(self, request, obj, form, change):
-        from catalog.services import refresh_current_price
-
-        super().save_model(request, obj, form, change)
-        refresh_current_price(obj.offering)
+        obj._history_user = request.user  # what SimpleHistoryAdmin.save_model does
+        save_price(obj)
 
     def delete_model(self, request, obj):
-        from catalog.services import delete_price
-
         delete_price(obj)
 
     def delete_queryset(self, request, queryset):
-        from catalog.services import delete_price
-
         for price in queryset.select_related("offering"):
             delete_price(price)
 

@@ -26,8 +26,8 @@ from catalog.admin_money import money_field
 from catalog.changes import FIELD_LABELS
 from catalog.formatting import format_date, format_usd_exact
 from catalog.models import Offering
+from catalog.plausibility import check_price
 from catalog.services import PriceInput, price_in_force, record_price
-from pricewatch.plausibility import check_price
 
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 PER_PAGE = 50

@@ -7,6 +7,7 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
-        from catalog.changelog import connect_changelog_signals
+        # Models import only once apps are ready.
+        from catalog.changelog import connect_changelog_signals  # noqa: PLC0415
 
         connect_changelog_signals()

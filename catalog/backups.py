@@ -21,6 +21,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from catalog import changelog
+from catalog.formatting import iso_timestamp
+from sitecache.versioning import bump_catalog_version
 
 BACKUP_APPS = ("catalog", "comparisons")
 
@@ -105,8 +107,7 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
     def default(self, o):
         if isinstance(o, datetime | time):
-            text = o.isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
+            return iso_timestamp(o)
         return super().default(o)
 
 
@@ -149,7 +150,5 @@ def restore_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> tuple[dict[s
                     cursor.execute(statement)
         # Raw saves skip the signals that bump the catalog version: bump once, so no
         # cache serves the catalog as it was before the restore.
-        from sitecache.versioning import bump_catalog_version
-
         bump_catalog_version()
     return counts, created_users

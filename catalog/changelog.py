@@ -39,6 +39,7 @@ from catalog.models import (
     Provider,
     Source,
 )
+from sitecache.versioning import bump_catalog_version
 
 PUBLISHED = LanguageModel.Status.PUBLISHED
 _SourceLink = LanguageModel.sources.through
@@ -64,8 +65,6 @@ def record(resource: str, action: str, keys: Iterable, old_key: str = "") -> Non
 def _write(events: list[Event]) -> None:
     if not events:
         return
-    from sitecache.versioning import bump_catalog_version
-
     # Bumping first takes the version row's lock (an UPDATE, held to commit) before any
     # event id is drawn: on PostgreSQL ids then follow commit order, so a partner who
     # has seen event N never misses an N-1 committed later.

@@ -1,7 +1,12 @@
-"""One FilterSet for the models list, shared by the HTML page and the API.
+"""The FilterSet of the HTML models list (`/models/`).
 
-It expects a queryset from `catalog.selectors.model_list()` (or any queryset annotated
-with `cheapest_input`), because the price filter and sort work on that annotation.
+The API has its own (`api.filters.LanguageModelFilter`): its parameter names are a
+published contract (`vision=true`, `min_context_window`, `ordering`, strict 400s) that
+the page's form-friendly ones (`capability`, `min_context`, `sort`) cannot change into.
+
+This one expects a queryset from `catalog.selectors.model_list()` (or any queryset
+annotated with `cheapest_input`), because the price filter and sort work on that
+annotation.
 """
 
 from __future__ import annotations

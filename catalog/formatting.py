@@ -5,12 +5,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "—"
 NOT_DISCLOSED = "— not disclosed"
 SAME_LIMITS_AS_MODEL = "Same as the model"
+
+
+def iso_timestamp(value: datetime | time) -> str:
+    """ISO 8601 with every digit it has and UTC written "Z", as the API and the catalog
+    backups write times: "2026-05-07T09:30:00.123456Z"."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def quantize_half_up(value: Decimal, places: int) -> Decimal:

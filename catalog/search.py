@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import (
     Case,
@@ -203,8 +204,6 @@ def _close_ids(text: str, *, close: bool, limit: int) -> list[int]:
 
 
 def _trigram_close_ids(text: str, threshold: float, limit: int) -> list[int]:
-    from django.contrib.postgres.search import TrigramWordSimilarity
-
     def best(queryset: QuerySet, field: str) -> Coalesce:
         scores = (
             queryset.filter(model=OuterRef("pk"))

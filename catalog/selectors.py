@@ -7,11 +7,22 @@ import math
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from catalog.models import (
+    MONEY,
     BenchmarkScore,
     LanguageModel,
     Offering,
@@ -104,13 +115,28 @@ def source_links_for_models(model_ids: Iterable[int]) -> QuerySet:
     )
 
 
-def cheapest_buyable_price(field: str) -> Min:
+PRICE_FIELD = DecimalField(**MONEY)
+
+
+def cheapest_buyable_price(field: str) -> Subquery:
     """The lowest current `field` price ("input" or "output") over a model's offerings
-    that can be bought (catalog.models.BUYABLE_LIFECYCLES), as an aggregate for
-    LanguageModel querysets: the models list, related pairs and the admin annotate with
-    it. The API's model rows use a correlated subquery over the same buyable_offerings
-    (api.selectors)."""
-    return Min(f"offerings__current_price__{field}", filter=buyable_offerings("offerings"))
+    that can be bought (catalog.models.BUYABLE_LIFECYCLES), None when none has a price:
+    the one definition of a model's cheapest price, annotated on LanguageModel querysets
+    by the models list, related pairs, the admin and the API.
+
+    A correlated subquery rather than an aggregate over a join: it needs no GROUP BY, so
+    filters and the API's keyset cursors compare it in WHERE, and other annotations
+    (counts) are not multiplied by the join."""
+    return Subquery(
+        Offering.objects.filter(
+            buyable_offerings(), model=OuterRef("pk"), current_price__isnull=False
+        )
+        .order_by()
+        .values("model")
+        .annotate(cheapest=Min(f"current_price__{field}"))
+        .values("cheapest"),
+        output_field=PRICE_FIELD,
+    )
 
 
 def with_cheapest_prices(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:

@@ -1,5 +1,7 @@
-"""Writes to the catalog. Every price change goes through `record_price` so the history
-is appended to, never rewritten, and the offering's current price stays right."""
+"""Writes to the catalog. Every price write goes through this module, so the offering's
+current price stays right: `record_price` for a new figure (the history is appended to,
+never rewritten), `save_price` and `delete_price` for an editor's own record, added or
+corrected in the admin (the record's history table keeps what it replaced)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from catalog.models import (
     Price,
     RejectedModel,
 )
+from sitecache.versioning import bump_catalog_version
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,26 @@ def refresh_current_price(offering: Offering) -> Price | None:
 
 
 @transaction.atomic
+def save_price(price: Price) -> Price:
+    """Save a price record as an editor wrote it (a new dated record, or a correction of
+    one) and point its offering at the price in force today; a record moved to another
+    offering also points the offering it left at the price then in force there."""
+    left = None
+    if price.pk is not None:
+        left = (
+            Price.objects.filter(pk=price.pk)
+            .exclude(offering_id=price.offering_id)
+            .values_list("offering_id", flat=True)
+            .first()
+        )
+    price.save()
+    refresh_current_price(price.offering)
+    if left is not None:
+        refresh_current_price(Offering.objects.get(pk=left))
+    return price
+
+
+@transaction.atomic
 def delete_price(price: Price) -> None:
     """Remove a price record (a mistake, not a change: changes are new records) and point
     its offering at the price then in force."""
@@ -136,8 +159,6 @@ def move_current_prices(*, on: date | None = None) -> list[int]:
         offering.current_price_id = in_force.get(offering.pk)
     if moved:
         Offering.objects.bulk_update(moved, ["current_price"])
-        from sitecache.versioning import bump_catalog_version
-
         bump_catalog_version()
     return [offering.pk for offering in moved]
 

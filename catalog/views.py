@@ -10,15 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from catalog import changelog, selectors
+from catalog.charts import price_history_chart
 from catalog.filters import LanguageModelFilter
-from comparisons.chart import price_history_chart
-from comparisons.selectors import compare_url
+from catalog.pairs import compare_url
+from catalog.permissions import can_preview_drafts
 from sitecache.query_params import reads_query_params
-
-
-def can_preview_drafts(request) -> bool:
-    """Staff may open draft models and their comparisons (shown as a preview)."""
-    return bool(request.user.is_authenticated and request.user.is_staff)
 
 
 @reads_query_params("page", *LanguageModelFilter.base_filters)

@@ -8,11 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from catalog.models import LanguageModel
-
-
-def canonical_pair(slug_a: str, slug_b: str) -> tuple[str, str]:
-    """The one URL order of a pair: alphabetical by slug."""
-    return (slug_a, slug_b) if slug_a <= slug_b else (slug_b, slug_a)
+from catalog.pairs import canonical_pair
 
 
 class Comparison(models.Model):

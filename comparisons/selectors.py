@@ -1,8 +1,9 @@
-"""Read paths of the comparisons app: related pairs, featured pairs, the pair picker's
-choices and the sitemap's pair sequence."""
+"""Read paths of the comparisons app: a pair from its URL, related pairs, featured pairs,
+the pair picker's choices and the sitemap's pair sequence."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
@@ -10,20 +11,41 @@ from decimal import Decimal
 
 from django.db.models import F
 from django.db.models.functions import Lower
-from django.urls import reverse
+from django.http import Http404
 
+from catalog import selectors as catalog_selectors
 from catalog.models import CAPABILITIES, LanguageModel
+from catalog.pairs import compare_url
 from catalog.selectors import cheapest_buyable_price
-from comparisons.models import Comparison, canonical_pair
+from comparisons.models import Comparison
 from comparisons.narrative import cheapest_offering
 from comparisons.pricing import DEFAULT_BLEND
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
 from sitecache.versioning import cached_for_catalog_version
 
+SEPARATOR = "-vs-"
+PAIR_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 
-def compare_url(slug_a: str, slug_b: str) -> str:
-    a, b = canonical_pair(slug_a, slug_b)
-    return reverse("comparisons:detail", kwargs={"pair": f"{a}-vs-{b}"})
+
+def split_pair(pair: str, *, include_drafts: bool) -> tuple[str, str, dict]:
+    """Split "a-vs-b" where slugs may themselves contain "-vs-": try every split and
+    keep the one where both sides are real, visible slugs (one query). Http404 when no
+    split names two visible models."""
+    if not PAIR_PATTERN.match(pair):
+        raise Http404("No such comparison.")
+    splits = []
+    start = 0
+    while (index := pair.find(SEPARATOR, start)) != -1:
+        splits.append((pair[:index], pair[index + len(SEPARATOR) :]))
+        start = index + 1
+    if not splits:
+        raise Http404("No such comparison.")
+    slugs = {slug for split in splits for slug in split if slug}
+    models = catalog_selectors.models_by_slug(slugs, include_drafts=include_drafts)
+    for left, right in splits:
+        if left in models and right in models and left != right:
+            return left, right, models
+    raise Http404("No such comparison.")
 
 
 @dataclass(frozen=True)

@@ -5,27 +5,22 @@ Views only route: selectors read, the snapshot and narrative decide what is true
 
 from __future__ import annotations
 
-import re
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from catalog import selectors as catalog_selectors
 from catalog.changes import latest_price_moves
-from catalog.views import can_preview_drafts
+from catalog.pairs import canonical_pair
+from catalog.permissions import can_preview_drafts
 from comparisons import selectors
 from comparisons.calculator import ComparisonOptionsForm, read_options, workload_costs
 from comparisons.chart import price_bar_chart
 from comparisons.forms import PairPickerForm
-from comparisons.models import canonical_pair
 from comparisons.narrative import build_comparison_document, faq_json_ld
 from comparisons.snapshot import build_pair_snapshot
 from sitecache.query_params import permanent_redirect_keeping_query, reads_query_params
 from sitecache.site_url import absolute_url
-
-SEPARATOR = "-vs-"
-PAIR_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
 @require_safe
@@ -59,31 +54,11 @@ def pick(request):
     )
 
 
-def split_pair(pair: str, *, include_drafts: bool) -> tuple[str, str, dict]:
-    """Split "a-vs-b" where slugs may themselves contain "-vs-": try every split and
-    keep the one where both sides are real, visible slugs (one query)."""
-    if not PAIR_PATTERN.match(pair):
-        raise Http404("No such comparison.")
-    splits = []
-    start = 0
-    while (index := pair.find(SEPARATOR, start)) != -1:
-        splits.append((pair[:index], pair[index + len(SEPARATOR) :]))
-        start = index + 1
-    if not splits:
-        raise Http404("No such comparison.")
-    slugs = {slug for split in splits for slug in split if slug}
-    models = catalog_selectors.models_by_slug(slugs, include_drafts=include_drafts)
-    for left, right in splits:
-        if left in models and right in models and left != right:
-            return left, right, models
-    raise Http404("No such comparison.")
-
-
 @reads_query_params(*ComparisonOptionsForm.base_fields)
 @require_safe
 def detail(request, pair: str):
     include_drafts = can_preview_drafts(request)
-    left, right, models = split_pair(pair, include_drafts=include_drafts)
+    left, right, models = selectors.split_pair(pair, include_drafts=include_drafts)
     first, second = canonical_pair(left, right)
     if (left, right) != (first, second):
         return permanent_redirect_keeping_query(request, selectors.compare_url(first, second))

@@ -9,17 +9,12 @@ import time
 from compression_middleware.middleware import CompressionMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from api.exceptions import error_body
+from sitecache.outage import database_unavailable_response
 
 logger = logging.getLogger(__name__)
-
-DATABASE_UNAVAILABLE_DETAIL = (
-    "The catalog database is unavailable for a moment. Please try again shortly."
-)
 
 
 def build_csp(directives: dict[str, str]) -> str:
@@ -112,10 +107,6 @@ def is_compressed_already(response: HttpResponse) -> bool:
     return content_type in COMPRESSED_CONTENT_TYPES
 
 
-def wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith(settings.API_PATH_PREFIX)
-
-
 class DatabaseUnavailableMiddleware:
     """Turns "the database is down" into a 503 with Retry-After instead of a 500.
 
@@ -140,16 +131,3 @@ class DatabaseUnavailableMiddleware:
             exc_info=exception,
         )
         return database_unavailable_response(request)
-
-
-def database_unavailable_response(request: HttpRequest) -> HttpResponse:
-    if wants_json(request):
-        body = error_body(503, "database_unavailable", DATABASE_UNAVAILABLE_DETAIL)
-        response = JsonResponse(body, status=503)
-    else:
-        # Rendered without the request: context processors could touch the database.
-        body = render_to_string("503.html", {"detail": DATABASE_UNAVAILABLE_DETAIL})
-        response = HttpResponse(body, status=503)
-    response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
-    response["Cache-Control"] = "no-store"
-    return response

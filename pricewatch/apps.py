@@ -7,10 +7,11 @@ class PricewatchConfig(AppConfig):
     verbose_name = "Price watch"
 
     def ready(self):
-        from catalog.changelog import connect_offering_part
-        from catalog.seeding import seed_loaded
-        from pricewatch.models import OfferingCheck
-        from pricewatch.seeding import store_seed_checks
+        # Models import only once apps are ready.
+        from catalog.changelog import connect_offering_part  # noqa: PLC0415
+        from catalog.seeding import seed_loaded  # noqa: PLC0415
+        from pricewatch.models import OfferingCheck  # noqa: PLC0415
+        from pricewatch.seeding import store_seed_checks  # noqa: PLC0415
 
         seed_loaded.connect(store_seed_checks, dispatch_uid="pricewatch-seed-checks")
         # An offering's checks are part of its representation (price_check).

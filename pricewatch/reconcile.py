@@ -26,6 +26,7 @@ from catalog.importers.matching import (
 from catalog.importers.source import ParsedSource, SourceRow
 from catalog.models import LanguageModel, Lifecycle, Offering, Price, Provider
 from pricewatch.models import FIELDS, PRICE_FIELD_NAMES, WHOLE_OFFERING, Finding, OfferingCheck
+from sitecache.versioning import bump_catalog_version
 
 
 def tolerance() -> Decimal:
@@ -187,8 +188,6 @@ def reconcile(source: str, parsed: ParsedSource) -> ReconcileReport:
     problems, examined = _problems(catalog, matched, report)
     _store_findings(source, catalog, matched, problems, examined, report)
     _store_checks(source, matched.results, today)
-    from sitecache.versioning import bump_catalog_version
-
     bump_catalog_version()
     return report
 

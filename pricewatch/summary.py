@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from catalog.formatting import format_date, pluralize
+
 
 @dataclass(frozen=True)
 class PriceCheckSummary:
@@ -33,8 +35,6 @@ def summarize(checks) -> PriceCheckSummary:
 def cross_check_sentence(checked: int, agreeing: int, checked_on: date | None) -> str:
     """What a visitor reads beside a price: "matches 2 of 2 sources checked on 3 November
     2026", "1 of 2 sources disagrees (checked on …)", or "not cross-checked yet"."""
-    from catalog.formatting import format_date, pluralize
-
     if checked <= 0:
         return "not cross-checked yet"
     when = f"checked on {format_date(checked_on)}" if checked_on else "checked"

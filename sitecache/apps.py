@@ -7,6 +7,7 @@ class SiteCacheConfig(AppConfig):
     verbose_name = "Site cache"
 
     def ready(self) -> None:
-        from sitecache import checks, signals  # noqa: F401 (checks register on import)
+        # Models import only once apps are ready; checks register on import.
+        from sitecache import checks, signals  # noqa: F401, PLC0415
 
         signals.connect_catalog_signals()

@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
-from config.middleware import database_unavailable_response
+from sitecache.outage import database_unavailable_response
 from sitecache.query_params import keep_query_params, query_params_read_by
 from sitecache.versioning import RequestVersion, Version, current_version, request_version
 

@@ -3,13 +3,13 @@
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from sitecache.versioning import bump_catalog_version
+
 # Apps whose records appear on public pages or in the API.
 CATALOG_APPS = ("catalog", "comparisons", "pricewatch")
 
 
 def _bump(sender, **kwargs):
-    from sitecache.versioning import bump_catalog_version
-
     if kwargs.get("raw"):  # loaddata / restore: the restore bumps once at the end
         return
     bump_catalog_version()

@@ -1,8 +1,13 @@
+import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from playwright.sync_api import sync_playwright
+
+from sitecache.versioning import forget_derived
 
 # The public catalog files (../shared/data, see its SOURCES.md); never copied here.
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
@@ -41,10 +46,6 @@ def editor_client(client, editor):
 def _empty_cache():
     # Each test rolls its database back, so catalog versions repeat between tests: start
     # every test with an empty cache so no page from another test's catalog is served.
-    from django.core.cache import cache
-
-    from sitecache.versioning import forget_derived
-
     cache.clear()
     forget_derived()
     yield
@@ -66,12 +67,8 @@ CHROMIUM_ARGS = [
 def chromium():
     """Debian's chromium driven by playwright (never a downloaded browser). Tests that
     use it are marked to skip when /usr/bin/chromium is absent."""
-    import os
-
     # Playwright's sync API runs an event loop; the Django test client is sync.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from catalog.importers.matching import (
+    OfferingIndex,
     concerns_catalog,
     find_model,
     find_offering,
@@ -22,7 +23,7 @@ from catalog.importers.matching import (
 )
 from catalog.importers.source import PRICE_FIELDS, ParsedSource, SourceRow, TierPrice
 from catalog.models import LanguageModel, Offering, Price, Provider
-from pricewatch.plausibility import check_price
+from catalog.plausibility import check_price
 
 _url = URLValidator(schemes=["http", "https"])
 
@@ -170,198 +171,255 @@ def _price_key(p: PlannedPrice) -> str:
 
 
 def build_plan(parsed: ParsedSource) -> ImportPlan:
-    """What importing `parsed` would do to the catalog. Reads only."""
+    """What importing `parsed` would do to the catalog. Reads only.
+
+    Each row ends one way, each in its own function below: a provider we do not carry
+    (`_unknown_provider`), a broken row (`_broken_row`), a row without a price, no
+    offering or model matching, a model we already offer under another id, a second id
+    for an offering this import adds (`_new_offering`), and then, price by price
+    (`_plan_price`): a repeat of an earlier row, older evidence than ours, a date before
+    the price in force, or a planned price: a new offering's, a change, or unchanged."""
     plan = ImportPlan(format=parsed.format, as_of=parsed.as_of)
     plan.errors.extend(RowProblem(e.ref, e.message) for e in parsed.errors)
     plan.skipped.extend(RowProblem(s.ref, s.message) for s in parsed.skipped)
-    catalog = load_offering_index(parsed.format, parsed.rows)
-    today = timezone.localdate()
-    seen_prices: dict[tuple, tuple[str, TierPrice]] = {}
-    new_by_pair: dict[tuple[int, int], NewOffering] = {}
-
+    run = _Planning(
+        parsed=parsed,
+        catalog=load_offering_index(parsed.format, parsed.rows),
+        plan=plan,
+        today=timezone.localdate(),
+    )
     for row in parsed.rows:
-        provider = match_provider(catalog, parsed.format, row.provider)
-        if provider is None:
-            if parsed.format == "csv":
-                problems = list(row.errors)
-                if row.provider:
-                    problems.append(f"unknown provider {row.provider!r}")
-                plan.errors.extend(RowProblem(row.ref, message) for message in problems)
-            else:
-                plan.unmatched.append(
-                    Unmatched(
-                        row.ref, row.provider, row.provider_model_id, "provider not in our catalog"
-                    )
-                )
-            continue
-        if row.errors:
-            # A broken row blocks the import when it concerns our catalog; a broken row
-            # about a model we do not carry is reported but cannot do harm.
-            if parsed.format != "csv" and not concerns_catalog(catalog, provider, row):
-                plan.unmatched.append(
-                    Unmatched(
-                        row.ref,
-                        row.provider,
-                        row.provider_model_id,
-                        "no offering or model matches (and: " + "; ".join(row.errors) + ")",
-                    )
-                )
-            else:
-                plan.errors.extend(RowProblem(row.ref, message) for message in row.errors)
-            continue
-        plan.warnings.extend(RowProblem(row.ref, message) for message in row.warnings)
-        if row.no_price_reason:
-            plan.unmatched.append(
-                Unmatched(row.ref, row.provider, row.provider_model_id, row.no_price_reason)
-            )
-            continue
-        incomplete = [p for p in row.prices if p.input is None or p.output is None]
-        if incomplete or not row.prices:
-            plan.errors.append(
-                RowProblem(row.ref, "a price needs both an input and an output figure")
-            )
-            continue
-
-        offering = find_offering(catalog, provider, row)
-        model = offering.model if offering else find_model(catalog, row)
-        if offering is None and model is None:
-            plan.unmatched.append(
-                Unmatched(
-                    row.ref, row.provider, row.provider_model_id, "no offering or model matches"
-                )
-            )
-            continue
-        if offering is None:
-            existing = catalog.by_pair.get((provider.pk, model.pk))
-            if existing is not None:
-                plan.unmatched.append(
-                    Unmatched(
-                        row.ref,
-                        row.provider,
-                        row.provider_model_id,
-                        f"{model} already runs on {provider} as {existing.provider_model_id!r}; "
-                        "add an alias to that offering if this is the same model",
-                    )
-                )
-                continue
-
-        effective, problem = _effective_date(row, today)
-        if problem:
-            plan.errors.append(RowProblem(row.ref, problem))
-            continue
-        source_url = row.source_url
-        if source_url:
-            try:
-                _url(source_url)
-            except ValidationError:
-                plan.warnings.append(
-                    RowProblem(row.ref, f"source URL {source_url!r} ignored: not a URL")
-                )
-                source_url = ""
-
-        target = offering.pk if offering else ("new", provider.pk, model.pk)
-        new_offering = None
-        if offering is None:
-            new_offering = new_by_pair.get((provider.pk, model.pk))
-            if new_offering is None:
-                new_offering = NewOffering(row.ref, provider, model, row.provider_model_id)
-                new_by_pair[(provider.pk, model.pk)] = new_offering
-                plan.new_offerings.append(new_offering)
-            elif new_offering.provider_model_id != row.provider_model_id:
-                plan.unmatched.append(
-                    Unmatched(
-                        row.ref,
-                        row.provider,
-                        row.provider_model_id,
-                        f"{new_offering.ref} already adds {model} on {provider}",
-                    )
-                )
-                continue
-
-        for price in row.prices:
-            key = (target, price.tier, price.context_threshold)
-            if key in seen_prices:
-                first_ref, first, first_id = seen_prices[key]
-                if first != price and first_id == row.provider_model_id and parsed.format == "csv":
-                    plan.errors.append(
-                        RowProblem(
-                            row.ref, f"same offering and tier as {first_ref} with other prices"
-                        )
-                    )
-                elif first != price:
-                    # A public file listing one offering twice with other prices (another
-                    # id, a regional endpoint, a duplicate key): the first row's price is
-                    # kept and the other is reported, not imported.
-                    plan.unmatched.append(
-                        Unmatched(
-                            row.ref,
-                            row.provider,
-                            row.provider_model_id,
-                            f"the offering {first_ref} names, with other prices",
-                        )
-                    )
-                continue
-            seen_prices[key] = (row.ref, price, row.provider_model_id)
-            price_key = (offering.pk if offering else 0, price.tier, price.context_threshold)
-            # Compared with the price in force on the row's date (a file may schedule one);
-            # never backdated before the price in force today.
-            old = catalog.price_on(price_key, effective) if offering else None
-            current = catalog.price_on(price_key, today) if offering else None
-            planned = PlannedPrice(
-                ref=row.ref,
-                provider=provider,
-                provider_model_id=row.provider_model_id,
-                model=model,
-                offering=offering,
-                new=price,
-                old=old,
-                effective_date=effective,
-                source_url=source_url,
-            )
-            if planned.is_change and _older_than_ours(parsed.as_of, current):
-                plan.regressions.append(
-                    RowProblem(
-                        row.ref,
-                        f"{model} on {provider}: the source is as of {parsed.as_of}, older "
-                        f"than our price checked on {current.checked_on} "
-                        f"({change_summary(planned)}); ours is kept",
-                    )
-                )
-                continue
-            if planned.is_change and parsed.as_of and not row.effective_date:
-                # Evidence from a dated source: the change took effect by its date.
-                planned.checked_on = parsed.as_of
-                if parsed.as_of <= today and (
-                    current is None or parsed.as_of > current.effective_date
-                ):
-                    planned.effective_date = effective = parsed.as_of
-            if planned.is_change and current is not None and effective < current.effective_date:
-                plan.errors.append(
-                    RowProblem(
-                        row.ref,
-                        f"effective_date {effective} is before the current price's date "
-                        f"{current.effective_date}; a new price must take effect later",
-                    )
-                )
-                continue
-            if planned.is_change and current is not None and effective == current.effective_date:
-                # An edited export keeps the current price's date: the change starts today
-                # rather than overwriting the record in force.
-                planned.effective_date = today
-            if planned.is_change:
-                plan.plausibility.extend(
-                    RowProblem(row.ref, f"{model} on {provider}: {warning}")
-                    for warning in check_price(
-                        price, previous=old, provider_model_id=row.provider_model_id
-                    )
-                )
-            if new_offering is not None:
-                new_offering.prices.append(planned)
-            elif planned.is_change:
-                plan.changed.append(planned)
-            else:
-                plan.unchanged.append(planned)
+        _plan_row(run, row)
     return plan
+
+
+@dataclass
+class _Planning:
+    """One build_plan run: the plan so far and what earlier rows already claimed."""
+
+    parsed: ParsedSource
+    catalog: OfferingIndex
+    plan: ImportPlan
+    today: date
+    # (offering pk or ("new", provider pk, model pk), tier, threshold) -> the first row's
+    # (ref, price, provider model id).
+    seen_prices: dict[tuple, tuple[str, TierPrice, str]] = field(default_factory=dict)
+    new_by_pair: dict[tuple[int, int], NewOffering] = field(default_factory=dict)
+
+    @property
+    def is_csv(self) -> bool:
+        return self.parsed.format == "csv"
+
+    def unmatched(self, row: SourceRow, reason: str) -> None:
+        self.plan.unmatched.append(Unmatched(row.ref, row.provider, row.provider_model_id, reason))
+
+    def errors(self, row: SourceRow, messages: list[str]) -> None:
+        self.plan.errors.extend(RowProblem(row.ref, message) for message in messages)
+
+
+@dataclass
+class _MatchedRow:
+    """A row that names an offering of ours, or a model of ours on a provider of ours."""
+
+    row: SourceRow
+    provider: Provider
+    model: LanguageModel
+    offering: Offering | None  # None: the import adds it (new_offering)
+    new_offering: NewOffering | None
+    # The row's date; a dated source's first changed price moves it to the source's
+    # as-of date for the row's later prices too.
+    effective: date
+    source_url: str
+
+    @property
+    def target(self) -> int | tuple:
+        offering, provider, model = self.offering, self.provider, self.model
+        return offering.pk if offering else ("new", provider.pk, model.pk)
+
+
+def _plan_row(run: _Planning, row: SourceRow) -> None:
+    provider = match_provider(run.catalog, run.parsed.format, row.provider)
+    if provider is None:
+        return _unknown_provider(run, row)
+    if row.errors:
+        return _broken_row(run, row, provider)
+    run.plan.warnings.extend(RowProblem(row.ref, message) for message in row.warnings)
+    if row.no_price_reason:
+        return run.unmatched(row, row.no_price_reason)
+    incomplete = [p for p in row.prices if p.input is None or p.output is None]
+    if incomplete or not row.prices:
+        return run.errors(row, ["a price needs both an input and an output figure"])
+
+    offering = find_offering(run.catalog, provider, row)
+    model = offering.model if offering else find_model(run.catalog, row)
+    if model is None:
+        return run.unmatched(row, "no offering or model matches")
+    if offering is None and (existing := run.catalog.by_pair.get((provider.pk, model.pk))):
+        return run.unmatched(
+            row,
+            f"{model} already runs on {provider} as {existing.provider_model_id!r}; "
+            "add an alias to that offering if this is the same model",
+        )
+    effective, problem = _effective_date(row, run.today)
+    if problem:
+        return run.errors(row, [problem])
+    source_url = _source_url(run, row)
+    new_offering = None
+    if offering is None:
+        new_offering = _new_offering(run, row, provider, model)
+        if new_offering is None:
+            return None
+    match = _MatchedRow(row, provider, model, offering, new_offering, effective, source_url)
+    for price in row.prices:
+        _plan_price(run, match, price)
+    return None
+
+
+def _unknown_provider(run: _Planning, row: SourceRow) -> None:
+    """A provider we do not carry: an editor's CSV names ours, so that is an error; a
+    public file lists many we do not carry."""
+    if not run.is_csv:
+        return run.unmatched(row, "provider not in our catalog")
+    problems = list(row.errors)
+    if row.provider:
+        problems.append(f"unknown provider {row.provider!r}")
+    return run.errors(row, problems)
+
+
+def _broken_row(run: _Planning, row: SourceRow, provider: Provider) -> None:
+    """A broken row blocks the import when it concerns our catalog; a broken row about a
+    model we do not carry is reported but cannot do harm."""
+    if not run.is_csv and not concerns_catalog(run.catalog, provider, row):
+        return run.unmatched(
+            row, "no offering or model matches (and: " + "; ".join(row.errors) + ")"
+        )
+    return run.errors(row, row.errors)
+
+
+def _source_url(run: _Planning, row: SourceRow) -> str:
+    """The row's source URL, or "" (with a warning) when it is not an http(s) URL."""
+    if not row.source_url:
+        return ""
+    try:
+        _url(row.source_url)
+    except ValidationError:
+        run.plan.warnings.append(
+            RowProblem(row.ref, f"source URL {row.source_url!r} ignored: not a URL")
+        )
+        return ""
+    return row.source_url
+
+
+def _new_offering(
+    run: _Planning, row: SourceRow, provider: Provider, model: LanguageModel
+) -> NewOffering | None:
+    """The offering this import adds for the model on the provider (the first row that
+    asks for it); None, reported, when an earlier row adds it under another id."""
+    new_offering = run.new_by_pair.get((provider.pk, model.pk))
+    if new_offering is None:
+        new_offering = NewOffering(row.ref, provider, model, row.provider_model_id)
+        run.new_by_pair[(provider.pk, model.pk)] = new_offering
+        run.plan.new_offerings.append(new_offering)
+        return new_offering
+    if new_offering.provider_model_id != row.provider_model_id:
+        run.unmatched(row, f"{new_offering.ref} already adds {model} on {provider}")
+        return None
+    return new_offering
+
+
+def _plan_price(run: _Planning, match: _MatchedRow, price: TierPrice) -> None:
+    if _repeats_an_earlier_row(run, match, price):
+        return
+    row, offering, today, as_of = match.row, match.offering, run.today, run.parsed.as_of
+    price_key = (offering.pk if offering else 0, price.tier, price.context_threshold)
+    # Compared with the price in force on the row's date (a file may schedule one);
+    # never backdated before the price in force today.
+    old = run.catalog.price_on(price_key, match.effective) if offering else None
+    current = run.catalog.price_on(price_key, today) if offering else None
+    planned = PlannedPrice(
+        ref=row.ref,
+        provider=match.provider,
+        provider_model_id=row.provider_model_id,
+        model=match.model,
+        offering=offering,
+        new=price,
+        old=old,
+        effective_date=match.effective,
+        source_url=match.source_url,
+    )
+    if planned.is_change and _older_than_ours(as_of, current):
+        return _older_evidence(run, match, planned, current)
+    if planned.is_change and as_of and not row.effective_date:
+        # Evidence from a dated source: the change took effect by its date.
+        planned.checked_on = as_of
+        if as_of <= today and (current is None or as_of > current.effective_date):
+            planned.effective_date = match.effective = as_of
+    if planned.is_change and current is not None:
+        if match.effective < current.effective_date:
+            return run.errors(
+                row,
+                [
+                    f"effective_date {match.effective} is before the current price's date "
+                    f"{current.effective_date}; a new price must take effect later"
+                ],
+            )
+        if match.effective == current.effective_date:
+            # An edited export keeps the current price's date: the change starts today
+            # rather than overwriting the record in force.
+            planned.effective_date = today
+    return _file_planned_price(run, match, planned)
+
+
+def _repeats_an_earlier_row(run: _Planning, match: _MatchedRow, price: TierPrice) -> bool:
+    """True when an earlier row already priced this offering, tier and threshold: the
+    same figures are skipped quietly; other figures are an error in an editor's CSV
+    (same id) and otherwise reported, the first row's price kept."""
+    row = match.row
+    key = (match.target, price.tier, price.context_threshold)
+    if key not in run.seen_prices:
+        run.seen_prices[key] = (row.ref, price, row.provider_model_id)
+        return False
+    first_ref, first, first_id = run.seen_prices[key]
+    if first != price and first_id == row.provider_model_id and run.is_csv:
+        run.errors(row, [f"same offering and tier as {first_ref} with other prices"])
+    elif first != price:
+        # A public file listing one offering twice with other prices (another id, a
+        # regional endpoint, a duplicate key): the first row's price is kept and the
+        # other is reported, not imported.
+        run.unmatched(row, f"the offering {first_ref} names, with other prices")
+    return True
+
+
+def _older_evidence(
+    run: _Planning, match: _MatchedRow, planned: PlannedPrice, current: Price
+) -> None:
+    """A change the source states on older evidence than our price in force: ours is kept."""
+    run.plan.regressions.append(
+        RowProblem(
+            match.row.ref,
+            f"{match.model} on {match.provider}: the source is as of {run.parsed.as_of}, "
+            f"older than our price checked on {current.checked_on} "
+            f"({change_summary(planned)}); ours is kept",
+        )
+    )
+
+
+def _file_planned_price(run: _Planning, match: _MatchedRow, planned: PlannedPrice) -> None:
+    """A price to record: a new offering's, a change (checked for plausibility) or one
+    that already matches ours."""
+    if planned.is_change:
+        run.plan.plausibility.extend(
+            RowProblem(match.row.ref, f"{match.model} on {match.provider}: {warning}")
+            for warning in check_price(
+                planned.new, previous=planned.old, provider_model_id=match.row.provider_model_id
+            )
+        )
+    if match.new_offering is not None:
+        match.new_offering.prices.append(planned)
+    elif planned.is_change:
+        run.plan.changed.append(planned)
+    else:
+        run.plan.unchanged.append(planned)
 
 
 def _older_than_ours(as_of: date | None, current: Price | None) -> bool:

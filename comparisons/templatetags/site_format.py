@@ -1,6 +1,11 @@
 """Template filters over catalog.formatting, so templates say numbers the site's way."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from catalog import formatting
 from pricewatch.summary import cross_check_sentence
@@ -36,12 +41,6 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 @register.simple_tag
 def ld_json(data):
     """A schema.org JSON-LD block, escaped as json_script escapes."""
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-    from django.utils.html import format_html
-    from django.utils.safestring import mark_safe
-
     text = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 

@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import ChangeEvent, LanguageModel
+from catalog.seeding import load_document
+from catalog.services import PriceInput, record_price
 
 
 def test_events_say_what_happened_in_order(api, catalog):
@@ -28,8 +30,6 @@ def test_events_say_what_happened_in_order(api, catalog):
 
 
 def test_a_new_price_in_force_is_one_update_of_its_offering_and_its_model(catalog):
-    from catalog.services import PriceInput, record_price
-
     offering = catalog["beta"].offerings.get()
     start = ChangeEvent.objects.latest("pk").pk
     record_price(offering=offering, price=PriceInput(input=Decimal("2"), output=Decimal("8")))
@@ -181,8 +181,6 @@ def test_the_model_page_redirects_an_old_slug_and_says_a_removed_model_is_gone(c
 
 
 def test_the_seed_loader_writes_created_events_in_bulk(db):
-    from catalog.seeding import load_document
-
     document = {
         "organizations": [{"slug": "lab", "name": "Lab"}],
         "providers": [{"slug": "host", "name": "Host", "kind": "inference"}],

@@ -1,6 +1,8 @@
 import pytest
 from django.test import Client
 
+from api.views import ProviderViewSet
+
 pytestmark = pytest.mark.django_db
 
 
@@ -42,8 +44,6 @@ def test_crash_in_an_api_view_is_a_json_500(api, catalog, monkeypatch):
 
 
 def test_crash_inside_a_drf_view_is_a_json_500_from_the_exception_handler(api, monkeypatch):
-    from api.views import ProviderViewSet
-
     def explode(self, *args, **kwargs):
         raise RuntimeError("boom")
 

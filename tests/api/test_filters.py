@@ -1,5 +1,7 @@
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -123,8 +125,6 @@ def test_updated_since_finds_models_whose_model_offering_or_price_changed(api, c
     later = since + timedelta(seconds=5)
     assert slugs(api.get(query)) == []
 
-    from unittest import mock
-
     with mock.patch("django.utils.timezone.now", return_value=later):
         offering = catalog["beta"].offerings.get()
         record_price(
@@ -190,7 +190,5 @@ def test_updated_since_on_organizations_providers_and_benchmarks(api, catalog):
     ],
 )
 def test_updated_since_accepts_any_offset_within_the_calendar(api, catalog, value, status):
-    from urllib.parse import quote
-
     assert api.get(f"/api/v1/models/?updated_since={quote(value)}").status_code == status
     assert api.get(f"/api/v1/offerings/?updated_since={quote(value)}").status_code == status

@@ -1,8 +1,15 @@
+import time
 from datetime import timedelta
+from unittest import mock
+from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.core import signing
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
+
+from api.pagination import CURSOR_SALT
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +51,6 @@ def test_if_modified_since_answers_304_until_the_catalog_changes(api, catalog):
 
 
 def test_an_edit_changes_etag_and_last_modified(api, catalog):
-    from unittest import mock
-
     first = api.get("/api/v1/models/")
     with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(hours=1)):
         catalog["alpha"].name = "Alpha One"
@@ -99,12 +104,6 @@ def test_the_same_page_has_the_same_bytes_and_etag_in_every_worker_and_after_a_r
 ):
     """Another worker (an empty cache) rendering later (another second on the clock)
     gives the same `next` cursor, body and ETag, so If-None-Match always answers 304."""
-    import time
-    from unittest import mock
-    from urllib.parse import parse_qs, urlparse
-
-    from django.core.cache import cache
-
     first = api.get("/api/v1/models/?page_size=1")
     assert first.json()["next"]
     cache.clear()
@@ -127,10 +126,6 @@ def test_the_same_page_has_the_same_bytes_and_etag_in_every_worker_and_after_a_r
 
 
 def test_a_cursor_handed_out_before_cursors_were_deterministic_still_works(api, catalog):
-    from django.core import signing
-
-    from api.pagination import CURSOR_SALT
-
     old_style = signing.dumps([catalog["alpha"].pk], salt=f"{CURSOR_SALT}:")
     response = api.get(f"/api/v1/models/?page_size=1&cursor={old_style}")
     assert response.status_code == 200

@@ -1,8 +1,13 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from catalog.models import Offering
+from catalog.services import PriceInput, record_price
+from pricewatch.models import OfferingCheck
 from tests.api.helpers import results, slugs
+from tests.factories import BenchmarkScoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +63,6 @@ def test_organizations_and_providers_lists(api, catalog):
 
 
 def test_offerings_show_current_price_and_full_history(api, catalog):
-    from catalog.services import PriceInput, record_price
-
     offering = catalog["alpha"].offerings.get(provider=catalog["cloud"])
     record_price(
         offering=offering,
@@ -80,8 +83,6 @@ def test_offerings_of_draft_models_are_hidden(api, catalog):
 
 
 def test_benchmarks_list_scores_of_published_models_only(api, catalog):
-    from tests.factories import BenchmarkScoreFactory
-
     BenchmarkScoreFactory(model=catalog["draft"], benchmark__slug="other")
     BenchmarkScoreFactory(model=catalog["draft"], benchmark=catalog["alpha"].scores.get().benchmark)
     rows = results(api.get("/api/v1/benchmarks/"))
@@ -98,11 +99,6 @@ def test_api_is_read_only(api, catalog):
 
 
 def test_offerings_endpoint_says_whether_independent_sources_agree(api, catalog):
-    from datetime import date
-
-    from catalog.models import Offering
-    from pricewatch.models import OfferingCheck
-
     offering = Offering.objects.filter(model__slug="alpha-1").order_by("pk").first()
     OfferingCheck.objects.create(
         offering=offering, source="litellm", agrees=True, checked_on=date(2026, 11, 3)

@@ -1,6 +1,8 @@
 """Each offering in the API states the limits a request has there: the provider's own
 context window and max output where it has them, else the model's, and whose they are."""
 
+import json
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +66,6 @@ def test_an_output_cap_of_the_providers_own_on_a_model_without_one(api, limited)
 
 
 def test_schema_documents_the_offering_limits(client):
-    import json
-
     schema = json.loads(client.get("/api/schema/?format=json").content)["components"]["schemas"]
     for name in ("OfferingInModel", "Offering"):
         fields = schema[name]["properties"]

@@ -1,5 +1,9 @@
-import pytest
+from urllib.parse import parse_qs, urlparse
 
+import pytest
+from django.core import signing
+
+from api.pagination import CURSOR_SALT
 from catalog.models import LanguageModel
 from tests.api.helpers import results
 from tests.factories import LanguageModelFactory, ProviderFactory, offer
@@ -107,12 +111,6 @@ def test_other_lists_paginate_too(api, catalog):
 
 
 def test_a_tampered_or_foreign_cursor_is_a_400(api, catalog):
-    from urllib.parse import parse_qs, urlparse
-
-    from django.core import signing
-
-    from api.pagination import CURSOR_SALT
-
     next_link = api.get("/api/v1/models/?page_size=1").json()["next"]
     cursor = parse_qs(urlparse(next_link).query)["cursor"][0]
     assert api.get(f"/api/v1/models/?page_size=1&cursor={cursor}").status_code == 200

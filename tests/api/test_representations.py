@@ -10,6 +10,7 @@ from rest_framework import serializers as drf
 from rest_framework.renderers import JSONRenderer
 
 from api import selectors, serializers
+from api.serializers import model_representations
 from catalog.models import Price, Source
 from pricewatch.models import OfferingCheck
 from pricewatch.summary import summarize
@@ -118,10 +119,6 @@ def test_hand_built_representations_also_read_records_not_prefetched_as_lists(ri
 
 
 def test_shared_representations_are_kept_per_time_zone(catalog):
-    from django.utils import timezone
-
-    from api.serializers import model_representations
-
     rows = list(selectors.api_model_rows())
     with timezone.override("UTC"):
         utc = model_representations(rows)[0]["updated_at"]

@@ -1,5 +1,7 @@
 import pytest
 
+from api.services import issue_api_key
+
 pytestmark = pytest.mark.django_db
 
 
@@ -36,8 +38,6 @@ def test_partner_key_gets_the_higher_limit(api, catalog, partner_key, rates):
 
 
 def test_each_key_has_its_own_allowance(api, catalog, rates):
-    from api.services import issue_api_key
-
     rates("1/min", "2/min")
     _, first = issue_api_key(name="a", partner="A")
     _, second = issue_api_key(name="b", partner="B")

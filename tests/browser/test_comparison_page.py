@@ -4,6 +4,7 @@ widths: the tables, the calculator and the pair picker, all without JavaScript n
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.factories import gemini_seed_pair
 
@@ -20,8 +21,6 @@ pytestmark = [
 def site_url(request):
     """The live server over plain HTTP. SecurityMiddleware reads SECURE_SSL_REDIRECT when
     the server's handler is built, so it is switched off before the server starts."""
-    from django.conf import settings
-
     saved = settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS
     settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS = False, 0
     yield request.getfixturevalue("live_server").url

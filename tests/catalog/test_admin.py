@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import Price
 from catalog.services import PriceInput, record_price
@@ -137,3 +138,39 @@ def test_deleting_the_current_price_falls_back_to_the_one_before(admin_client):
     assert response.status_code == 302
     offering.refresh_from_db()
     assert offering.current_price.input == Decimal("2")
+
+
+def test_a_price_moved_to_another_offering_leaves_the_first_on_its_own_price(editor_client):
+    """The price admin saves through the price service: both offerings end up pointing
+    at the price in force there, and the history names the editor."""
+    model = LanguageModelFactory()
+    first = offer(model, ProviderFactory(), input="2", output="8")
+    second = offer(model, ProviderFactory(), input="3", output="9")
+    mistake, _ = record_price(offering=first, price=PriceInput(Decimal("20"), Decimal("8")))
+    url = reverse("admin:catalog_price_change", args=[mistake.pk])
+    data = change_form_data(editor_client.get(url))
+    data["offering"] = str(second.pk)
+    data["confirm_warnings"] = "on"  # 20 against 3 is a plausibility warning
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.current_price.input == Decimal("2")
+    assert second.current_price == mistake
+    record = Price.history.filter(id=mistake.pk).latest("history_date")
+    assert record.history_user.username == "edith"
+
+
+def test_a_price_added_inline_on_the_offering_page_becomes_its_current_price(editor_client):
+    offering = offer(LanguageModelFactory(), ProviderFactory(), input="2", output="8")
+    url = reverse("admin:catalog_offering_change", args=[offering.pk])
+    data = change_form_data(editor_client.get(url))
+    data.update({"prices-1-input": "1.5", "prices-1-output": "6", "prices-1-tier": "standard"})
+    data["prices-1-context_threshold"] = "0"
+    data["prices-1-effective_date"] = timezone.localdate().isoformat()
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+
+    offering.refresh_from_db()
+    assert offering.current_price.input == Decimal("1.5")

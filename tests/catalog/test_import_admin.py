@@ -15,7 +15,7 @@ from django.urls import reverse
 from catalog.models import LanguageModel, Offering, Price
 from tests.catalog import import_fixtures
 from tests.catalog.import_fixtures import HEADER
-from tests.factories import LanguageModelFactory, OfferingFactory
+from tests.factories import LanguageModelFactory, OfferingFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
 small_catalog = import_fixtures.small_catalog
@@ -275,8 +275,6 @@ def test_real_litellm_file_previews_in_the_admin(editor_client, small_catalog):
 def test_an_upload_with_add_new_previews_and_creates_drafts_for_review(editor_client, editor):
     """The admin's "Also propose models we do not carry": the preview lists the proposed
     models, confirming creates them as drafts, and the editor lands on the review queue."""
-    from tests.factories import ProviderFactory
-
     ProviderFactory(slug="openrouter", name="OpenRouter", kind="aggregator")
     body = (
         '{"data": [{"id": "acme/rocket-1", "name": "Acme: Rocket 1", "created": 1780000000,'

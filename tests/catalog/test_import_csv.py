@@ -4,7 +4,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from catalog.importers import apply as plan_module
 from catalog.importers import csv_format
 from catalog.importers.apply import ImportRefused, apply_plan
 from catalog.importers.plan import build_plan
@@ -134,8 +136,6 @@ def test_a_new_price_cannot_be_backdated_before_the_current_one(tmp_path, small_
 
 
 def test_a_failure_while_applying_rolls_everything_back(tmp_path, small_catalog, monkeypatch):
-    from catalog.importers import apply as plan_module
-
     before = catalog_state()
     plan = build_plan(csv_format.parse(write_csv(tmp_path, BODY)))
     real = plan_module.record_price
@@ -144,8 +144,6 @@ def test_a_failure_while_applying_rolls_everything_back(tmp_path, small_catalog,
     def failing_record_price(**kwargs):
         calls.append(kwargs)
         if len(calls) == 2:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError("disk on fire")
         return real(**kwargs)
 

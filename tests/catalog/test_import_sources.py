@@ -7,9 +7,11 @@ import pytest
 
 from catalog.importers import litellm, models_dev, openrouter
 from catalog.importers.apply import apply_plan
+from catalog.importers.matching import provider_slug_candidates
 from catalog.importers.plan import build_plan
 from catalog.importers.source import ImportFormatError
 from catalog.models import Offering
+from catalog.seeding import SEED_PATH
 from tests.catalog import import_fixtures
 from tests.catalog.import_fixtures import data_path, priced_offering
 from tests.factories import LanguageModelFactory, ProviderFactory
@@ -425,9 +427,6 @@ def test_openrouter_free_variant_never_rewrites_the_paid_offerings_price(tmp_pat
     ],
 )
 def test_source_provider_names_map_to_the_seed_catalogs_slugs(source, name, slug):
-    from catalog.importers.matching import provider_slug_candidates
-    from catalog.seeding import SEED_PATH
-
     seed_slugs = {p["slug"] for p in json.loads(SEED_PATH.read_text())["providers"]}
     assert slug in seed_slugs
     assert provider_slug_candidates(source, name)[0] == slug

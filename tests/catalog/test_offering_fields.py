@@ -15,6 +15,7 @@ from catalog.importers.apply import apply_plan
 from catalog.importers.plan import build_plan
 from catalog.importers.report import plan_lines
 from catalog.models import ChangeEvent, Offering, Price
+from catalog.seeding import SEED_PATH
 from catalog.services import PriceInput, record_price
 from tests.catalog import import_fixtures
 from tests.catalog.import_fixtures import data_path, priced_offering
@@ -258,8 +259,6 @@ def test_price_rows_state_every_extra_dimension_with_its_unit():
 
 
 def seed_offering(slug: str, provider: str) -> dict:
-    from catalog.seeding import SEED_PATH
-
     document = json.loads(SEED_PATH.read_text(encoding="utf-8"))
     (model,) = [m for m in document["models"] if m["slug"] == slug]
     (offering,) = [o for o in model["offerings"] if o["provider"] == provider]

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog.admin_import import _unzip_tree
 from catalog.importers import PARSERS, csv_format
 from catalog.importers.source import ImportFormatError, ParsedSource
 from tests.conftest import SHARED_DATA
@@ -196,8 +197,6 @@ def test_a_tree_never_reads_outside_itself_nor_waits_on_a_fifo(tmp_path):
 
 
 def test_a_zip_with_a_file_and_a_folder_of_one_name_is_refused(tmp_path):
-    from catalog.admin_import import _unzip_tree
-
     archive = tmp_path / "tree.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.writestr("providers/a.toml", "x = 1")

@@ -1,9 +1,11 @@
 from itertools import combinations
+from xml.etree import ElementTree
 
 import pytest
 
 from catalog.models import LanguageModel
-from comparisons.selectors import PairSequence
+from comparisons.models import Comparison
+from comparisons.selectors import PairSequence, compare_url
 from comparisons.sitemaps import ComparisonSitemap
 from tests.factories import LanguageModelFactory
 
@@ -59,8 +61,6 @@ def test_comparison_sitemap_query_count_does_not_grow(client, django_assert_max_
 
 @pytest.mark.django_db
 def test_noindex_pairs_are_left_out_of_the_sitemap(client):
-    from comparisons.models import Comparison
-
     a, b, c = (LanguageModelFactory(name=f"Model {index}") for index in range(3))
     Comparison.objects.create(model_a=a, model_b=b, noindex=True)
     body = client.get("/sitemap-comparisons.xml").content.decode()
@@ -70,8 +70,6 @@ def test_noindex_pairs_are_left_out_of_the_sitemap(client):
 
 
 def test_sitemap_paths_are_the_canonical_comparison_urls():
-    from comparisons.selectors import compare_url
-
     sitemap = ComparisonSitemap()
     assert sitemap.location(("alpha", "beta")) == compare_url("alpha", "beta")
 
@@ -86,8 +84,6 @@ def test_a_sitemap_page_that_does_not_exist_is_a_404(client, page):
 
 @pytest.mark.django_db
 def test_comparison_sitemap_is_well_formed_xml(client, settings):
-    from xml.etree import ElementTree
-
     for index in range(4):
         LanguageModelFactory(name=f"Model {index}")
     root = ElementTree.fromstring(client.get("/sitemap-comparisons.xml").content)

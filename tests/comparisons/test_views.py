@@ -2,18 +2,23 @@
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import timezone
 
 from catalog.models import LanguageModel, Source
+from catalog.services import PriceInput, record_price
 from comparisons.models import Comparison
+from pricewatch.models import OfferingCheck
 from tests.factories import (
     BenchmarkFactory,
     BenchmarkScoreFactory,
     LanguageModelFactory,
     OrganizationFactory,
+    PriceFactory,
     ProviderFactory,
     catalog_of,
     gemini_seed_pair,
@@ -212,10 +217,6 @@ def test_calculator_uses_cache_and_long_context_prices(client):
     b = LanguageModelFactory(name="Beta", context_window=1_000_000)
     provider = ProviderFactory(name="Host")
     offering = offer(a, provider, input="1", output="2", cache_read="0.1")
-    from decimal import Decimal
-
-    from catalog.services import PriceInput, record_price
-
     record_price(
         offering=offering,
         price=PriceInput(input=Decimal("2"), output=Decimal("4"), context_threshold=200_000),
@@ -322,12 +323,6 @@ def test_home_shows_featured_newest_and_price_changes(client, seed_pair):
 
 
 def test_home_lists_price_changes_old_to_new_once_per_offering(client):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from tests.factories import PriceFactory
-
     today = timezone.localdate()
     groq = ProviderFactory(name="Groq")
     cut = offer(
@@ -468,8 +463,6 @@ def test_an_editor_can_ask_search_engines_not_to_index_a_pair(client, seed_pair)
 
 
 def test_every_provider_row_says_whether_independent_sources_agree(client, seed_pair):
-    from pricewatch.models import OfferingCheck
-
     live, lite = seed_pair
     studio = lite.offerings.get(provider__slug="google-ai-studio")
     openrouter = lite.offerings.get(provider__slug="openrouter")

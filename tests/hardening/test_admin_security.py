@@ -68,13 +68,27 @@ def test_a_signed_in_user_who_is_not_staff_cannot_reach_the_admin(client, django
     assert client.get(reverse("admin:catalog_languagemodel_changelist")).status_code == 302
 
 
-def test_the_editor_group_grants_nothing_over_users_or_groups():
-    app_labels = set(
-        Group.objects.get(name="Editor").permissions.values_list(
-            "content_type__app_label", flat=True
+def test_the_editor_group_grants_catalog_work_and_nothing_over_people_or_keys(editor):
+    granted = {
+        f"{app}.{codename}"
+        for app, codename in Group.objects.get(name="Editor").permissions.values_list(
+            "content_type__app_label", "codename"
         )
-    )
-    assert "auth" not in app_labels
+    }
+    # What an editor's day needs (an empty group would fail here)...
+    assert {
+        "catalog.change_price",
+        "catalog.add_price",
+        "catalog.change_languagemodel",
+        "catalog.view_historicalprice",
+        "comparisons.change_comparison",
+    } <= granted
+    assert editor.has_perm("catalog.change_price")
+    # ...and nothing over users, groups or partner keys, nor deleting price history.
+    assert not {p for p in granted if p.split(".")[0] in {"auth", "api"}}
+    assert "catalog.delete_price" not in granted
+    assert not editor.has_perm("auth.change_user")
+    assert not editor.has_perm("api.add_apikey")
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """backup_catalog then restore_catalog gives back the same catalog, history included."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import StringIO
 
@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
-from catalog.backups import backup_models
+from catalog.backups import backup_models, restore_backup
 from catalog.models import HistoricalLanguageModel, LanguageModel, Offering, Price, Source
 from catalog.services import PriceInput, record_price
 from comparisons.models import Comparison
@@ -115,9 +115,6 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
 def test_a_restore_shows_at_once_on_cached_pages_and_answers(client, tmp_path):
     """Restored rows are saved raw, which skips the signals: the restore itself must
     bump the catalog version, or the empty catalog cached before it stays served."""
-    from catalog.backups import restore_backup
-    from tests.factories import LanguageModelFactory
-
     LanguageModelFactory(name="Restored Model")  # no sources: no many-to-many writes
     path = tmp_path / "catalog.json"
     call_command("backup_catalog", str(path), stdout=StringIO())
@@ -133,8 +130,6 @@ def test_a_restore_shows_at_once_on_cached_pages_and_answers(client, tmp_path):
 def test_timestamps_survive_to_the_microsecond(tmp_path):
     """Django's JSON encoder cuts times to milliseconds: 08:00:00.000500 came back as
     08:00:00, so about one timestamp in a thousand did not round-trip."""
-    from datetime import UTC, datetime
-
     model = LanguageModelFactory(name="Exact")
     stamp = datetime(2026, 11, 25, 8, 0, 0, 500, tzinfo=UTC)
     LanguageModel.objects.filter(pk=model.pk).update(updated_at=stamp)

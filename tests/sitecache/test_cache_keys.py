@@ -6,7 +6,8 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client
 
 from tests.factories import LanguageModelFactory, gemini_seed_pair
@@ -78,9 +79,6 @@ def test_a_page_larger_than_the_entry_limit_is_served_but_not_stored(client, set
 
 
 def test_the_cache_in_process_memory_has_an_entry_cap(settings):
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
-
     default = caches["default"]
     memory = getattr(default, "_fallback", default)
     assert isinstance(memory, LocMemCache)

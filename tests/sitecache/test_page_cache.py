@@ -2,14 +2,22 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from catalog.services import PriceInput, record_price
+from sitecache.middleware import page_cache_key
 from sitecache.models import CatalogVersion
-from sitecache.versioning import bump_catalog_version, current_version
+from sitecache.versioning import (
+    RequestVersion,
+    bump_catalog_version,
+    current_version,
+    request_version,
+    version_memo,
+)
 from tests.admin_forms import change_form_data
-from tests.factories import LanguageModelFactory, OfferingFactory, SourceFactory
+from tests.factories import LanguageModelFactory, OfferingFactory, SourceFactory, gemini_seed_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -124,17 +132,34 @@ def test_if_modified_since_answers_304_until_the_catalog_changes(client):
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
 
 
+def is_stored(path: str) -> bool:
+    """Whether the page cache holds `path` for the catalog as it is now."""
+    return cache.get(page_cache_key(current_version(), RequestFactory().get(path))) is not None
+
+
 def test_pages_for_logged_in_staff_are_never_cached(editor_client):
     url = LanguageModelFactory().get_absolute_url()
-    editor_client.get(url)
-    response = editor_client.get(url)
-    assert "X-Page-Cache" not in response
+    for _ in range(2):
+        response = editor_client.get(url)
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+    assert not is_stored(url)  # staff requests store nothing...
+    visitor = Client()
+    assert visitor.get(url)["X-Page-Cache"] == "miss"
+    assert is_stored(url)  # (the control: a visitor's request does)
+    assert "X-Page-Cache" not in editor_client.get(url)  # ...nor read what is stored
+    assert visitor.get(url)["X-Page-Cache"] == "hit"
 
 
 def test_not_found_is_not_cached(client):
-    response = client.get("/models/no-such-model/")
-    assert response.status_code == 404
-    assert "X-Page-Cache" not in response
+    page = LanguageModelFactory().get_absolute_url()
+    assert client.get(page)["X-Page-Cache"] == "miss"
+    assert is_stored(page)  # the control: the same client's 200 is stored
+    for _ in range(2):
+        response = client.get("/models/no-such-model/")
+        assert response.status_code == 404
+        assert "X-Page-Cache" not in response
+    assert not is_stored("/models/no-such-model/")
 
 
 def test_an_edit_changes_the_cached_api_answer_at_once(client):
@@ -160,8 +185,6 @@ def test_a_cached_api_list_costs_at_most_two_queries(client, django_assert_max_n
 
 @pytest.mark.parametrize("page_cache", [True, False])
 def test_a_new_price_shows_on_the_comparison_page_at_once(client, settings, page_cache):
-    from tests.factories import gemini_seed_pair
-
     settings.PAGE_CACHE_ENABLED = page_cache  # also proves the per-model memo is fresh
     live, lite = gemini_seed_pair()
     url = f"/compare/{live.slug}-vs-{lite.slug}/"
@@ -175,8 +198,6 @@ def test_a_new_price_shows_on_the_comparison_page_at_once(client, settings, page
 def test_a_warm_comparison_page_reuses_model_snapshots(
     client, settings, django_assert_max_num_queries
 ):
-    from tests.factories import gemini_seed_pair
-
     settings.PAGE_CACHE_ENABLED = False
     live, lite = gemini_seed_pair()
     url = f"/compare/{live.slug}-vs-{lite.slug}/"
@@ -187,8 +208,6 @@ def test_a_warm_comparison_page_reuses_model_snapshots(
 
 
 def test_an_admin_price_edit_changes_the_cached_api_answer_at_once(editor_client):
-    from tests.factories import gemini_seed_pair
-
     anonymous = Client()
     live, lite = gemini_seed_pair()
     url = f"/api/v1/comparisons/{live.slug}-vs-{lite.slug}/"
@@ -209,8 +228,6 @@ def test_an_admin_price_edit_changes_the_cached_api_answer_at_once(editor_client
 
 
 def test_a_request_on_an_older_version_does_not_empty_the_newer_memo():
-    from sitecache.versioning import RequestVersion, request_version, version_memo
-
     older = current_version()
     newer = bump_catalog_version()
     token = request_version.set(RequestVersion(newer))

@@ -1,6 +1,6 @@
 from decimal import Decimal as D
 
-from pricewatch.plausibility import check_limits, check_price
+from catalog.plausibility import check_limits, check_price
 
 
 def fields(warnings):
