@@ -163,9 +163,11 @@ def _price_key(p: PlannedPrice) -> str:
     return f"price|{offering}|{p.tier}|{p.context_threshold}|{old}|{figures}|{p.effective_date}"
 
 
-def build_plan(parsed: ParsedSource) -> ImportPlan:
-    """What importing `parsed` would do to the catalog. Reads only."""
-    plan = ImportPlan(format=parsed.format, as_of=parsed.as_of)
+def build_plan(parsed: ParsedSource, *, plan: ImportPlan | None = None) -> ImportPlan:
+    """What importing `parsed` would do to the catalog. Reads only. `plan`: an empty plan
+    to fill, e.g. one whose lists keep only a sample (catalog.importers.jobs)."""
+    if plan is None:
+        plan = ImportPlan(format=parsed.format, as_of=parsed.as_of)
     plan.errors.extend(RowProblem(e.ref, e.message) for e in parsed.errors)
     plan.skipped.extend(RowProblem(s.ref, s.message) for s in parsed.skipped)
     catalog = load_offering_index(parsed.format, parsed.rows)

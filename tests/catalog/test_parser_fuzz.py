@@ -196,11 +196,11 @@ def test_a_tree_never_reads_outside_itself_nor_waits_on_a_fifo(tmp_path):
 
 
 def test_a_zip_with_a_file_and_a_folder_of_one_name_is_refused(tmp_path):
-    from catalog.admin_import import _unzip_tree
+    from catalog.importers.staging import unzip_tree
 
     archive = tmp_path / "tree.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.writestr("providers/a.toml", "x = 1")
         bundle.writestr("providers/a.toml/b.toml", "x = 1")
     with pytest.raises(ImportFormatError, match="cannot be unpacked"):
-        _unzip_tree(archive, tmp_path / "out")
+        unzip_tree(archive, tmp_path / "out")
