@@ -126,7 +126,8 @@ def _read_rows(lines: Iterable[str]) -> Iterator[SourceRow]:
                 continue
             yield _row(line, record)
     except csv.Error as exc:
-        raise ImportFormatError(f"Line {reader.line_num}: broken CSV ({exc}).") from None
+        # line_num still counts the lines of the last good record: the broken one is next.
+        raise ImportFormatError(f"Line {reader.line_num + 1}: broken CSV ({exc}).") from None
 
 
 def _row(line: int, record: dict[str, str]) -> SourceRow:
