@@ -108,7 +108,10 @@ def _job(job_id: int, *, summary: bool) -> ImportJob:
 def progress(job: ImportJob) -> dict:
     """What a job is doing, for the page and the status endpoint alike."""
     text = f"{job.get_status_display()}."
-    if job.step:
+    if job.finished:
+        if job.rows_total:
+            text += f" {job.rows_total:,} rows read."
+    elif job.step:
         if job.rows_total:
             text += f" {job.step}: {job.rows_read:,} of {job.rows_total:,} rows."
         elif job.rows_read:

@@ -148,9 +148,9 @@ class CountedRows:
             if count % PROGRESS_CHECK_ROWS == 0:
                 self.progress.advance(step, count)
             yield row
+        self.progress.step, self.progress.rows_read = step, count
         if self.progress.rows_total is None:
             self.progress.rows_total = count
-            self.progress.step, self.progress.rows_read = step, count
             self.progress.save()
 
 
@@ -160,13 +160,17 @@ def read_source(path: Path, source_format: str) -> ParsedSource:
     return PARSERS[source_format](path)
 
 
-def plan_job(job: ImportJob) -> tuple[ImportPlan, Additions | None]:
-    """The job's staged file, parsed and planned again (and its drafts with add_new).
-    Raises StagedFileMissing or ImportFormatError."""
+def plan_job(job: ImportJob) -> tuple[ImportPlan, Additions | None, dict]:
+    """The job's staged file, parsed and planned again (and its drafts with add_new), and
+    the progress fields to save with the result. Raises StagedFileMissing or
+    ImportFormatError."""
     parsed = read_source(source_path(job.token, job.format), job.format)
-    parsed.rows = CountedRows(parsed.rows, JobProgress(job))
+    progress = JobProgress(job)
+    parsed.rows = CountedRows(parsed.rows, progress)
     plan = build_plan(parsed, plan=sampled_plan(parsed))
-    return plan, (build_additions(parsed) if job.add_new else None)
+    additions = build_additions(parsed) if job.add_new else None
+    # The last pass's count, which the throttled updates may not have written yet.
+    return plan, additions, {"step": progress.step, "rows_read": progress.rows_read}
 
 
 def additions_fingerprint(additions: Additions | None) -> str:
@@ -275,7 +279,7 @@ def run_preview(job_id: int) -> None:
     job = ImportJob.objects.get(pk=job_id)
     with _running(job, PASS_STEPS[0]):
         try:
-            plan, additions = plan_job(job)
+            plan, additions, progress = plan_job(job)
         except StagedFileMissing:
             _finish(job, status=Status.FAILED, error=EXPIRED)
             return
@@ -283,7 +287,7 @@ def run_preview(job_id: int) -> None:
             discard(job.token)
             _finish(job, status=Status.FAILED, error=f"{exc} Nothing was imported.")
             return
-        _finish(job, status=Status.DONE, preview=summarise(plan, additions))
+        _finish(job, status=Status.DONE, preview=summarise(plan, additions), **progress)
 
 
 def run_apply(job_id: int, *, user_id: int | None, confirm_warnings: bool) -> None:
@@ -294,7 +298,7 @@ def run_apply(job_id: int, *, user_id: int | None, confirm_warnings: bool) -> No
     user = get_user_model().objects.filter(pk=user_id).first()
     with _running(job, PASS_STEPS[0]):
         try:
-            plan, additions = plan_job(job)
+            plan, additions, progress = plan_job(job)
         except StagedFileMissing:
             _finish(job, status=Status.FAILED, error=EXPIRED)
             return
@@ -311,7 +315,7 @@ def run_apply(job_id: int, *, user_id: int | None, confirm_warnings: bool) -> No
             _finish(job, phase=Phase.PREVIEW, status=Status.DONE, preview=preview)
             return
         writes = sum(len(n.prices) for n in plan.new_offerings) + len(plan.changed)
-        _finish(job, step=f"Writing {writes} prices")
+        _finish(job, step=f"Writing {writes} prices", rows_read=progress["rows_read"])
         try:
             with transaction.atomic():
                 result = apply_plan(plan, user=user, confirm_warnings=confirm_warnings)

@@ -184,11 +184,11 @@ def test_the_status_endpoint_reads_the_job_in_a_fixed_number_of_queries(
         "phase": "preview",
         "status": "done",
         "finished": True,
-        "step": "Reading the file",
+        "step": "Matching rows to the catalog",
         "rows_read": 1,
         "rows_total": 1,
         "percent": 100,
-        "text": "Done. Reading the file: 1 of 1 rows.",
+        "text": "Done. 1 rows read.",
         "error": "",
         "url": job_url(job),
     }
