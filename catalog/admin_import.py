@@ -57,9 +57,13 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def _context(model_admin, request, title: str) -> dict:
+def _require_import_permission(request) -> None:
     if not request.user.has_perm(IMPORT_PERMISSION):
         raise PermissionDenied
+
+
+def _context(model_admin, request, title: str) -> dict:
+    _require_import_permission(request)
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -158,7 +162,7 @@ def job_view(model_admin, request, job_id: int):
 
 def job_status_view(model_admin, request, job_id: int):
     """The job's progress as JSON, for scripts polling it."""
-    _context(model_admin, request, "")
+    _require_import_permission(request)
     job = _job(job_id, summary=False)
     return JsonResponse(
         {
