@@ -85,4 +85,5 @@ serve-check:
 	else \
 		echo "== cache: each worker's own memory (REDIS_URL is not set)"; \
 	fi
+	@echo "== admin imports: queued for a task worker; run $(BIN)/python manage.py db_worker beside it"
 	@WEB_CONCURRENCY=$${WEB_CONCURRENCY:-3} $(BIN)/python manage.py check

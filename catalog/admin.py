@@ -430,6 +430,16 @@ class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
                 name="catalog_offering_import",
             ),
             path(
+                "import/<int:job_id>/",
+                wrap(lambda request, job_id: admin_import.job_view(self, request, job_id)),
+                name="catalog_offering_import_job",
+            ),
+            path(
+                "import/<int:job_id>/status/",
+                wrap(lambda request, job_id: admin_import.job_status_view(self, request, job_id)),
+                name="catalog_offering_import_job_status",
+            ),
+            path(
                 "export/",
                 wrap(lambda request: admin_import.export_view(self, request)),
                 name="catalog_offering_export",

@@ -764,3 +764,56 @@ class ChangeEvent(models.Model):
     def __str__(self) -> str:
         text = f"{self.resource} {self.key} {self.action}"
         return f"{text} from {self.old_key}" if self.old_key else text
+
+
+class ImportJob(models.Model):
+    """An admin import of one staged upload (catalog.importers.staging): its preview, then
+    its apply, each run as a task by a worker (catalog.tasks). The job page polls it for
+    progress and shows the stored preview or report; the staged file is read again by
+    each phase, never kept here."""
+
+    # Only the admin reads jobs: their progress writes keep cached pages (sitecache.signals).
+    shown_on_pages = False
+
+    class Phase(models.TextChoices):
+        PREVIEW = "preview", "Preview"
+        APPLY = "apply", "Apply"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    token = models.CharField(max_length=32)
+    format = models.CharField(max_length=20)
+    file_name = models.CharField(max_length=255, blank=True)
+    add_new = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    phase = models.CharField(max_length=8, choices=Phase.choices, default=Phase.PREVIEW)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    # Progress while running: what the task is doing, rows done of rows in the file
+    # (rows_total is unknown until the file has been read once).
+    step = models.CharField(max_length=100, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    # The preview as shown: counts and the first rows of each outcome, as display text.
+    preview = models.JSONField(default=dict, blank=True)
+    # The apply's report: {"offerings_created": n, "prices_recorded": n, "additions": str}.
+    report = models.JSONField(default=dict, blank=True)
+    # Why the last phase wrote nothing, naming the row where there is one.
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()} of {self.file_name or self.format} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

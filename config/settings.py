@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "catalog",
     "comparisons",
     "sitecache",
@@ -231,8 +233,23 @@ CATALOG_STALE_AFTER_DAYS = int(os.environ.get("CATALOG_STALE_AFTER_DAYS", "30"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 PRICE_WATCH_TOLERANCE = os.environ.get("PRICE_WATCH_TOLERANCE", "0")  # relative, e.g. 0.01
 # Where an admin upload waits between preview and confirm (the system temp folder when
-# empty). With several app hosts, point it at storage they share.
+# empty). With several app hosts, or task workers on other hosts, point it at storage
+# they share.
 IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", "")
+
+# Background tasks (django-tasks): an admin import's preview and apply run as tasks
+# (catalog.tasks), outside the request. In production they wait in the database for a
+# worker, `python manage.py db_worker` (README, "Import workers"). With DEBUG (`make run`)
+# they run at once inside the request that enqueues them, so no worker is needed; set
+# TASKS_BACKEND to a backend's dotted path to choose another.
+IMMEDIATE_TASK_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
+DATABASE_TASK_BACKEND = "django_tasks_db.DatabaseBackend"
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND")
+        or (IMMEDIATE_TASK_BACKEND if DEBUG else DATABASE_TASK_BACKEND),
+    }
+}
 
 # Public site identity. SITE_URL (scheme://host[:port], no path) is the one source of
 # absolute URLs: canonical and Open Graph links, sitemaps, the feed, robots.txt and API

@@ -21,7 +21,14 @@ def _bump_m2m(sender, action, **kwargs):
 
 
 def is_catalog_model(model) -> bool:
-    return model._meta.app_label in CATALOG_APPS and not model.__name__.startswith("Historical")
+    """A model of a catalog app whose records pages show. A model only the admin reads
+    (an import job's progress) says `shown_on_pages = False`: saving it leaves every
+    cached page valid."""
+    return (
+        model._meta.app_label in CATALOG_APPS
+        and not model.__name__.startswith("Historical")
+        and getattr(model, "shown_on_pages", True)
+    )
 
 
 def connect_catalog_signals() -> None:

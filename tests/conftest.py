@@ -22,6 +22,13 @@ def shared_data():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Tasks (catalog.tasks) run inside the call that enqueues them, as under `make run`;
+    # the tests of the database queue and its worker choose that backend themselves.
+    settings.TASKS = {"default": {"BACKEND": settings.IMMEDIATE_TASK_BACKEND}}
+
+
+@pytest.fixture(autouse=True)
 def _plain_http(settings):
     # Production settings redirect to HTTPS; the test client speaks plain HTTP.
     settings.SECURE_SSL_REDIRECT = False

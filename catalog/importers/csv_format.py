@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -58,7 +59,51 @@ def parse(path: str | Path) -> ParsedSource:
 def parse_text(text: str) -> ParsedSource:
     if "\x00" in text:
         raise ImportFormatError("The file is binary, not a CSV.")
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    parsed = ParsedSource(format=FORMAT)
+    parsed.rows.extend(_read_rows(io.StringIO(text, newline="")))
+    return parsed
+
+
+def stream(path: str | Path) -> ParsedSource:
+    """`parse` for files of any length: the rows are a `CsvRows`, read from disk again on
+    each pass, so memory does not grow with the file. The header is checked now."""
+    path = Path(path)
+    check_size(path)
+    rows = CsvRows(path)
+    with rows.lines() as lines:
+        next(_read_rows(lines), None)  # the header's problems, before any task runs
+    return ParsedSource(format=FORMAT, rows=rows)
+
+
+class CsvRows:
+    """The rows of a CSV file, one at a time, from the file itself on each iteration."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        with self.lines() as lines:
+            yield from _read_rows(lines)
+
+    @contextmanager
+    def lines(self) -> Iterator[Iterator[str]]:
+        with self.path.open(encoding="utf-8-sig", newline="") as handle:
+            yield _text_lines(handle)
+
+
+def _text_lines(handle) -> Iterator[str]:
+    """`parse`'s checks of the whole text, a line at a time."""
+    try:
+        for line in handle:
+            if "\x00" in line:
+                raise ImportFormatError("The file is binary, not a CSV.")
+            yield line
+    except UnicodeDecodeError:
+        raise ImportFormatError("The CSV is not UTF-8 text.") from None
+
+
+def _read_rows(lines: Iterable[str]) -> Iterator[SourceRow]:
+    reader = csv.DictReader(lines, strict=True)
     try:
         header = reader.fieldnames or []
     except csv.Error as exc:
@@ -69,8 +114,6 @@ def parse_text(text: str) -> ParsedSource:
             f"Not our price CSV: the header lacks {', '.join(missing)} "
             f"(expected columns: {', '.join(COLUMNS)})."
         )
-    parsed = ParsedSource(format=FORMAT)
-    line = 1
     try:
         for record in reader:
             line = reader.line_num
@@ -81,10 +124,10 @@ def parse_text(text: str) -> ParsedSource:
             }
             if not any(record.values()):
                 continue
-            parsed.rows.append(_row(line, record))
+            yield _row(line, record)
     except csv.Error as exc:
-        raise ImportFormatError(f"Line {reader.line_num}: broken CSV ({exc}).") from None
-    return parsed
+        # line_num still counts the lines of the last good record: the broken one is next.
+        raise ImportFormatError(f"Line {reader.line_num + 1}: broken CSV ({exc}).") from None
 
 
 def _row(line: int, record: dict[str, str]) -> SourceRow:

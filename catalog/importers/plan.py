@@ -170,8 +170,9 @@ def _price_key(p: PlannedPrice) -> str:
     return f"price|{offering}|{p.tier}|{p.context_threshold}|{old}|{figures}|{p.effective_date}"
 
 
-def build_plan(parsed: ParsedSource) -> ImportPlan:
-    """What importing `parsed` would do to the catalog. Reads only.
+def build_plan(parsed: ParsedSource, *, plan: ImportPlan | None = None) -> ImportPlan:
+    """What importing `parsed` would do to the catalog. Reads only. `plan`: an empty plan
+    to fill, e.g. one whose lists keep only a sample (catalog.importers.jobs).
 
     Each row ends one way, each in its own function below: a provider we do not carry
     (`_unknown_provider`), a broken row (`_broken_row`), a row without a price, no
@@ -179,7 +180,8 @@ def build_plan(parsed: ParsedSource) -> ImportPlan:
     for an offering this import adds (`_new_offering`), and then, price by price
     (`_plan_price`): a repeat of an earlier row, older evidence than ours, a date before
     the price in force, or a planned price: a new offering's, a change, or unchanged."""
-    plan = ImportPlan(format=parsed.format, as_of=parsed.as_of)
+    if plan is None:
+        plan = ImportPlan(format=parsed.format, as_of=parsed.as_of)
     plan.errors.extend(RowProblem(e.ref, e.message) for e in parsed.errors)
     plan.skipped.extend(RowProblem(s.ref, s.message) for s in parsed.skipped)
     run = _Planning(

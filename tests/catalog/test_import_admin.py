@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from catalog.models import LanguageModel, Offering, Price
+from catalog.models import ImportJob, LanguageModel, Offering, Price
 from tests.catalog import import_fixtures
 from tests.catalog.import_fixtures import HEADER
 from tests.factories import LanguageModelFactory, OfferingFactory, ProviderFactory
@@ -30,22 +30,21 @@ IMPORT_URL = reverse("admin:catalog_offering_import")
 CHANGE = "openai,gpt-4o,gpt-4o,standard,0,2.00,8.00,1.25,,,\n"
 
 
-def upload(client, body: str, fmt="csv", name="prices.csv"):
+def upload(client, body: str, fmt="csv", name="prices.csv", **fields):
+    """The upload and the job page it leads to (its preview: tasks run at once here)."""
     return client.post(
         IMPORT_URL,
-        {"format": fmt, "file": SimpleUploadedFile(name, body.encode(), "text/csv")},
+        {"format": fmt, "file": SimpleUploadedFile(name, body.encode(), "text/csv"), **fields},
+        follow=True,
     )
 
 
-def confirm(client, preview):
+def confirm(client, preview, **fields):
+    """Apply the job the preview page shows; the job page with its report."""
     return client.post(
-        IMPORT_URL,
-        {
-            "confirm": "1",
-            "token": preview.context["token"],
-            "format": preview.context["format"],
-            "fingerprint": preview.context["fingerprint"],
-        },
+        reverse("admin:catalog_offering_import_job", args=[preview.context["job"].pk]),
+        {"confirm": "1", "fingerprint": preview.context["preview"]["fingerprint"], **fields},
+        follow=True,
     )
 
 
@@ -58,15 +57,15 @@ def test_editor_uploads_previews_and_confirms(editor_client, small_catalog, edit
     assert Price.objects.count() == 1  # preview writes nothing
 
     response = confirm(editor_client, preview)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("admin:catalog_offering_changelist")
+    assert response.status_code == 200
+    assert "Imported: 0 offerings created, 1 prices recorded." in response.content.decode()
     offering = small_catalog["offering"]
     offering.refresh_from_db()
     assert offering.current_price.input == Decimal("2")
     assert Price.history.latest("history_date").history_user == editor
-    # The staged file is gone: confirming twice does not import twice.
+    # Confirming twice does not import twice.
     again = confirm(editor_client, preview)
-    assert again.status_code == 302
+    assert "already being applied, or was applied" in again.content.decode()
     assert Price.objects.count() == 2
 
 
@@ -86,7 +85,8 @@ def test_confirm_after_the_catalog_moved_shows_a_fresh_preview(editor_client, sm
     Price.objects.filter(offering=small_catalog["offering"]).update(input=Decimal("2.00"))
     response = confirm(editor_client, preview)
     assert response.status_code == 200
-    assert response.context["moved"] is True
+    assert response.context["preview"]["moved"] is True
+    assert "The catalog changed since this preview" in response.content.decode()
     assert Price.objects.count() == 1
 
 
@@ -111,7 +111,7 @@ def test_oversized_upload_is_refused_before_parsing(editor_client, small_catalog
     settings.IMPORT_MAX_BYTES = 100
     response = upload(editor_client, HEADER + CHANGE * 5)
     assert "imports are limited to 0.0 MB" in response.content.decode()
-    assert "token" not in response.context
+    assert not ImportJob.objects.exists()
 
 
 def test_models_dev_zip_upload(editor_client, small_catalog):
@@ -125,6 +125,7 @@ def test_models_dev_zip_upload(editor_client, small_catalog):
     response = editor_client.post(
         IMPORT_URL,
         {"format": "models-dev", "file": SimpleUploadedFile("tree.zip", buffer.getvalue())},
+        follow=True,
     )
     assert response.context["counts"]["new_offerings"] == 1
     confirm(editor_client, response)
@@ -249,8 +250,13 @@ def test_preview_query_count_does_not_grow_with_the_file(
         OfferingFactory(model=model, provider=provider, provider_model_id=f"m-{n}")
         lines.append(f"openai,m-{n},,standard,0,{n + 1},{n + 2},,,,\n")
         lines.append(f"openai,unknown-{n},,standard,0,1,2,,,,\n")
+    file = SimpleUploadedFile("prices.csv", (HEADER + "".join(lines)).encode())
+    # The upload and its preview task (run at once here): the same bound as when the
+    # request planned the file itself.
     with django_assert_max_num_queries(15):
-        response = upload(editor_client, HEADER + "".join(lines))
+        posted = editor_client.post(IMPORT_URL, {"format": "csv", "file": file})
+    with django_assert_max_num_queries(5):
+        response = editor_client.get(posted["Location"])
     assert response.context["counts"]["changed"] == 20  # priced for the first time
     assert response.context["counts"]["unmatched"] == 20
 
@@ -263,6 +269,7 @@ def test_real_litellm_file_previews_in_the_admin(editor_client, small_catalog):
             "format": "litellm",
             "file": SimpleUploadedFile(path.name, path.read_bytes(), "application/json"),
         },
+        follow=True,
     )
     assert response.status_code == 200
     counts = response.context["counts"]
@@ -282,31 +289,15 @@ def test_an_upload_with_add_new_previews_and_creates_drafts_for_review(editor_cl
         ' "output_modalities": ["text"]}, "pricing": {"prompt": "0.000001",'
         ' "completion": "0.000002"}}]}'
     )
-    preview = editor_client.post(
-        IMPORT_URL,
-        {
-            "format": "openrouter",
-            "add_new": "on",
-            "file": SimpleUploadedFile("models.json", body.encode(), "application/json"),
-        },
-    )
+    preview = upload(editor_client, body, fmt="openrouter", name="models.json", add_new="on")
     assert preview.status_code == 200
     html = preview.content.decode()
     assert "New from sources (1 models, as drafts)" in html and "Rocket 1" in html
     assert not LanguageModel.objects.exists()  # the preview writes nothing
-    response = editor_client.post(
-        IMPORT_URL,
-        {
-            "confirm": "1",
-            "token": preview.context["token"],
-            "format": "openrouter",
-            "fingerprint": preview.context["fingerprint"],
-            "add_new": "1",
-            "additions_fingerprint": preview.context["additions_fingerprint"],
-        },
-    )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("admin:catalog_draftmodel_changelist")
+    response = confirm(editor_client, preview)
+    html = response.content.decode()
+    assert "New from sources: 1 new models (drafts)" in html
+    assert reverse("admin:catalog_draftmodel_changelist") in html
     draft = LanguageModel.objects.get(name="Rocket 1")
     assert draft.status == "draft" and draft.organization.name == "Acme"
     offering = draft.offerings.get()

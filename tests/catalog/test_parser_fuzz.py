@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.admin_import import _unzip_tree
 from catalog.importers import PARSERS, csv_format
 from catalog.importers.source import ImportFormatError, ParsedSource
+from catalog.importers.staging import unzip_tree
 from tests.conftest import SHARED_DATA
 
 FUZZ = settings(
@@ -202,4 +202,4 @@ def test_a_zip_with_a_file_and_a_folder_of_one_name_is_refused(tmp_path):
         bundle.writestr("providers/a.toml", "x = 1")
         bundle.writestr("providers/a.toml/b.toml", "x = 1")
     with pytest.raises(ImportFormatError, match="cannot be unpacked"):
-        _unzip_tree(archive, tmp_path / "out")
+        unzip_tree(archive, tmp_path / "out")
