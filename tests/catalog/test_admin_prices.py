@@ -129,6 +129,7 @@ def test_the_import_preview_and_recent_changes_show_exact_prices(
     preview = editor_client.post(
         reverse("admin:catalog_offering_import"),
         {"format": "csv", "file": SimpleUploadedFile("p.csv", (HEADER + row).encode())},
+        follow=True,  # to the import job's page, which shows the preview once it is ready
     )
     changed = unescape(preview.content.decode()).split('id="import-changed"')[1]
     changed = changed.split("</table>")[0]
