@@ -12,9 +12,6 @@ from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django_tasks import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
 
 from catalog import tasks
 from catalog.importers import apply, jobs, staging
@@ -285,49 +282,3 @@ def test_an_unexpected_error_fails_the_job_without_writing(
 
 
 # --- the database queue and its worker -----------------------------------------------
-
-
-def run_worker() -> None:
-    """`manage.py db_worker --batch`: run every queued task, then stop."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_database_backend_queues_imports_for_the_db_worker(
-    admin_client, admin_user, settings, small_catalog
-):
-    settings.TASKS = {"default": {"BACKEND": settings.DATABASE_TASK_BACKEND}}
-
-    posted = upload(admin_client, HEADER + CHANGE, follow=False)
-    job = ImportJob.objects.get()
-    assert posted["Location"] == job_url(job)
-    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
-    waiting = admin_client.get(job_url(job)).content.decode()
-    assert "Waiting for a worker" in waiting and "http-equiv" in waiting
-
-    run_worker()
-    job.refresh_from_db()
-    assert (job.status, job.preview["counts"]["changed"]) == ("done", 1)
-
-    confirm(admin_client, job)
-    assert ImportJob.objects.get().status == "queued"
-    assert Price.objects.count() == 1  # nothing written until the worker runs it
-    run_worker()
-    job.refresh_from_db()
-    assert (job.phase, job.status, job.report["prices_recorded"]) == ("apply", "done", 1)
-    offering = small_catalog["offering"]
-    offering.refresh_from_db()
-    assert offering.current_price.input == Decimal("2")
-    assert Price.history.latest("history_date").history_user == admin_user
-    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {
-        TaskResultStatus.SUCCESSFUL
-    }
