@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from catalog import tasks
 from catalog.importers import FORMAT_CHOICES, csv_format
+from catalog.importers.detect import FORMAT_NAMES, detect_format, read_head
 from catalog.importers.export import price_lines
 from catalog.importers.jobs import PREVIEW_LIMIT
 from catalog.importers.source import ImportFormatError
@@ -32,8 +33,14 @@ IMPORT_PERMISSION = "catalog.can_import_prices"
 REFRESH_SECONDS = 2
 
 
+DETECT = "detect"
+
+
 class ImportUploadForm(forms.Form):
-    format = forms.ChoiceField(choices=FORMAT_CHOICES)
+    format = forms.ChoiceField(
+        choices=[(DETECT, "Detect from the file's content"), *FORMAT_CHOICES],
+        initial=DETECT,
+    )
     file = forms.FileField(
         help_text="CSV or JSON file; for models.dev a .zip of the tree (providers/, models/)."
     )
@@ -55,6 +62,32 @@ class ImportUploadForm(forms.Form):
                 f"{limit / 1_000_000:.1f} MB. Nothing was imported."
             )
         return upload
+
+    def clean(self):
+        """The format the file is read as: the detected one, or the editor's choice when
+        the content does not contradict it."""
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("file"), cleaned.get("format")
+        if upload is None or chosen is None:
+            return cleaned
+        detected = detect_format(read_head(upload))
+        if chosen == DETECT:
+            if detected is None:
+                self.add_error(
+                    "format",
+                    "The format could not be told from the file's content: choose it. "
+                    "Nothing was imported.",
+                )
+            else:
+                cleaned["format"] = detected
+        elif detected is not None and detected != chosen:
+            self.add_error(
+                "format",
+                f"The file looks like {FORMAT_NAMES[detected]}, not "
+                f"{FORMAT_NAMES[chosen]}: choose that format, or let the page detect it. "
+                "Nothing was imported.",
+            )
+        return cleaned
 
 
 def _require_import_permission(request) -> None:
@@ -94,7 +127,15 @@ def import_view(model_admin, request):
     return TemplateResponse(
         request,
         "admin/catalog/import_upload.html",
-        {**context, "form": form, "max_mb": f"{settings.IMPORT_MAX_BYTES / 1_000_000:.0f}"},
+        {
+            **context,
+            "form": form,
+            "max_mb": f"{settings.IMPORT_MAX_BYTES / 1_000_000:.0f}",
+            "csv_columns": [
+                (name, name in csv_format.REQUIRED, help_text)
+                for name, help_text in csv_format.COLUMN_HELP.items()
+            ],
+        },
     )
 
 

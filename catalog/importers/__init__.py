@@ -18,7 +18,7 @@ PARSERS = {
     "genai-prices": genai_prices.parse,
 }
 FORMAT_CHOICES = [
-    ("csv", "Our price CSV (docs/csv-format.md)"),
+    ("csv", "Our price CSV"),
     ("openrouter", "OpenRouter /api/v1/models JSON"),
     ("litellm", "LiteLLM model_prices_and_context_window.json"),
     ("models-dev", "models.dev tree (zip of providers/ and models/)"),

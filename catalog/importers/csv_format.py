@@ -42,6 +42,21 @@ COLUMNS = [
     "source_url",
 ]
 REQUIRED = {"provider", "provider_model_id", "input", "output"}
+# What each column holds, as the admin's import page explains it (docs/csv-format.md
+# has the full rules).
+COLUMN_HELP = {
+    "provider": "our provider slug, e.g. google-ai-studio or openrouter",
+    "provider_model_id": "the id the provider's API uses, or one of the offering's aliases",
+    "model": "our model slug: only to add a new offering of a model we carry",
+    "tier": "standard (when empty), batch, flex or priority",
+    "context_threshold": "0 for the base price; else the prompt size above which it applies",
+    "input": "USD per 1M input tokens, e.g. 0.25",
+    "output": "USD per 1M output tokens",
+    "cache_read": "USD per 1M cached input tokens; empty when not offered",
+    "cache_write": "USD per 1M tokens written to the cache; empty when not offered",
+    "effective_date": "YYYY-MM-DD the price takes effect; empty means today",
+    "source_url": "the page the price was read from",
+}
 TIERS = ("standard", "batch", "flex", "priority")
 CONTEXT_THRESHOLD_MAX = 2**31 - 1
 

@@ -94,8 +94,11 @@ def test_confirm_after_the_catalog_moved_shows_a_fresh_preview(editor_client, sm
     ("fmt", "body", "message"),
     [
         ("openrouter", "{broken", "Not valid JSON"),
-        ("litellm", '{"data": []}', "Not a LiteLLM price file"),
-        ("csv", '{"data": []}', "header lacks"),
+        ("litellm", '["a list"]', "Not a LiteLLM price file"),
+        ("csv", "name,price\nx,1\n", "header lacks"),
+        # The content contradicts the choice (catalog.importers.detect).
+        ("litellm", '{"data": []}', "looks like OpenRouter&#x27;s models JSON"),
+        ("csv", '{"data": []}', "looks like OpenRouter&#x27;s models JSON, not our price CSV"),
         ("models-dev", "not a zip", "must be a .zip"),
     ],
 )
