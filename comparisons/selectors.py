@@ -1,5 +1,5 @@
 """Read paths of the comparisons app: a pair from its URL, related pairs, featured pairs,
-the pair picker's choices and the sitemap's pair sequence."""
+the pair picker's choices, the sitemap's pair sequence and the benchmark leaderboards."""
 
 from __future__ import annotations
 
@@ -9,17 +9,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
 from catalog import selectors as catalog_selectors
-from catalog.models import CAPABILITIES, LanguageModel
+from catalog.models import CAPABILITIES, Benchmark, BenchmarkScore, LanguageModel
 from catalog.pairs import compare_url
-from catalog.selectors import cheapest_buyable_price
+from catalog.selectors import cheapest_buyable_price, with_cheapest_prices
+from comparisons.leaderboard import BoardEntry
 from comparisons.models import Comparison
 from comparisons.narrative import cheapest_offering
-from comparisons.pricing import DEFAULT_BLEND
+from comparisons.pricing import DEFAULT_BLEND, blended_price
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
 from sitecache.versioning import cached_for_catalog_version
 
@@ -168,6 +169,54 @@ def picker_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     for maker, slug, name in rows:
         groups.setdefault(maker, []).append((slug, name))
     return list(groups.items())
+
+
+PUBLISHED_SCORE = Q(scores__model__status=LanguageModel.Status.PUBLISHED)
+
+
+def benchmark_summaries() -> QuerySet[Benchmark]:
+    """Every benchmark with how many published models have a score on it
+    (`scored_models`) and the date of its newest such score (`newest_score`). One query."""
+    return Benchmark.objects.annotate(
+        scored_models=Count("scores", filter=PUBLISHED_SCORE),
+        newest_score=Max("scores__measured_on", filter=PUBLISHED_SCORE),
+    ).order_by(Lower("name"), Lower("variant"), "pk")
+
+
+def most_scored_benchmark() -> Benchmark | None:
+    """The benchmark most published models have a score on (the home page's chart)."""
+    return (
+        benchmark_summaries().filter(scored_models__gt=1).order_by("-scored_models", "slug").first()
+    )
+
+
+def board_entries(benchmark: Benchmark) -> list[BoardEntry]:
+    """Every published model's score on `benchmark`, with the 70/30 blend of its cheapest
+    buyable input and output price. Two queries, whatever the catalog size."""
+    scores = list(
+        BenchmarkScore.objects.filter(
+            benchmark=benchmark, model__status=LanguageModel.Status.PUBLISHED
+        ).select_related("model", "model__organization")
+    )
+    prices = {
+        pk: blended_price(cheapest_input, cheapest_output, ratio=DEFAULT_BLEND)
+        for pk, cheapest_input, cheapest_output in with_cheapest_prices(
+            LanguageModel.objects.filter(pk__in=[s.model_id for s in scores])
+        ).values_list("pk", "cheapest_input", "cheapest_output")
+    }
+    return [
+        BoardEntry(
+            model_name=s.model.name,
+            model_url=s.model.get_absolute_url(),
+            organization=s.model.organization.name,
+            score=s.score,
+            reported_by=s.reported_by,
+            source_url=s.source_url,
+            measured_on=s.measured_on,
+            blended_price=prices.get(s.model_id),
+        )
+        for s in scores
+    ]
 
 
 class PairSequence:

@@ -1,5 +1,6 @@
-"""Sitemaps: a sitemap index at /sitemap.xml with static pages, models, providers and
-every comparison pair (paged at 50,000 URLs by Django's sitemap paginator).
+"""Sitemaps: a sitemap index at /sitemap.xml with static pages, models, providers,
+benchmark leaderboards and every comparison pair (paged at 50,000 URLs by Django's
+sitemap paginator).
 
 Every `<loc>` is on SITE_URL (sitecache.site_url), whatever Host the request named:
 sitemaps are cached pages shared by every crawler."""
@@ -17,7 +18,7 @@ from django.utils.http import http_date
 
 from catalog.models import LanguageModel, Provider
 from comparisons.models import Comparison
-from comparisons.selectors import PairSequence, compare_url
+from comparisons.selectors import PairSequence, benchmark_summaries, compare_url
 from sitecache.query_params import reads_query_params
 from sitecache.site_url import absolute_url, site_domain, site_scheme
 
@@ -34,7 +35,7 @@ class CanonicalSitemap(Sitemap):
 
 class StaticSitemap(CanonicalSitemap):
     def items(self):
-        return ["comparisons:home", "catalog:model-list"]
+        return ["comparisons:home", "catalog:model-list", "comparisons:benchmark-list"]
 
     def location(self, item):
         return reverse(item)
@@ -54,6 +55,27 @@ class ModelSitemap(CanonicalSitemap):
 class ProviderSitemap(CanonicalSitemap):
     def items(self):
         return Provider.objects.order_by("slug").only("slug", "updated_at")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class BenchmarkSitemap(CanonicalSitemap):
+    """Leaderboards with at least one published model's score (the others are empty)."""
+
+    def items(self):
+        return (
+            benchmark_summaries()
+            .filter(scored_models__gt=0)
+            .order_by("slug")
+            .only("slug", "updated_at")
+        )
+
+    def location(self, item):
+        return reverse("comparisons:benchmark-detail", kwargs={"slug": item.slug})
 
     def lastmod(self, item):
         return item.updated_at
@@ -83,6 +105,7 @@ SITEMAPS = {
     "pages": StaticSitemap,
     "models": ModelSitemap,
     "providers": ProviderSitemap,
+    "benchmarks": BenchmarkSitemap,
     "comparisons": ComparisonSitemap,
 }
 

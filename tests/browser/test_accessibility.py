@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from catalog.models import Benchmark
 from tests.browser.test_editor_import import plain_http_server
 from tests.factories import catalog_of, gemini_seed_pair
 
@@ -27,6 +28,7 @@ __all__ = ["plain_http_server"]
 
 def page_paths(live, lite) -> list[str]:
     provider = live.offerings.first().provider
+    benchmark = Benchmark.objects.order_by("-pk").first()  # catalog_of's, with a scatter
     return [
         "/",
         "/models/",
@@ -36,6 +38,8 @@ def page_paths(live, lite) -> list[str]:
         SEED_PATH + "?input_tokens=-5",  # the calculator showing an error
         "/compare/",
         "/changes/",
+        "/benchmarks/",
+        f"/benchmarks/{benchmark.slug}/",
         "/models/no-such-model/",  # the 404 page
     ]
 
@@ -61,7 +65,7 @@ def test_every_page_type_has_no_serious_accessibility_violation(
     plain_http_server, chromium, tmp_path, scheme, width, height
 ):
     live, lite = gemini_seed_pair()
-    catalog_of(models=3, providers=2, offerings_per_model=1)
+    catalog_of(models=3, providers=2, offerings_per_model=1, benchmarks=1)
     context = chromium.new_context(
         viewport={"width": width, "height": height},
         color_scheme=scheme,

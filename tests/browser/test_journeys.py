@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from catalog.models import Benchmark
 from tests.browser.test_editor_import import PASSWORD, editor_group, plain_http_server
 from tests.factories import catalog_of, gemini_seed_pair
 
@@ -159,7 +160,8 @@ def test_list_tables_show_model_and_prices_without_sideways_scrolling_on_a_phone
     plain_http_server, browser, tmp_path
 ):
     live, lite = gemini_seed_pair()
-    catalog_of(models=3, providers=2, offerings_per_model=1)
+    catalog_of(models=3, providers=2, offerings_per_model=1, benchmarks=1)
+    bench = Benchmark.objects.order_by("-pk").first()  # catalog_of's: scores and prices
     provider = live.offerings.first().provider
     page = new_page(browser, 390, 844)
     for path in (
@@ -168,6 +170,9 @@ def test_list_tables_show_model_and_prices_without_sideways_scrolling_on_a_phone
         f"/providers/{provider.slug}/",
         SEED_PATH,
         "/changes/",
+        "/benchmarks/",
+        f"/benchmarks/{bench.slug}/",
+        "/",  # with the score-price chart
     ):
         page.goto(plain_http_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
