@@ -102,8 +102,8 @@ def price_history_chart(
     series = [(name, points) for name, points in series if points]
     if not series:
         return None
-    ranked = sorted(series, key=lambda item: (-len(item[1]), item[0]))[:max_charted]
-    charted = [item for item in series if item in ranked]
+    ranked = sorted(range(len(series)), key=lambda n: (-len(series[n][1]), series[n][0]))
+    charted = [series[n] for n in sorted(ranked[:max_charted])]
     start = min(points[0][0] for _n, points in charted)
     end = max(today, max(points[-1][0] for _n, points in charted))
     span = max((end - start).days, 1)
