@@ -1,5 +1,5 @@
 """A model's price history as plain geometry for a server-rendered SVG chart (no
-JavaScript, no CDN): the model page's chart."""
+JavaScript, no CDN), with the same figures as table rows: the model page's chart."""
 
 from __future__ import annotations
 
@@ -7,82 +7,207 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from catalog.formatting import format_date, format_usd
+from catalog.formatting import format_date, format_percent, format_usd
+
+# The viewBox width and the font size together set how large the axis text reads when
+# the chart is scaled down: 13 / 400 * 358 px (a phone's content width) is 11.6 px.
+WIDTH, HEIGHT = 400, 240
+FONT_SIZE = 13
+LEFT, RIGHT, TOP, BOTTOM = 64, 14, 14, 44
+# The most providers one chart can tell apart; the table lists every one.
+MAX_CHARTED = 6
+# One dash pattern per provider ("" is solid); colour tells input from output.
+DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 4", "1 5")
+COLOURS = {"input": "#2b6cb0", "output": "#b7471b"}
+
+PricePoint = tuple[date, Decimal, Decimal]  # effective date, input, output
+
+
+def step_points(prices: list[tuple[date, Decimal]], *, until: date) -> list[tuple[date, Decimal]]:
+    """The corners of a step line: each price holds until the next dated price, where
+    the line drops or rises straight down or up, and the last price holds until `until`
+    (or its own date, if later). `prices` is oldest first."""
+    corners: list[tuple[date, Decimal]] = []
+    for day, value in prices:
+        if corners:
+            corners.append((day, corners[-1][1]))
+        corners.append((day, value))
+    if corners:
+        corners.append((max(until, corners[-1][0]), corners[-1][1]))
+    return corners
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: int
+    y: int
+    title: str  # "Google AI Studio: input $0.20 from 1 March 2026"
 
 
 @dataclass(frozen=True)
 class Line:
-    label: str
-    kind: str
+    kind: str  # "input" or "output"
+    colour: str
     points: str  # SVG polyline points
-    series_index: int
+    markers: tuple[Marker, ...]
+
+
+@dataclass(frozen=True)
+class ChartedProvider:
+    name: str
+    dash: str
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    provider: str
+    date: str
+    input: str
+    output: str
+    change: str  # "First price", "Input down 20%, output unchanged", …
+
+
+@dataclass(frozen=True)
+class Label:
+    x: int
+    y: int
+    text: str
+    anchor: str = "start"
 
 
 @dataclass(frozen=True)
 class HistoryChart:
     width: int
     height: int
-    lines: tuple[Line, ...]
-    start_text: str
-    end_text: str
-    top_text: str
+    font_size: int
+    axis: tuple[tuple[int, int, int, int], ...]  # x1, y1, x2, y2
+    labels: tuple[Label, ...]
+    providers: tuple[ChartedProvider, ...]
+    rows: tuple[TableRow, ...]
+    # Said when some providers are left out of the chart (not the table).
+    omitted_note: str
     description: str
 
 
 def price_history_chart(
-    series: list[tuple[str, list[tuple[date, Decimal, Decimal]]]], *, today: date
+    series: list[tuple[str, list[PricePoint]]], *, today: date, max_charted: int = MAX_CHARTED
 ) -> HistoryChart | None:
-    """Step lines of input and output price over time, one pair of lines per provider.
+    """Step lines of input and output price over time up to today, one pair of lines
+    per provider (the `max_charted` with the most price records when there are more),
+    and every provider's prices as table rows.
 
     `series` is [(provider name, [(effective date, input, output), ...] oldest first)].
     """
     series = [(name, points) for name, points in series if points]
     if not series:
         return None
-    width, height, left, right, top_pad, bottom = 640, 220, 50, 20, 15, 30
-    start = min(points[0][0] for _n, points in series)
-    end = max(today, max(points[-1][0] for _n, points in series))
+    ranked = sorted(range(len(series)), key=lambda n: (-len(series[n][1]), series[n][0]))
+    charted = [series[n] for n in sorted(ranked[:max_charted])]
+    start = min(points[0][0] for _n, points in charted)
+    end = max(today, max(points[-1][0] for _n, points in charted))
     span = max((end - start).days, 1)
-    top = max(max(max(i, o) for _d, i, o in points) for _n, points in series) or Decimal(1)
+    top = max(max(max(i, o) for _d, i, o in points) for _n, points in charted) or Decimal(1)
+    plot_right, plot_bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
 
     def x(day: date) -> int:
-        return left + int((day - start).days / span * (width - left - right))
+        return LEFT + round((day - start).days / span * (plot_right - LEFT))
 
     def y(value: Decimal) -> int:
-        return top_pad + int((1 - value / top) * (height - top_pad - bottom))
+        return TOP + round((1 - value / top) * (plot_bottom - TOP))
 
-    lines = []
-    described = []
-    for index, (name, points) in enumerate(series):
+    providers = []
+    for index, (name, points) in enumerate(charted):
+        lines = []
         for kind, position in (("input", 1), ("output", 2)):
-            coords = []
-            for number, point in enumerate(points):
-                value = point[position]
-                if number:
-                    coords.append(f"{x(point[0])},{y(points[number - 1][position])}")
-                coords.append(f"{x(point[0])},{y(value)}")
-            coords.append(f"{x(end)},{y(points[-1][position])}")
+            prices = [(point[0], point[position]) for point in points]
+            corners = step_points(prices, until=end)
+            markers = tuple(
+                Marker(
+                    x=x(day),
+                    y=y(value),
+                    title=f"{name}: {kind} {format_usd(value)} from {format_date(day)}",
+                )
+                for number, (day, value) in enumerate(prices)
+                if number == 0 or value != prices[number - 1][1]
+            )
             lines.append(
                 Line(
-                    label=f"{name} {kind}",
                     kind=kind,
-                    points=" ".join(coords),
-                    series_index=index % 4,
+                    colour=COLOURS[kind],
+                    points=" ".join(f"{x(day)},{y(value)}" for day, value in corners),
+                    markers=markers,
                 )
             )
-        described.append(
-            f"{name}: "
-            + ", ".join(
-                f"from {format_date(d)} input {format_usd(i)}, output {format_usd(o)}"
-                for d, i, o in points
+        providers.append(
+            ChartedProvider(name=name, dash=DASHES[index % len(DASHES)], lines=tuple(lines))
+        )
+
+    left_out = len(series) - len(charted)
+    omitted_note = (
+        f"The chart shows the {len(charted)} providers with the most price changes; "
+        f"{left_out} more {'is' if left_out == 1 else 'are'} in the table."
+        if left_out
+        else ""
+    )
+    baseline = plot_bottom + FONT_SIZE + 6
+    return HistoryChart(
+        width=WIDTH,
+        height=HEIGHT,
+        font_size=FONT_SIZE,
+        axis=((LEFT, plot_bottom, plot_right, plot_bottom), (LEFT, TOP, LEFT, plot_bottom)),
+        labels=(
+            Label(LEFT - 6, TOP + FONT_SIZE // 2, format_usd(top), "end"),
+            Label(LEFT - 6, plot_bottom, "$0", "end"),
+            Label(LEFT, baseline, format_date(start)),
+            Label(plot_right, baseline, format_date(end), "end"),
+        ),
+        providers=tuple(providers),
+        rows=tuple(row for name, points in series for row in table_rows(name, points)),
+        omitted_note=omitted_note,
+        description=(
+            "Price history in USD per 1M tokens, each price holding until the next. "
+            + "; ".join(
+                f"{name}: "
+                + ", ".join(
+                    f"from {format_date(d)} input {format_usd(i)}, output {format_usd(o)}"
+                    for d, i, o in points
+                )
+                for name, points in charted
+            )
+        ),
+    )
+
+
+def table_rows(name: str, points: list[PricePoint]) -> list[TableRow]:
+    """One row per dated price of a provider, with how it moved from the one before."""
+    rows = []
+    for number, (day, input_price, output_price) in enumerate(points):
+        if number == 0:
+            change = "First price"
+        else:
+            _d, previous_input, previous_output = points[number - 1]
+            change = (
+                f"{price_move('Input', previous_input, input_price)}, "
+                f"{price_move('output', previous_output, output_price)}"
+            )
+        rows.append(
+            TableRow(
+                provider=name,
+                date=format_date(day),
+                input=format_usd(input_price),
+                output=format_usd(output_price),
+                change=change,
             )
         )
-    return HistoryChart(
-        width=width,
-        height=height,
-        lines=tuple(lines),
-        start_text=format_date(start),
-        end_text=format_date(end),
-        top_text=format_usd(top),
-        description="Price history in USD per 1M tokens. " + "; ".join(described),
-    )
+    return rows
+
+
+def price_move(label: str, before: Decimal, after: Decimal) -> str:
+    """ "Input down 20%", "output up 50%", "output unchanged", "input up from $0"."""
+    if after == before:
+        return f"{label} unchanged"
+    direction = "up" if after > before else "down"
+    if not before:
+        return f"{label} {direction} from $0"
+    return f"{label} {direction} {format_percent(abs(after - before) / before * 100)}"

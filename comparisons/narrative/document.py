@@ -78,6 +78,8 @@ class ProviderPriceRow:
     sources_checked: int = 0
     sources_agreeing: int = 0
     cross_checked_on: date | None = None
+    # Where the price was read (the provider's price list); "" when none is recorded.
+    source_url: str = ""
 
 
 @dataclass(frozen=True)

@@ -219,6 +219,7 @@ def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPri
             sources_checked=offering.sources_checked,
             sources_agreeing=offering.sources_agreeing,
             cross_checked_on=offering.cross_checked_on,
+            source_url=offering.price_source_url,
         )
         for model in (a, b)
         for offering in model.offerings

@@ -64,3 +64,13 @@ def provider_limits(offering):
         model_max_output_tokens=model.max_output_tokens,
     )
     return note or formatting.SAME_LIMITS_AS_MODEL
+
+
+@register.simple_tag
+def sourced(text, url, on=None, verb="checked"):
+    """A figure linked to the source it was read from, the link titled with the date
+    ("Source, checked 7 May 2026"); the bare figure when no source is recorded."""
+    if not url:
+        return text
+    title = f"Source, {verb} {formatting.format_date(on)}" if on else "Source"
+    return format_html('<a href="{}" rel="nofollow noopener" title="{}">{}</a>', url, title, text)
