@@ -3,11 +3,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from playwright.sync_api import sync_playwright
 
 from sitecache.versioning import forget_derived
+from tests.factories import editor_group
 
 # The public catalog files (../shared/data, see its SOURCES.md); never copied here.
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
@@ -39,7 +39,7 @@ def editor(django_user_model):
     user = django_user_model.objects.create_user(
         username="edith", password="correct horse battery", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Editor"))
+    user.groups.add(editor_group())
     return user
 
 

@@ -2,8 +2,11 @@
 
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 
 import factory
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 
 from catalog.models import (
     Benchmark,
@@ -236,3 +239,24 @@ def fading_and_steady():
         offering.lifecycle = lifecycle
         offering.save()
     return fading, steady
+
+
+# The data migrations that build the Editor group, in order.
+EDITOR_GROUP_MIGRATIONS = (
+    ("catalog.migrations.0002_editor_group", "sync_editor_group"),
+    ("catalog.migrations.0003_import_permission", "grant_import"),
+    ("catalog.migrations.0006_review_queue", "grant"),
+    ("pricewatch.migrations.0002_editor_group", "extend_editor_group"),
+)
+
+
+def editor_group() -> Group:
+    """The Editor group as the migrations build it. A transactional test's flush empties
+    what data migrations wrote, and tests that run after it on the same worker would
+    find no group: then it is built again by the migrations' own functions."""
+    group = Group.objects.filter(name="Editor").first()
+    if group is None:
+        for module, function in EDITOR_GROUP_MIGRATIONS:
+            getattr(import_module(module), function)(django_apps, None)
+        group = Group.objects.get(name="Editor")
+    return group

@@ -1,10 +1,11 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 
 from api.models import ApiKey, hash_key
 from api.services import issue_api_key
+from tests.factories import editor_group
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +72,7 @@ def test_editor_group_has_no_api_key_permissions(db):
 
 def test_editors_cannot_see_api_keys_in_the_admin(editor_client, partner_key):
     # Even a stray permission given to the group would not open the admin to editors.
-    Group.objects.get(name="Editor").permissions.add(
-        *Permission.objects.filter(content_type__app_label="api")
-    )
+    editor_group().permissions.add(*Permission.objects.filter(content_type__app_label="api"))
     assert editor_client.get("/admin/api/apikey/").status_code == 403
     assert editor_client.get("/admin/api/apikey/add/").status_code == 403
     assert b"API keys" not in editor_client.get("/admin/").content

@@ -3,11 +3,11 @@ sees the new price in the admin and on the public model page."""
 
 import shutil
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
+from tests import factories
 from tests.factories import LanguageModelFactory, ProviderFactory, offer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -20,20 +20,9 @@ PASSWORD = "correct horse battery"
 
 
 def editor_group() -> Group:
-    """The Editor group as the migrations define it (a transactional test database is
-    flushed between tests, so build it from the same permission table)."""
-    base = import_module("catalog.migrations.0002_editor_group")
-    group, _ = Group.objects.get_or_create(name=base.EDITOR_GROUP)
-    wanted = [
-        Permission.objects.get(
-            content_type__app_label=app, content_type__model=model, codename=f"{action}_{model}"
-        )
-        for (app, model), actions in base.EDITOR_PERMISSIONS.items()
-        for action in actions
-    ]
-    wanted.append(Permission.objects.get(codename="can_import_prices"))
-    group.permissions.set(wanted)
-    return group
+    """The Editor group (a transactional test database is flushed between tests: the
+    migrations' own functions build it again)."""
+    return factories.editor_group()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,13 @@ from django.utils import timezone
 from catalog.models import LanguageModel
 from catalog.services import PriceInput, record_price
 from pricewatch.models import Finding
-from tests.factories import LanguageModelFactory, OfferingFactory, ProviderFactory, offer
+from tests.factories import (
+    LanguageModelFactory,
+    OfferingFactory,
+    ProviderFactory,
+    editor_group,
+    offer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +63,7 @@ def work_to_do(django_user_model):
     # A change by an import (no user) and one by another editor.
     record_price(offering=disputed, price=PriceInput(Decimal("2"), Decimal("8")))
     other = django_user_model.objects.create_user(username="otto", is_staff=True)
-    other.groups.add(Group.objects.get(name="Editor"))
+    other.groups.add(editor_group())
     colleague = Client()
     colleague.force_login(other)
     offering = offer(LanguageModelFactory(), ProviderFactory(), input="1", output="4")

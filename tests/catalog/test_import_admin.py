@@ -8,14 +8,13 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from catalog.models import ImportJob, LanguageModel, Offering, Price
 from tests.catalog import import_fixtures
 from tests.catalog.import_fixtures import HEADER
-from tests.factories import LanguageModelFactory, OfferingFactory, ProviderFactory
+from tests.factories import LanguageModelFactory, OfferingFactory, ProviderFactory, editor_group
 
 pytestmark = pytest.mark.django_db
 small_catalog = import_fixtures.small_catalog
@@ -154,7 +153,7 @@ def test_staff_without_the_import_permission_cannot_import(client, django_user_m
 
 
 def test_editor_group_has_import_permission_and_nothing_about_people():
-    group = Group.objects.get(name="Editor")
+    group = editor_group()
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert "can_import_prices" in codenames
     assert not {c for c in codenames if c.endswith(("_user", "_group", "_permission"))}

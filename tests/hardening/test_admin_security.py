@@ -2,9 +2,11 @@
 editor cannot give themselves more power."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.urls import reverse
+
+from tests.factories import editor_group
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,7 @@ def test_a_signed_in_user_who_is_not_staff_cannot_reach_the_admin(client, django
 def test_the_editor_group_grants_catalog_work_and_nothing_over_people_or_keys(editor):
     granted = {
         f"{app}.{codename}"
-        for app, codename in Group.objects.get(name="Editor").permissions.values_list(
+        for app, codename in editor_group().permissions.values_list(
             "content_type__app_label", "codename"
         )
     }
@@ -124,7 +126,7 @@ def test_an_editor_cannot_make_themselves_superuser_or_grant_permissions(editor_
     assert not editor.is_superuser
     assert editor.user_permissions.count() == 0
 
-    group = Group.objects.get(name="Editor")
+    group = editor_group()
     before = set(group.permissions.values_list("pk", flat=True))
     response = editor_client.post(
         reverse("admin:auth_group_change", args=[group.pk]),

@@ -5,14 +5,14 @@ first change."""
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
 from catalog.admin_concurrency import VERSION_FIELD
 from catalog.models import LanguageModel, Offering, Price, Provider
 from tests.admin_forms import change_form_data
-from tests.factories import LanguageModelFactory, PriceFactory, ProviderFactory, offer
+from tests.factories import LanguageModelFactory, PriceFactory, ProviderFactory, editor_group, offer
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def second_editor_client(django_user_model):
     user = django_user_model.objects.create_user(
         username="otto", password="another long passphrase", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Editor"))
+    user.groups.add(editor_group())
     client = Client()
     client.force_login(user)
     return client
