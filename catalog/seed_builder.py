@@ -347,6 +347,12 @@ class Benchmarks:
             }
         return self.by_key[key]["slug"]
 
+    def on_scale(self, slug: str, percent: Decimal) -> Decimal:
+        """A source's score (0-100, as the parsers give it) on the benchmark's own scale:
+        a curated benchmark may record fractions ("0-1": 0.828, not 82.8)."""
+        unique = {b["slug"]: b for b in self.by_key.values()}
+        return percent / 100 if unique[slug].get("scale") == "0-1" else percent
+
     def used(self, models: list[dict]) -> list[dict]:
         wanted = {s["benchmark"] for m in models for s in m.get("scores", [])}
         unique = {b["slug"]: b for b in self.by_key.values()}
@@ -403,7 +409,7 @@ def _scores(record, proposed, stats, benchmarks, decisions, organizations) -> li
         candidates.setdefault(slug, []).append(
             {
                 "benchmark": slug,
-                "score": _money(row.score),
+                "score": _money(benchmarks.on_scale(slug, row.score)),
                 "reported_by": _reported_by(row.source_url, maker, None, decisions, organizations),
                 "source_url": row.source_url if _is_url(row.source_url) else "",
                 "measured_on": _iso(row.date),
@@ -415,7 +421,7 @@ def _scores(record, proposed, stats, benchmarks, decisions, organizations) -> li
         candidates.setdefault(slug, []).append(
             {
                 "benchmark": slug,
-                "score": _money(score.score),
+                "score": _money(benchmarks.on_scale(slug, score.score)),
                 "reported_by": _reported_by(
                     score.source_url, maker, score.self_reported, decisions, organizations
                 ),

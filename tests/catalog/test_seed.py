@@ -230,3 +230,18 @@ def test_free_trial_zero_prices_are_not_carried(seeded):
     assert not trial.exists()
     # Prices NVIDIA does charge are kept.
     assert Price.objects.filter(offering__provider__slug="nvidia", input__gt=0).exists()
+
+
+def test_every_shipped_score_is_on_its_benchmarks_scale():
+    # Sources give percentages; a curated benchmark recording fractions (GPQA "0-1":
+    # 0.828) must receive 0.416, not 41.6, or leaderboards and prose compare 41.6 with
+    # 0.83 as if on one scale.
+    document = json.loads(SEED_PATH.read_text(encoding="utf-8"))
+    scales = {b["slug"]: b["scale"] for b in document["benchmarks"]}
+    off_scale = [
+        (model["slug"], score["benchmark"], score["score"])
+        for model in document["models"]
+        for score in model.get("scores", [])
+        if not 0 <= Decimal(score["score"]) <= (1 if scales[score["benchmark"]] == "0-1" else 100)
+    ]
+    assert off_scale == []
