@@ -19,6 +19,7 @@ from catalog import admin_import, selectors
 from catalog.admin_concurrency import OptimisticLockingAdmin, OptimisticLockingInline
 from catalog.admin_money import MoneyInput, money_field
 from catalog.admin_safety import CatalogHistoryAdmin
+from catalog.admin_widgets import RowAutocompleteForm, RowAutocompleteInline
 from catalog.changes import OTHERS_WINDOW_DAYS, price_changes_by_others, recent_price_changes
 from catalog.formatting import format_tokens, format_usd_exact
 from catalog.importers.source import PRICE_FIELDS
@@ -176,7 +177,7 @@ class LanguageModelForm(forms.ModelForm):
         return cleaned
 
 
-class OfferingInlineForm(forms.ModelForm):
+class OfferingInlineForm(RowAutocompleteForm, forms.ModelForm):
     """An offering row on the model page, with its current standard price editable.
 
     Changing a figure records a new dated price (today) through the price service, so
@@ -235,7 +236,7 @@ class OfferingInlineForm(forms.ModelForm):
         )
 
 
-class OfferingInline(OptimisticLockingInline, admin.TabularInline):
+class OfferingInline(RowAutocompleteInline, OptimisticLockingInline, admin.TabularInline):
     model = Offering
     form = OfferingInlineForm
     extra = 0
@@ -255,17 +256,24 @@ class OfferingInline(OptimisticLockingInline, admin.TabularInline):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("provider", "current_price")
+        return super().get_queryset(request).select_related("model", "provider", "current_price")
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInlineForm(RowAutocompleteForm, forms.ModelForm):
+    class Meta:
+        model = BenchmarkScore
+        fields = ["benchmark", "score", "self_reported", "source_url", "measured_on"]
+
+
+class ScoreInline(RowAutocompleteInline, admin.TabularInline):
     model = BenchmarkScore
+    form = ScoreInlineForm
     extra = 0
     autocomplete_fields = ["benchmark"]
     fields = ["benchmark", "score", "self_reported", "source_url", "measured_on"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("benchmark")
+        return super().get_queryset(request).select_related("model", "benchmark")
 
 
 @admin.register(LanguageModel)
