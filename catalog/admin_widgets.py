@@ -8,7 +8,7 @@ widget renders the choice from it; a submitted value that differs is looked up a
 
 from __future__ import annotations
 
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 
 
 class RowAutocompleteSelect(AutocompleteSelect):
@@ -42,7 +42,17 @@ class RowAutocompleteForm:
 
 class RowAutocompleteInline:
     """InlineModelAdmin mixin: autocomplete fields use RowAutocompleteSelect (the form
-    must mix in RowAutocompleteForm and the queryset select the related records)."""
+    must mix in RowAutocompleteForm and the queryset select the related records), without
+    the add/change/view icons beside each row's choice (the rows stay narrow; the related
+    record is a click away in its own list)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_view_related = widget.can_delete_related = False
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
