@@ -11,14 +11,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from catalog import admin_import, selectors
 from catalog.admin_concurrency import OptimisticLockingAdmin, OptimisticLockingInline
 from catalog.admin_money import MoneyInput, money_field
 from catalog.admin_safety import CatalogHistoryAdmin
+from catalog.admin_widgets import RowAutocompleteForm, RowAutocompleteInline
 from catalog.changes import OTHERS_WINDOW_DAYS, price_changes_by_others, recent_price_changes
 from catalog.formatting import format_tokens, format_usd_exact
 from catalog.importers.source import PRICE_FIELDS
@@ -96,14 +97,6 @@ def export_selected_as_csv(modeladmin, request, queryset):
     return admin_import.csv_response(queryset, name="prices-selection")
 
 
-def stale_badge(obj) -> bool:
-    return not obj.is_stale
-
-
-stale_badge.boolean = True
-stale_badge.short_description = "Fresh"
-
-
 @admin.register(Organization)
 class OrganizationAdmin(CatalogHistoryAdmin):
     list_display = ["name", "slug", "url"]
@@ -176,18 +169,22 @@ class LanguageModelForm(forms.ModelForm):
         return cleaned
 
 
-class OfferingInlineForm(forms.ModelForm):
+# The figures the model page edits; the cache-write price and the price's source stay as
+# they are (the workbench and the offering's page edit them), so the row fits the screen.
+INLINE_PRICE_FIELDS = ("input", "output", "cache_read")
+
+
+class OfferingInlineForm(RowAutocompleteForm, forms.ModelForm):
     """An offering row on the model page, with its current standard price editable.
 
     Changing a figure records a new dated price (today) through the price service, so
-    the old price stays in the history.
+    the old price stays in the history; the new price keeps the current one's
+    cache-write figure and source.
     """
 
     input = money_field("Input $/1M")
     output = money_field("Output $/1M")
-    cache_read = money_field("Cached input $/1M")
-    cache_write = money_field("Cache write $/1M")
-    price_source_url = forms.URLField(label="Price source", required=False, assume_scheme="https")
+    cache_read = money_field("Cached $/1M")
     confirm_warnings = confirm_warnings_field()
 
     class Meta:
@@ -196,18 +193,18 @@ class OfferingInlineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["confirm_warnings"].label = "Figures checked"
         price = self.instance.current_price if self.instance.pk else None
         if price is not None:
-            for field in PRICE_FIELDS:
+            for field in INLINE_PRICE_FIELDS:
                 self.fields[field].initial = getattr(price, field)
-            self.fields["price_source_url"].initial = price.source_url
 
     def clean(self):
         cleaned = super().clean()
         given = [cleaned.get(f) is not None for f in ("input", "output")]
         if any(given) and not all(given):
             raise forms.ValidationError("Give both the input and the output price.")
-        if any(f in self.changed_data for f in PRICE_FIELDS) and all(given):
+        if any(f in self.changed_data for f in INLINE_PRICE_FIELDS) and all(given):
             previous = self.instance.current_price if self.instance.pk else None
             model_id = cleaned.get("provider_model_id") or self.instance.provider_model_id or ""
             hold_implausible(
@@ -216,26 +213,27 @@ class OfferingInlineForm(forms.ModelForm):
         return cleaned
 
     def price_changed(self) -> bool:
-        return any(f in self.changed_data for f in PRICE_FIELDS) and (
+        return any(f in self.changed_data for f in INLINE_PRICE_FIELDS) and (
             self.cleaned_data.get("input") is not None
         )
 
     def record_price_if_changed(self) -> None:
         if not self.price_changed():
             return
+        current = self.instance.current_price
         record_price(
             offering=self.instance,
             price=PriceInput(
                 input=self.cleaned_data["input"],
                 output=self.cleaned_data["output"],
                 cache_read=self.cleaned_data.get("cache_read"),
-                cache_write=self.cleaned_data.get("cache_write"),
+                cache_write=current.cache_write if current else None,
             ),
-            source_url=self.cleaned_data.get("price_source_url") or "",
+            source_url=current.source_url if current else "",
         )
 
 
-class OfferingInline(OptimisticLockingInline, admin.TabularInline):
+class OfferingInline(RowAutocompleteInline, OptimisticLockingInline, admin.TabularInline):
     model = Offering
     form = OfferingInlineForm
     extra = 0
@@ -247,43 +245,48 @@ class OfferingInline(OptimisticLockingInline, admin.TabularInline):
         "input",
         "output",
         "cache_read",
-        "cache_write",
-        "price_source_url",
         "lifecycle",
         "last_reviewed",
         "confirm_warnings",
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("provider", "current_price")
+        return super().get_queryset(request).select_related("model", "provider", "current_price")
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInlineForm(RowAutocompleteForm, forms.ModelForm):
+    class Meta:
+        model = BenchmarkScore
+        fields = ["benchmark", "score", "self_reported", "source_url", "measured_on"]
+        widgets = {"source_url": forms.URLInput}  # one line, not "Currently: ... Change:"
+
+
+class ScoreInline(RowAutocompleteInline, admin.TabularInline):
     model = BenchmarkScore
+    form = ScoreInlineForm
     extra = 0
     autocomplete_fields = ["benchmark"]
     fields = ["benchmark", "score", "self_reported", "source_url", "measured_on"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("benchmark")
+        return super().get_queryset(request).select_related("model", "benchmark")
 
 
 @admin.register(LanguageModel)
 class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     form = LanguageModelForm
-    list_display = [
-        "name",
-        "organization",
-        "context_display",
-        "cheapest_input",
-        "cheapest_output",
-        "provider_names",
-        "last_reviewed",
-        stale_badge,
+    # What fits one line beside the sidebar and the filters at 1280 px; providers, review
+    # dates and specs are filters or on the model's page.
+    list_display = ["name", "organization", "cheapest_input", "status", "lifecycle"]
+    list_filter = [
         "status",
         "lifecycle",
+        StaleFilter,
+        "organization",
+        ("offerings__provider", admin.RelatedOnlyFieldListFilter),
+        "open_weights",
+        "reasoning",
     ]
-    list_filter = ["status", "lifecycle", StaleFilter, "organization", "open_weights", "reasoning"]
     list_select_related = ["organization"]
     search_fields = ["name", "slug", "organization__name", "offerings__provider_model_id"]
     autocomplete_fields = ["organization", "sources"]
@@ -292,8 +295,12 @@ class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
     actions = [mark_reviewed_today]
     inlines = [OfferingInline, ScoreInline]
     save_on_top = True
+    readonly_fields = ["prices_link"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "organization", "status", "last_reviewed"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "organization", "status", "last_reviewed", "prices_link"]},
+        ),
         (
             "Specs",
             {
@@ -329,27 +336,24 @@ class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
             .annotate(
                 # The figure pages and the API show: buyable offerings only.
                 min_input=selectors.cheapest_buyable_price("input"),
-                min_output=selectors.cheapest_buyable_price("output"),
             )
-            .prefetch_related("offerings__provider")
         )
-
-    @admin.display(description="Context", ordering="context_window")
-    def context_display(self, obj):
-        return format_tokens(obj.context_window)
 
     @admin.display(description="Cheapest input / 1M", ordering="min_input")
     def cheapest_input(self, obj):
         return format_usd_exact(obj.min_input)
 
-    @admin.display(description="Cheapest output / 1M", ordering="min_output")
-    def cheapest_output(self, obj):
-        return format_usd_exact(obj.min_output)
-
-    @admin.display(description="Providers")
-    def provider_names(self, obj):
-        names = sorted(o.provider.name for o in obj.offerings.all())
-        return ", ".join(names) or "—"
+    @admin.display(description="Prices")
+    def prices_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("admin:catalog_offering_workbench")
+        return format_html(
+            '<a href="{}?model__id__exact={}">Edit prices in the workbench</a>'
+            " (every figure of each offering, with the date it takes effect)",
+            url,
+            obj.pk,
+        )
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -386,16 +390,9 @@ class AliasInline(admin.TabularInline):
 
 @admin.register(Offering)
 class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
-    list_display = [
-        "model",
-        "provider",
-        "provider_model_id",
-        "input_price",
-        "output_price",
-        "lifecycle",
-        "last_reviewed",
-        stale_badge,
-    ]
+    # One line at 1280 px; the provider's model id and review date are on the offering's
+    # page (the id is searchable, the review date a filter).
+    list_display = ["model", "provider", "input_price", "output_price", "lifecycle"]
     list_filter = ["provider", "lifecycle", StaleFilter]
     list_select_related = ["model", "provider", "current_price"]
     search_fields = ["model__name", "provider__name", "provider_model_id", "aliases__alias"]
@@ -504,13 +501,11 @@ class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
         "offering",
         "effective_date",
         "tier",
-        "context_threshold",
         "input_price",
         "output_price",
         "cached_input_price",
-        "checked_on",
     ]
-    list_filter = ["tier", "offering__provider"]
+    list_filter = ["tier", "offering__provider", "context_threshold"]
     list_select_related = ["offering__model", "offering__provider"]
     search_fields = ["offering__model__name", "offering__provider__name"]
     autocomplete_fields = ["offering"]

@@ -52,17 +52,8 @@ class NoteForm(forms.Form):
 
 @admin.register(Finding)
 class FindingAdmin(admin.ModelAdmin):
-    list_display = (
-        "subject",
-        "source",
-        "field",
-        "kind",
-        "ours",
-        "theirs",
-        "difference",
-        "status",
-        "last_seen",
-    )
+    # One line at 1280 px; the source, kind and dates are filters or on the finding's page.
+    list_display = ("subject", "field", "ours", "theirs", "difference", "status")
     list_filter = (
         "status",
         "kind",
