@@ -1,6 +1,8 @@
 """The editorial layer over a pair of models. Every published pair has a page whether or
 not a row exists here; a row only adds what an editor chose to say."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +15,11 @@ from catalog.models import LanguageModel
 def canonical_pair(slug_a: str, slug_b: str) -> tuple[str, str]:
     """The one URL order of a pair: alphabetical by slug."""
     return (slug_a, slug_b) if slug_a <= slug_b else (slug_b, slug_a)
+
+
+def canonical_lineup(slugs: Iterable[str]) -> tuple[str, ...]:
+    """The one URL order of several models, as for a pair: alphabetical by slug."""
+    return tuple(sorted(slugs))
 
 
 class Comparison(models.Model):

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from catalog.models import CAPABILITIES, LanguageModel
 from catalog.selectors import cheapest_buyable_price
-from comparisons.models import Comparison, canonical_pair
+from comparisons.models import Comparison, canonical_lineup, canonical_pair
 from comparisons.narrative import cheapest_offering
 from comparisons.pricing import DEFAULT_BLEND
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
@@ -24,6 +24,11 @@ from sitecache.versioning import cached_for_catalog_version
 def compare_url(slug_a: str, slug_b: str) -> str:
     a, b = canonical_pair(slug_a, slug_b)
     return reverse("comparisons:detail", kwargs={"pair": f"{a}-vs-{b}"})
+
+
+def lineup_url(slugs: list[str] | tuple[str, ...]) -> str:
+    """The page of two to four models in canonical order (for two, `compare_url`'s)."""
+    return reverse("comparisons:detail", kwargs={"pair": "-vs-".join(canonical_lineup(slugs))})
 
 
 @dataclass(frozen=True)

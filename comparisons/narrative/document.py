@@ -28,6 +28,27 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One model's value in a row, with the links it names (providers), if any."""
+
+    text: str
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineupRow:
+    """One table row of any number of models: a label and a cell per model, in column
+    order, never empty. A pair's `Row` is this row with two cells."""
+
+    label: str
+    cells: tuple[Cell, ...]
+
+    def as_pair_row(self) -> Row:
+        a, b = self.cells
+        return Row(label=self.label, a=a.text, b=b.text, a_links=a.links, b_links=b.links)
+
+
+@dataclass(frozen=True)
 class ProviderPriceRow:
     """One model on one provider, prices formatted, for the every-provider table."""
 
