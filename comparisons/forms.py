@@ -33,12 +33,18 @@ class PairPickerForm(forms.Form):
         return [self.cleaned_data[n] for n in ("a", "b", "c", "d") if self.cleaned_data.get(n)]
 
 
+class TickedModelsField(forms.MultipleChoiceField):
+    """Slugs ticked; the empty value the form always sends (so that a press with nothing
+    ticked still reaches the page that says so) is not one."""
+
+    def to_python(self, value) -> list[str]:
+        return [slug for slug in super().to_python(value) if slug]
+
+
 class ModelSelectionForm(forms.Form):
     """The models ticked on the models list: `?m=<slug>&m=<slug>...`, two to four."""
 
-    m = forms.MultipleChoiceField(
-        error_messages={"required": "Tick two to four models to compare."}
-    )
+    m = TickedModelsField(error_messages={"required": "Tick two to four models to compare."})
 
     def __init__(self, *args, choices, **kwargs):
         """`choices`: as `PairPickerForm`'s."""
