@@ -695,6 +695,11 @@ class ProviderPriceRowSerializer(serializers.Serializer):
         read_only=True, help_text="Price watch: how many of them agree with the price."
     )
     cross_checked_on = optional_date("Price watch: when the sources were last compared.")
+    source_url = serializers.CharField(
+        read_only=True,
+        help_text='Where the price was read (the provider\'s price list); "" when none is '
+        "recorded.",
+    )
 
 
 class FaqItemSerializer(serializers.Serializer):

@@ -1,6 +1,8 @@
 """The editorial layer over a pair of models. Every published pair has a page whether or
 not a row exists here; a row only adds what an editor chose to say."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -9,6 +11,11 @@ from simple_history.models import HistoricalRecords
 
 from catalog.models import LanguageModel
 from catalog.pairs import canonical_pair
+
+
+def canonical_lineup(slugs: Iterable[str]) -> tuple[str, ...]:
+    """The one URL order of several models, as for a pair: alphabetical by slug."""
+    return tuple(sorted(slugs))
 
 
 class Comparison(models.Model):

@@ -1,5 +1,6 @@
-"""Read paths of the comparisons app: a pair from its URL, related pairs, featured pairs,
-the pair picker's choices, the sitemap's pair sequence and the benchmark leaderboards."""
+"""Read paths of the comparisons app: a pair or lineup from its URL, related pairs,
+featured pairs, the pair picker's choices, the sitemap's pair sequence and the benchmark
+leaderboards."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.urls import reverse
 
 from catalog import selectors as catalog_selectors
 from catalog.models import CAPABILITIES, Benchmark, BenchmarkScore, LanguageModel
 from catalog.pairs import compare_url
 from catalog.selectors import cheapest_buyable_price, with_cheapest_prices
+from comparisons.forms import MOST_MODELS
 from comparisons.leaderboard import BoardEntry
-from comparisons.models import Comparison
+from comparisons.models import Comparison, canonical_lineup
 from comparisons.narrative import cheapest_offering
 from comparisons.pricing import DEFAULT_BLEND, blended_price
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
@@ -26,6 +29,9 @@ from sitecache.versioning import cached_for_catalog_version
 
 SEPARATOR = "-vs-"
 PAIR_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
+# Pieces between separators a lineup path may have: four slugs may contain "-vs-"
+# themselves, but a path of more pieces is refused before its runs are looked up.
+MOST_PIECES = 12
 
 
 def split_pair(pair: str, *, include_drafts: bool) -> tuple[str, str, dict]:
@@ -47,6 +53,55 @@ def split_pair(pair: str, *, include_drafts: bool) -> tuple[str, str, dict]:
         if left in models and right in models and left != right:
             return left, right, models
     raise Http404("No such comparison.")
+
+
+class TooManyModels(Exception):
+    """The path names models the lineup page cannot show (a repeat, more than four)."""
+
+
+def split_lineup(path: str, *, include_drafts: bool) -> tuple[list[str], dict]:
+    """Split "a-vs-b-vs-c" into visible slugs that may themselves contain "-vs-": every
+    run of pieces between separators is a candidate slug (one query), and the split
+    into the fewest real slugs wins. Raises Http404 when no split is made of real slugs
+    and TooManyModels when the best one repeats a model or has more than four."""
+    if not PAIR_PATTERN.match(path):
+        raise Http404("No such comparison.")
+    pieces = path.split(SEPARATOR)
+    if len(pieces) > MOST_PIECES:
+        raise TooManyModels(f"Compare at most {MOST_MODELS} models at a time.")
+    runs = {
+        SEPARATOR.join(pieces[start:stop])
+        for start in range(len(pieces))
+        for stop in range(start + 1, len(pieces) + 1)
+    }
+    models = catalog_selectors.models_by_slug(runs - {""}, include_drafts=include_drafts)
+
+    def splits(start: int) -> list[list[str]]:
+        if start == len(pieces):
+            return [[]]
+        found = []
+        for stop in range(start + 1, len(pieces) + 1):
+            slug = SEPARATOR.join(pieces[start:stop])
+            if slug in models:
+                found += [[slug, *rest] for rest in splits(stop)]
+        return found
+
+    candidates = splits(0)
+    if not candidates:
+        raise Http404("No such comparison.")
+    slugs = min(candidates, key=len)
+    if len(set(slugs)) != len(slugs):
+        raise TooManyModels("Each model can appear only once in a comparison.")
+    if len(slugs) > MOST_MODELS:
+        raise TooManyModels(
+            f"Compare at most {MOST_MODELS} models at a time: this address names {len(slugs)}."
+        )
+    return slugs, models
+
+
+def lineup_url(slugs: list[str] | tuple[str, ...]) -> str:
+    """The page of two to four models in canonical order (for two, `compare_url`'s)."""
+    return reverse("comparisons:detail", kwargs={"pair": "-vs-".join(canonical_lineup(slugs))})
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ dataclasses and never the ORM, so the text can be tested without a database.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from catalog import selectors
 from catalog.models import BUYABLE_LIFECYCLES, CAPABILITIES, LanguageModel, own_limit
-from comparisons.models import Comparison, canonical_pair
+from comparisons.models import Comparison, canonical_lineup, canonical_pair
 from comparisons.pricing import ContextTier, Rates
 from sitecache.versioning import version_memo
 
@@ -177,6 +178,21 @@ class PairSnapshot:
         return f"{self.a.slug}-vs-{self.b.slug}"
 
 
+@dataclass(frozen=True)
+class LineupSnapshot:
+    """Two or more models side by side, in canonical (slug) order."""
+
+    models: tuple[ModelSnapshot, ...]
+
+    @property
+    def is_draft(self) -> bool:
+        return any(m.is_draft for m in self.models)
+
+    @property
+    def path_slug(self) -> str:
+        return "-vs-".join(m.slug for m in self.models)
+
+
 def capabilities_of(model: LanguageModel) -> tuple[tuple[str, str, bool | None], ...]:
     return tuple((key, label, getattr(model, key)) for key, label in CAPABILITIES)
 
@@ -239,22 +255,44 @@ def build_pair_snapshot(
     pair = (models[slug_a], models[slug_b])
     if not include_drafts and not all(m.is_published for m in pair):
         return None
-    # Snapshots hold dated facts (the price in force), so the day is part of the key;
-    # one memo name, so days gone do not stay behind.
-    known = version_memo("model-snapshots")
-    day = timezone.localdate()
-    missing = [m for m in pair if (day, m.slug) not in known]
-    if missing:
-        known.update({(day, slug): snap for slug, snap in model_snapshots(missing).items()})
+    snapshot_a, snapshot_b = remembered_snapshots(pair)
     comparison = Comparison.objects.filter(model_a_id=pair[0].pk, model_b_id=pair[1].pk).first()
     return PairSnapshot(
-        a=known[(day, pair[0].slug)],
-        b=known[(day, pair[1].slug)],
+        a=snapshot_a,
+        b=snapshot_b,
         editor_note=comparison.editor_note if comparison else "",
         verdict_override=comparison.verdict_override if comparison else "",
         noindex=comparison.noindex if comparison else False,
         featured=comparison.featured if comparison else False,
     )
+
+
+def remembered_snapshots(models: Sequence[LanguageModel]) -> list[ModelSnapshot]:
+    """Snapshots of `models`, in their order, kept per catalog version and day: only
+    models not seen today cost `model_snapshots`' 4 queries."""
+    # Snapshots hold dated facts (the price in force), so the day is part of the key;
+    # one memo name, so days gone do not stay behind.
+    known = version_memo("model-snapshots")
+    day = timezone.localdate()
+    missing = [m for m in models if (day, m.slug) not in known]
+    if missing:
+        known.update({(day, slug): snap for slug, snap in model_snapshots(missing).items()})
+    return [known[(day, m.slug)] for m in models]
+
+
+def build_lineup_snapshot(
+    slugs: Sequence[str], *, models: dict[str, LanguageModel], include_drafts: bool = False
+) -> LineupSnapshot | None:
+    """Several models in canonical (slug) order, or None when a slug is not among
+    `models` (from `selectors.models_by_slug`) or not visible (drafts need
+    `include_drafts`). At most 4 queries, none when every model was seen today."""
+    ordered = canonical_lineup(slugs)
+    if any(slug not in models for slug in ordered):
+        return None
+    chosen = [models[slug] for slug in ordered]
+    if not include_drafts and not all(m.is_published for m in chosen):
+        return None
+    return LineupSnapshot(models=tuple(remembered_snapshots(chosen)))
 
 
 def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:

@@ -53,6 +53,36 @@ class BenchmarkRow(Row):
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One model's value in a row, with the links it names (providers), if any."""
+
+    text: str
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineupRow:
+    """One table row of any number of models: a label and a cell per model, in column
+    order, never empty. A pair's `Row` is this row with two cells."""
+
+    label: str
+    cells: tuple[Cell, ...]
+    # As on `Row`: the ComparedModel attribute of the figure the row shows, or None.
+    field: str | None = None
+
+    def as_pair_row(self) -> Row:
+        a, b = self.cells
+        return Row(
+            label=self.label,
+            a=a.text,
+            b=b.text,
+            a_links=a.links,
+            b_links=b.links,
+            field=self.field,
+        )
+
+
+@dataclass(frozen=True)
 class ProviderPriceRow:
     """One model on one provider, prices formatted, for the every-provider table."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from catalog.formatting import (
@@ -18,13 +18,21 @@ from catalog.formatting import (
     provider_limits_note,
 )
 from catalog.models import Lifecycle, Modality
-from comparisons.narrative.document import BenchmarkRow, Link, ProviderPriceRow, Row
+from comparisons.narrative.document import (
+    BenchmarkRow,
+    Cell,
+    LineupRow,
+    Link,
+    ProviderPriceRow,
+    Row,
+)
 from comparisons.narrative.prices import PriceChoice, as_stored
 from comparisons.pricing import BlendRatio
 from comparisons.snapshot import ModelSnapshot, OfferingSnapshot, ScoreSnapshot
 from pricewatch.summary import cross_check_sentence
 
 NOT_PUBLISHED = "— not published"
+NOT_REPORTED = "— not reported"
 MODALITY_LABELS = dict(Modality.choices)
 LIFECYCLE_LABELS = dict(Lifecycle.choices)
 REPORTED_BY = {
@@ -66,12 +74,26 @@ def shared_scores(a: ModelSnapshot, b: ModelSnapshot) -> list[tuple[ScoreSnapsho
     return [(s, by_slug[s.benchmark_slug]) for s in a.scores if s.benchmark_slug in by_slug]
 
 
-def spec_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
+def lineup_scores(models: Sequence[ModelSnapshot]) -> list[tuple[ScoreSnapshot | None, ...]]:
+    """A tuple of scores (one per model, None where a model has none) for each benchmark
+    at least two of `models` have, in the order the models list them. For two models
+    these are `shared_scores`."""
+    by_model = [{s.benchmark_slug: s for s in m.scores} for m in models]
+    order = list(dict.fromkeys(s.benchmark_slug for m in models for s in m.scores))
+    rows = [tuple(scores.get(slug) for scores in by_model) for slug in order]
+    return [row for row in rows if sum(score is not None for score in row) >= 2]
+
+
+def pair_rows(rows: Iterable[LineupRow]) -> tuple[Row, ...]:
+    return tuple(row.as_pair_row() for row in rows)
+
+
+def spec_table(models: Sequence[ModelSnapshot]) -> tuple[LineupRow, ...]:
     def tokens(value: int | None) -> str:
         return f"{format_tokens(value)} tokens" if value else NOT_DISCLOSED
 
-    def row(label: str, fn, field: str | None = None) -> Row:
-        return Row(label=label, a=fn(a), b=fn(b), field=field)
+    def row(label: str, fn, field: str | None = None) -> LineupRow:
+        return LineupRow(label=label, cells=tuple(Cell(fn(m)) for m in models), field=field)
 
     return (
         row("Organisation", lambda m: m.organization_name),
@@ -97,20 +119,23 @@ def spec_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
     )
 
 
+def spec_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
+    return pair_rows(spec_table((a, b)))
+
+
 def provider_links(model: ModelSnapshot) -> tuple[Link, ...]:
     return tuple(Link(text=o.provider_name, url=o.link) for o in model.offerings)
 
 
-def pricing_rows(
-    a: ModelSnapshot,
-    b: ModelSnapshot,
-    choice_a: PriceChoice | None,
-    choice_b: PriceChoice | None,
+def pricing_table(
+    models: Sequence[ModelSnapshot],
+    choices: Sequence[PriceChoice | None],
     blend: BlendRatio,
-) -> tuple[Row, ...]:
-    """The quoted prices; the cheapest-provider cell names every provider at that price
-    (the maker's own first), and the cached price names its provider when it is another
-    of those than the first. Each figure row's `field` names its value in ComparedModel
+) -> tuple[LineupRow, ...]:
+    """The quoted prices, a cell per model with its `price_choice`; the
+    cheapest-provider cell names every provider at that price (the maker's own first),
+    and the cached price names its provider when it is another of those than the
+    first. Each figure row's `field` names its value in ComparedModel
     (builder.compared_model)."""
 
     def price(choice: PriceChoice | None, field: str) -> str:
@@ -124,60 +149,42 @@ def pricing_rows(
             text += f" on {choice.cache_read_from.provider_name}"
         return text
 
-    def cheapest(choice: PriceChoice | None) -> str:
+    def cheapest(choice: PriceChoice | None) -> Cell:
+        links = tuple(Link(o.provider_name, o.link) for o in choice.ties) if choice else ()
         if choice is None:
-            return NOT_PUBLISHED
+            return Cell(NOT_PUBLISHED, links)
         if len(choice.ties) == 1:
-            return choice.provider_name
-        return f"{pluralize(len(choice.ties), 'provider')} at the same price"
-
-    def cheapest_links(choice: PriceChoice | None) -> tuple[Link, ...]:
-        return tuple(Link(o.provider_name, o.link) for o in choice.ties) if choice else ()
+            return Cell(choice.provider_name, links)
+        return Cell(f"{pluralize(len(choice.ties), 'provider')} at the same price", links)
 
     def blended(choice: PriceChoice | None) -> str:
         return format_price_per_million(choice.blended(blend)) if choice else NOT_PUBLISHED
 
+    def row(label: str, fn, field: str) -> LineupRow:
+        return LineupRow(label, tuple(Cell(fn(choice)) for choice in choices), field=field)
+
     return (
-        Row(
-            "Cheapest provider",
-            cheapest(choice_a),
-            cheapest(choice_b),
-            cheapest_links(choice_a),
-            cheapest_links(choice_b),
-        ),
-        Row(
-            "Input price",
-            price(choice_a, "input"),
-            price(choice_b, "input"),
-            field="input_usd_per_mtok",
-        ),
-        Row(
-            "Output price",
-            price(choice_a, "output"),
-            price(choice_b, "output"),
-            field="output_usd_per_mtok",
-        ),
-        Row(
-            "Cached input price",
-            cached(choice_a),
-            cached(choice_b),
-            field="cached_input_usd_per_mtok",
-        ),
-        Row(
-            f"Blended price ({blend.label} input/output)",
-            blended(choice_a),
-            blended(choice_b),
-            field="blended_usd_per_mtok",
-        ),
-        Row(
+        LineupRow("Cheapest provider", tuple(cheapest(choice) for choice in choices)),
+        row("Input price", lambda choice: price(choice, "input"), "input_usd_per_mtok"),
+        row("Output price", lambda choice: price(choice, "output"), "output_usd_per_mtok"),
+        row("Cached input price", cached, "cached_input_usd_per_mtok"),
+        row(f"Blended price ({blend.label} input/output)", blended, "blended_usd_per_mtok"),
+        LineupRow(
             "Providers",
-            pluralize(len(a.offerings), "provider"),
-            pluralize(len(b.offerings), "provider"),
-            provider_links(a),
-            provider_links(b),
+            tuple(Cell(pluralize(len(m.offerings), "provider"), provider_links(m)) for m in models),
             field="provider_count",
         ),
     )
+
+
+def pricing_rows(
+    a: ModelSnapshot,
+    b: ModelSnapshot,
+    choice_a: PriceChoice | None,
+    choice_b: PriceChoice | None,
+    blend: BlendRatio,
+) -> tuple[Row, ...]:
+    return pair_rows(pricing_table((a, b), (choice_a, choice_b), blend))
 
 
 def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPriceRow, ...]:
@@ -226,31 +233,59 @@ def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPri
     )
 
 
-def capability_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
+def capability_table(models: Sequence[ModelSnapshot]) -> tuple[LineupRow, ...]:
     return tuple(
-        Row(label=label, a=yes_no(value), b=yes_no(b.capability(key)))
-        for key, label, value in a.capabilities
+        LineupRow(label=label, cells=tuple(Cell(yes_no(m.capability(key))) for m in models))
+        for key, label, _value in models[0].capabilities
     )
+
+
+def capability_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[Row, ...]:
+    return pair_rows(capability_table((a, b)))
+
+
+def benchmark_table(
+    scored: Iterable[tuple[ScoreSnapshot | None, ...]],
+) -> tuple[LineupRow, ...]:
+    """A row per benchmark (`lineup_scores`), a cell per model; a model without the
+    score reads "— not reported"."""
+    rows = []
+    for scores in scored:
+        first = next(score for score in scores if score is not None)
+        direction = "higher is better" if first.higher_is_better else "lower is better"
+        rows.append(
+            LineupRow(
+                label=f"{first.label} — {first.metric}, {first.scale}, {direction}",
+                cells=tuple(
+                    Cell(
+                        NOT_REPORTED
+                        if score is None
+                        else format_score(score.score, score.provenance, preview=score.preview)
+                    )
+                    for score in scores
+                ),
+            )
+        )
+    return tuple(rows)
 
 
 def benchmark_rows(
     shared: Iterable[tuple[ScoreSnapshot, ScoreSnapshot]],
 ) -> tuple[BenchmarkRow, ...]:
-    """A row per benchmark both models have (`shared_scores`)."""
-    rows = []
-    for score_a, score_b in shared:
-        direction = "higher is better" if score_a.higher_is_better else "lower is better"
-        rows.append(
-            BenchmarkRow(
-                label=f"{score_a.label} — {score_a.metric}, {score_a.scale}, {direction}",
-                a=format_score(score_a.score, score_a.provenance, preview=score_a.preview),
-                b=format_score(score_b.score, score_b.provenance, preview=score_b.preview),
-                benchmark=score_a.benchmark_slug,
-                metric=score_a.metric,
-                scale=score_a.scale,
-                higher_is_better=score_a.higher_is_better,
-                a_score=float(score_a.score),
-                b_score=float(score_b.score),
-            )
+    """A row per benchmark both models have (`shared_scores`): `benchmark_table`'s row,
+    with both scores as numbers beside their text."""
+    shared = list(shared)
+    return tuple(
+        BenchmarkRow(
+            label=row.label,
+            a=row.cells[0].text,
+            b=row.cells[1].text,
+            benchmark=score_a.benchmark_slug,
+            metric=score_a.metric,
+            scale=score_a.scale,
+            higher_is_better=score_a.higher_is_better,
+            a_score=float(score_a.score),
+            b_score=float(score_b.score),
         )
-    return tuple(rows)
+        for (score_a, score_b), row in zip(shared, benchmark_table(shared), strict=True)
+    )

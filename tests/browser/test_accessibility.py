@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from catalog.models import Benchmark
+from comparisons.selectors import lineup_url
 from tests.browser.test_editor_import import plain_http_server
 from tests.factories import catalog_of, gemini_seed_pair
 
@@ -26,7 +27,11 @@ pytestmark = [
 __all__ = ["plain_http_server"]
 
 
-def page_paths(live, lite) -> list[str]:
+def lineup_path(*models) -> str:
+    return lineup_url([m.slug for m in models])
+
+
+def page_paths(live, lite, third) -> list[str]:
     provider = live.offerings.first().provider
     benchmark = Benchmark.objects.order_by("-pk").first()  # catalog_of's, with a scatter
     return [
@@ -36,6 +41,7 @@ def page_paths(live, lite) -> list[str]:
         f"/providers/{provider.slug}/",
         SEED_PATH,
         SEED_PATH + "?input_tokens=-5",  # the calculator showing an error
+        lineup_path(live, lite, third),  # three models side by side
         "/compare/",
         "/changes/",
         "/benchmarks/",
@@ -65,7 +71,7 @@ def test_every_page_type_has_no_serious_accessibility_violation(
     plain_http_server, chromium, tmp_path, scheme, width, height
 ):
     live, lite = gemini_seed_pair()
-    catalog_of(models=3, providers=2, offerings_per_model=1, benchmarks=1)
+    third, *_others = catalog_of(models=3, providers=2, offerings_per_model=1, benchmarks=1)
     context = chromium.new_context(
         viewport={"width": width, "height": height},
         color_scheme=scheme,
@@ -74,7 +80,7 @@ def test_every_page_type_has_no_serious_accessibility_violation(
     page = context.new_page()
     page.set_default_timeout(15_000)
     found = {}
-    for path in page_paths(live, lite):
+    for path in page_paths(live, lite, third):
         page.goto(plain_http_server.url + path)
         violations = serious_violations(page)
         if violations:
@@ -83,6 +89,19 @@ def test_every_page_type_has_no_serious_accessibility_violation(
             page.screenshot(path=tmp_path / f"{scheme}-{width}-{name}.png", full_page=True)
     context.close()
     assert not found, json.dumps(found, indent=1)
+
+
+def test_the_lineup_page_does_not_overflow_a_phone(plain_http_server, chromium, tmp_path):
+    live, lite = gemini_seed_pair()
+    third, fourth = catalog_of(models=2, providers=2, offerings_per_model=1)
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    for path in (lineup_path(live, lite, third), lineup_path(live, lite, third, fourth)):
+        page.goto(plain_http_server.url + path)
+        assert page.locator("h1").inner_text().count(" vs ") == path.count("-vs-")
+        page.screenshot(path=tmp_path / f"lineup-{path.count('-vs-') + 1}.png", full_page=True)
+        # Wide tables scroll inside their .table-scroll wrapper; the page itself does not.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.close()
 
 
 def test_the_skip_link_is_first_and_moves_focus_to_the_content(plain_http_server, chromium):
