@@ -49,11 +49,5 @@ def test_admin_changelist_shows_the_cheapest_buyable_price(editor_client):
     response = editor_client.get(reverse("admin:catalog_languagemodel_changelist"))
     cells = re.findall(r'class="field-(cheapest_\w+)">([^<]*)<', response.content.decode())
     # Fading's $0.01 (retired) and $0.05 (deprecated) never show; its GA offering does.
-    assert sorted(cells) == sorted(
-        [
-            ("cheapest_input", "$1"),
-            ("cheapest_output", "$2"),
-            ("cheapest_input", "$0.50"),
-            ("cheapest_output", "$1"),
-        ]
-    )
+    # (The list shows the input price only, to fit the screen; output is on the model.)
+    assert sorted(cells) == sorted([("cheapest_input", "$1"), ("cheapest_input", "$0.50")])

@@ -267,7 +267,8 @@ def test_pair_picker_groups_models_by_maker(client, anthropic):
     gemini_seed_pair()
     html = client.get("/").content.decode()
     groups = re.findall(r'<optgroup label="([^"]+)">', html)
-    assert groups == ["Anthropic", "Google DeepMind"] * 2  # one list per side
+    # One list per model field: the two of a pair and the optional third and fourth.
+    assert groups == ["Anthropic", "Google DeepMind"] * 4
     anthropic_group = html.split('<optgroup label="Anthropic">')[1].split("</optgroup>")[0]
     assert re.findall(r">([^<]+)</option>", anthropic_group) == [
         "Claude Opus 4.5",
