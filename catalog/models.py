@@ -523,6 +523,14 @@ EXTRA_PRICE_DIMENSIONS = {
 }
 
 
+def optional_price(help_text: str) -> models.DecimalField:
+    """A price column no source need state: MONEY places, empty when unknown, never
+    negative."""
+    return models.DecimalField(
+        **MONEY, null=True, blank=True, validators=NON_NEGATIVE, help_text=help_text
+    )
+
+
 class Price(models.Model):
     """One dated price record. New prices are appended; old ones are never rewritten."""
 
@@ -556,44 +564,12 @@ class Price(models.Model):
     )
     # What some providers bill besides text tokens (EXTRA_PRICE_DIMENSIONS); empty when no
     # source states it.
-    audio_input = models.DecimalField(
-        **MONEY,
-        null=True,
-        blank=True,
-        validators=NON_NEGATIVE,
-        help_text="USD per 1M audio input tokens.",
-    )
-    audio_output = models.DecimalField(
-        **MONEY,
-        null=True,
-        blank=True,
-        validators=NON_NEGATIVE,
-        help_text="USD per 1M audio output tokens.",
-    )
-    image_input = models.DecimalField(
-        **MONEY,
-        null=True,
-        blank=True,
-        validators=NON_NEGATIVE,
-        help_text="USD per 1M image input tokens.",
-    )
-    image_input_per_image = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=NON_NEGATIVE, help_text="USD per input image."
-    )
-    web_search = models.DecimalField(
-        **MONEY,
-        null=True,
-        blank=True,
-        validators=NON_NEGATIVE,
-        help_text="USD per 1K web searches (requests with search).",
-    )
-    reasoning = models.DecimalField(
-        **MONEY,
-        null=True,
-        blank=True,
-        validators=NON_NEGATIVE,
-        help_text="USD per 1M reasoning tokens, where billed at a rate of their own.",
-    )
+    audio_input = optional_price("USD per 1M audio input tokens.")
+    audio_output = optional_price("USD per 1M audio output tokens.")
+    image_input = optional_price("USD per 1M image input tokens.")
+    image_input_per_image = optional_price("USD per input image.")
+    web_search = optional_price("USD per 1K web searches (requests with search).")
+    reasoning = optional_price("USD per 1M reasoning tokens, where billed at a rate of their own.")
     source_url = models.URLField(max_length=500, blank=True)
     checked_on = models.DateField(null=True, blank=True, help_text="When the source was checked.")
     created_at = models.DateTimeField(auto_now_add=True)
