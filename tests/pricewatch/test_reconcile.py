@@ -398,8 +398,11 @@ def test_real_files_against_the_seed_catalog(shared_data, django_assert_max_num_
 
     # A 10x slip planted on an offering that agreed is found on the next run.
     check = (
-        OfferingCheck.objects.filter(agrees=True, source="openrouter")
+        OfferingCheck.objects.filter(
+            agrees=True, source="openrouter", offering__current_price__input__gt=0
+        )
         .select_related("offering__current_price")
+        .order_by("offering__provider_model_id", "pk")
         .first()
     )
     current = check.offering.current_price
