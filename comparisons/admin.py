@@ -4,8 +4,8 @@ generated verdict with their own (the page marks it as the editor's)."""
 from django.contrib import admin
 from django.utils.html import format_html
 
-from catalog.admin_concurrency import OptimisticLockingAdmin
-from catalog.admin_safety import CatalogHistoryAdmin
+from catalog.admin.concurrency import OptimisticLockingAdmin
+from catalog.admin.history import CatalogHistoryAdmin
 from comparisons.models import Comparison
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from catalog import admin_workbench
+from catalog.admin import workbench as admin_workbench
 from catalog.changes import OTHERS_WINDOW_DAYS, price_changes_by_others
 from catalog.models import DraftModel, LanguageModel, Offering
 

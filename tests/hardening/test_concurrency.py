@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from catalog.admin_concurrency import VERSION_FIELD
+from catalog.admin.concurrency import VERSION_FIELD
 from catalog.models import LanguageModel, Offering, Price, Provider
 from tests.admin_forms import change_form_data
 from tests.factories import LanguageModelFactory, PriceFactory, ProviderFactory, editor_group, offer

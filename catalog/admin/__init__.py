@@ -15,11 +15,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from catalog import admin_import, selectors
-from catalog.admin_concurrency import OptimisticLockingAdmin, OptimisticLockingInline
-from catalog.admin_money import MoneyInput, money_field
-from catalog.admin_safety import CatalogHistoryAdmin
-from catalog.admin_widgets import RowAutocompleteForm, RowAutocompleteInline
+from catalog import selectors
+from catalog.admin import imports as admin_import
+from catalog.admin.concurrency import OptimisticLockingAdmin, OptimisticLockingInline
+from catalog.admin.history import CatalogHistoryAdmin
+from catalog.admin.money import MoneyInput, money_field
+from catalog.admin.widgets import RowAutocompleteForm, RowAutocompleteInline
 from catalog.changes import OTHERS_WINDOW_DAYS, price_changes_by_others, recent_price_changes
 from catalog.formatting import format_tokens, format_usd_exact
 from catalog.importers.source import PRICE_FIELDS
@@ -412,7 +413,7 @@ class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
 
     def get_urls(self):
         # Imported here: the workbench builds on this module's filters and form helpers.
-        from catalog.admin_workbench import workbench_view  # noqa: PLC0415 (import cycle)
+        from catalog.admin.workbench import workbench_view  # noqa: PLC0415 (import cycle)
 
         wrap = self.admin_site.admin_view
         return [
@@ -585,4 +586,4 @@ class BenchmarkScoreAdmin(CatalogHistoryAdmin):
 
 
 # The review queue registers itself (its own module: the import screens live apart too).
-from catalog import admin_review  # noqa: E402, F401
+from catalog.admin import review  # noqa: E402, F401

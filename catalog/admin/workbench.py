@@ -22,7 +22,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from catalog.admin import StaleFilter, confirm_warnings_field, hold_implausible
-from catalog.admin_money import money_field
+from catalog.admin.money import money_field
 from catalog.changes import FIELD_LABELS
 from catalog.formatting import format_date, format_usd_exact
 from catalog.models import Offering
