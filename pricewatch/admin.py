@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 
-from catalog.admin import workbench as admin_workbench
+from catalog.admin import workbench
 from catalog.formatting import format_tokens, format_usd_exact
 from pricewatch.models import PRICE_FIELD_NAMES, Finding, OfferingCheck
 from pricewatch.services import FindingRefused, dismiss, take_theirs
@@ -159,4 +159,4 @@ class OpenFindingFilter(admin.SimpleListFilter):
         return queryset
 
 
-admin_workbench.extra_filters.append(OpenFindingFilter)
+workbench.extra_filters.append(OpenFindingFilter)

@@ -21,8 +21,9 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from catalog.admin import StaleFilter, confirm_warnings_field, hold_implausible
+from catalog.admin.confirmation import confirm_warnings_field, hold_implausible
 from catalog.admin.money import money_field
+from catalog.admin.staleness import StaleFilter
 from catalog.changes import FIELD_LABELS
 from catalog.formatting import format_date, format_usd_exact
 from catalog.models import Offering

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from catalog.admin import workbench as admin_workbench
+from catalog.admin import workbench
 from catalog.changes import OTHERS_WINDOW_DAYS, price_changes_by_others
 from catalog.models import DraftModel, LanguageModel, Offering
 
@@ -84,7 +84,7 @@ def editor_start(context, *more_rows):
     return {
         "rows": rows,
         "days": settings.CATALOG_STALE_AFTER_DAYS,
-        "can_use_workbench": admin_workbench.can_use(context["request"]),
+        "can_use_workbench": workbench.can_use(context["request"]),
         "can_see_changes": user.has_perm("catalog.view_price"),
         "can_import": user.has_perm("catalog.can_import_prices"),
     }
