@@ -1,4 +1,4 @@
-// The price workbench (catalog/admin_workbench.py): Enter saves a row by fetch and the
+// The price workbench (catalog/admin/workbench.py): Enter saves a row by fetch and the
 // server's redrawn row replaces it, so the editor stays in place. Without this file
 // each row's form posts and the page comes back with a message.
 (function () {
