@@ -57,7 +57,7 @@ def test_editor_uploads_previews_and_confirms(editor_client, small_catalog, edit
 
     response = confirm(editor_client, preview)
     assert response.status_code == 200
-    assert "Imported: 0 offerings created, 1 prices recorded." in response.content.decode()
+    assert "Imported: 0 offerings created, 1 price recorded." in response.content.decode()
     offering = small_catalog["offering"]
     offering.refresh_from_db()
     assert offering.current_price.input == Decimal("2")
