@@ -306,3 +306,137 @@ def test_an_upload_with_add_new_previews_and_creates_drafts_for_review(editor_cl
     assert offering.provider.slug == "openrouter"
     assert offering.current_price.input == Decimal("1")
     assert draft.history.first().history_user == editor
+
+
+# --- warnings only about rows the import would change ----------------------------------
+
+
+def openrouter_json(*entries: tuple[str, str, str]) -> str:
+    """OpenRouter's models JSON with (id, prompt, completion) per-token prices."""
+    data = ",".join(
+        f'{{"id": "{model_id}", "name": "{model_id}", "pricing": {{"prompt": "{prompt}",'
+        f' "completion": "{completion}"}}}}'
+        for model_id, prompt, completion in entries
+    )
+    return f'{{"data": [{data}]}}'
+
+
+# A per-token price with float noise: $0.0833333.../1M, stored rounded to $0.083333.
+NOISY = "0.00000008333333333333334"
+ROUNDED = "pricing.prompt: 0.08333333333333334 rounded to 0.083333 (six decimals per 1M)."
+
+
+def test_a_rounding_warning_is_shown_only_for_the_row_whose_price_would_change(
+    editor_client,
+):
+    """Three rows whose input price is rounded: one matches our price already, one is a
+    model we do not track, one changes our price. Only the last is worth checking."""
+    openrouter = ProviderFactory(slug="openrouter", name="OpenRouter", kind="aggregator")
+    for slug, input_price in (("same", "0.083333"), ("cheaper", "0.05")):
+        model = LanguageModelFactory(name=f"Acme {slug.title()}", slug=f"acme-{slug}")
+        import_fixtures.priced_offering(model, openrouter, f"acme/{slug}", input_price, "1")
+    body = openrouter_json(
+        ("acme/same", NOISY, "0.000001"),
+        ("acme/untracked", NOISY, "0.000001"),
+        ("acme/cheaper", NOISY, "0.000001"),
+    )
+    preview = upload(editor_client, body, fmt="openrouter", name="models.json")
+
+    shown = preview.context["preview"]
+    assert shown["warnings"] == [{"ref": "data[2] (acme/cheaper)", "message": ROUNDED}]
+    counts = preview.context["counts"]
+    assert (counts["changed"], counts["unchanged"], counts["unmatched"]) == (1, 1, 1)
+    assert (counts["warnings"], counts["quiet_warnings"]) == (1, 2)
+    html = unescape(preview.content.decode())
+    assert html.count("rounded to 0.083333") == 1
+    assert (
+        "1 row for models or providers the site does not track were skipped; 1 price "
+        "already matches ours. Warnings are shown only for rows this import would create "
+        "or change (2 warnings about other rows not shown)."
+    ) in html
+
+
+@pytest.mark.parametrize(("input_price", "warned"), [("2.50", False), ("2.00", True)])
+def test_a_rows_warning_depends_on_whether_the_row_changes_a_price(
+    editor_client, small_catalog, input_price, warned
+):
+    """The same row, a source URL that is not one (ignored, with a warning): with our
+    price it changes nothing and says nothing; with another price it warns."""
+    row = f"openai,gpt-4o,gpt-4o,standard,0,{input_price},10.00,1.25,,,not-a-url\n"
+    preview = upload(editor_client, HEADER + row)
+    warnings = preview.context["preview"]["warnings"]
+    counts = preview.context["counts"]
+    html = unescape(preview.content.decode())
+    if warned:
+        assert warnings == [
+            {"ref": "line 2", "message": "source URL 'not-a-url' ignored: not a URL"}
+        ]
+        assert (counts["changed"], counts["quiet_warnings"]) == (1, 0)
+        assert "source URL 'not-a-url' ignored" in html
+    else:
+        assert warnings == []
+        assert (counts["unchanged"], counts["quiet_warnings"]) == (1, 1)
+        assert "not-a-url" not in html
+        assert "1 warning about other rows not shown" in html
+
+
+def test_the_confirm_step_asks_to_check_only_prices_it_would_write(editor_client, small_catalog):
+    """A zero output price is questioned before it is written, but not where ours is zero
+    already and the row changes nothing."""
+    openai, mini = small_catalog["openai"], small_catalog["mini"]
+    import_fixtures.priced_offering(mini, openai, "gpt-4o-mini", "0.15", "0")
+    body = (
+        HEADER
+        + "openai,gpt-4o-mini,,standard,0,0.15,0,,,,\n"  # as ours: unchanged
+        + "openai,gpt-4o,,standard,0,2.50,0,1.25,,,\n"  # $10 -> $0: questioned
+    )
+    preview = upload(editor_client, body)
+    plausibility = preview.context["preview"]["plausibility"]
+    assert {p["ref"] for p in plausibility} == {"line 3"}
+    assert any("a price of exactly zero" in p["message"] for p in plausibility)
+    html = preview.content.decode()
+    questioned = html.split('id="import-plausibility"')[1].split("</ul>")[0]
+    assert 'name="confirm_warnings"' in html and "line 3" in questioned
+    assert "line 2" not in questioned
+
+
+def openrouter_offering(provider, name, model_id, input, output, **figures):
+    figures = {key: Decimal(value) for key, value in figures.items()}
+    model = LanguageModelFactory(name=name)
+    return import_fixtures.priced_offering(model, provider, model_id, input, output, **figures)
+
+
+def test_the_real_openrouter_file_warns_only_about_the_price_it_would_change(
+    editor_client, shared_data
+):
+    """OpenRouter's listing rounds nine cache-write prices; the catalog tracks two of
+    those models, one priced as the file says, one not: one warning, for the latter."""
+    path = shared_data / "openrouter" / "models.json"
+    openrouter = ProviderFactory(slug="openrouter", name="OpenRouter", kind="aggregator")
+    openrouter_offering(
+        openrouter, "Gemini 3.1 Flash Lite", "google/gemini-3.1-flash-lite", "0.25", "1.5",
+        cache_read="0.025", cache_write="0.083333", audio_input="0.5", web_search="14",
+        reasoning="1.5",
+    )  # fmt: skip
+    openrouter_offering(
+        openrouter, "Gemini 2.5 Flash", "google/gemini-2.5-flash", "0.25", "2.5",
+        cache_read="0.03", cache_write="0.083333", audio_input="1", web_search="14",
+        reasoning="2.5",
+    )  # fmt: skip
+    preview = editor_client.post(
+        IMPORT_URL,
+        {"format": "detect", "file": SimpleUploadedFile(path.name, path.read_bytes())},
+        follow=True,
+    )
+    assert preview.context["job"].format == "openrouter"
+    counts = preview.context["counts"]
+    assert (counts["new_offerings"], counts["changed"], counts["unchanged"]) == (0, 1, 1)
+    assert counts["errors"] == 0 and counts["unmatched"] == 362
+    rounding = "pricing.input_cache_write: 0.08333333333333334 rounded to 0.083333"
+    assert [
+        (w["ref"], w["message"][: len(rounding)]) for w in preview.context["preview"]["warnings"]
+    ] == [("data[234] (google/gemini-2.5-flash)", rounding)]
+    assert counts["quiet_warnings"] == 8  # the other eight rounded rows change nothing
+    html = unescape(preview.content.decode())
+    assert "362 rows for models or providers the site does not track were skipped" in html
+    assert "gemini-3.1-flash-lite)" not in html.split('id="import-warnings"')[1].split("</ul>")[0]
