@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,10 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from catalog.formatting import format_date
+from catalog.importers import jobs
 from catalog.models import ImportJob, LanguageModel, Offering, Price
 from tests.catalog import import_fixtures
 from tests.catalog.import_fixtures import HEADER
 from tests.factories import LanguageModelFactory, OfferingFactory, ProviderFactory, editor_group
+from tests.html import Page
 
 pytestmark = pytest.mark.django_db
 small_catalog = import_fixtures.small_catalog
@@ -301,6 +305,13 @@ def test_an_upload_with_add_new_previews_and_creates_drafts_for_review(editor_cl
     assert "New from sources: 1 new models (drafts)" in html
     assert reverse("admin:catalog_draftmodel_changelist") in html
     draft = LanguageModel.objects.get(name="Rocket 1")
+    # The result page links to the draft waiting in the review queue.
+    drafts = Page(html).table("New models waiting for review in New from sources (1)")
+    assert drafts["rows"] == [["Rocket 1", "Acme", "openrouter", "Review Rocket 1"]]
+    review = reverse("admin:catalog_draftmodel_change", args=[draft.pk])
+    assert links(html, "draft") == [review]
+    assert editor_client.get(review).status_code == 200
+    assert 'id="import-changes"' not in html  # the draft's own prices are in the queue
     assert draft.status == "draft" and draft.organization.name == "Acme"
     offering = draft.offerings.get()
     assert offering.provider.slug == "openrouter"
@@ -440,3 +451,151 @@ def test_the_real_openrouter_file_warns_only_about_the_price_it_would_change(
     html = unescape(preview.content.decode())
     assert "362 rows for models or providers the site does not track were skipped" in html
     assert "gemini-3.1-flash-lite)" not in html.split('id="import-warnings"')[1].split("</ul>")[0]
+
+
+# --- the result page after apply -----------------------------------------------------
+
+
+def job_page(job) -> str:
+    return reverse("admin:catalog_offering_import_job", args=[job.pk])
+
+
+def links(html: str, kind: str) -> list[str]:
+    return re.findall(rf'<a href="([^"]+)" class="import-{kind}-link">', html)
+
+
+RESULT_BODY = (
+    HEADER
+    + CHANGE  # GPT-4o on OpenAI: $2.50 -> $2 input, $10 -> $8 output, cached input as ours
+    + "openai,gpt-4o,,batch,0,1.25,5,,,,\n"  # a tier GPT-4o had no price in
+    + "openai,gpt-4o-mini,gpt-4o-mini,standard,0,0.15,0.60,0.075,,,\n"  # a new offering
+)
+
+
+def test_the_result_page_lists_each_price_recorded_with_old_and_new_and_links(
+    editor_client, small_catalog, django_assert_max_num_queries
+):
+    preview = upload(editor_client, RESULT_BODY)
+    confirm(editor_client, preview)
+    job = preview.context["job"]
+    # session, user, the user's and the groups' permissions, the job, and which of the
+    # offerings it names still exist: the same for 3 prices as for 500.
+    with django_assert_max_num_queries(6):
+        response = editor_client.get(job_page(job))
+    html = response.content.decode()
+    page = Page(html)
+    assert page.text.count("Imported: 1 offering created, 3 prices recorded.") == 1
+    table = page.table("Prices recorded (3)")
+    assert table["head"] == ["Model", "Provider", "Change", "Old → new", "Links"]
+    today = format_date(date.today())
+    gpt4o, mini = "GPT-4o on OpenAI", "GPT-4o mini on OpenAI"
+    assert table["rows"] == [
+        [
+            "GPT-4o mini",
+            "OpenAI gpt-4o-mini",
+            f"New offering from {today}",
+            "Input $0.15 / 1M tokens Output $0.60 / 1M tokens Cached input $0.075 / 1M tokens",
+            f"Offering: {mini} · Price history of {mini}",
+        ],
+        [
+            "GPT-4o",
+            "OpenAI gpt-4o",
+            f"Price change from {today}",
+            "Input $2.50 → $2 / 1M tokens Output $10 → $8 / 1M tokens",
+            f"Offering: {gpt4o} · Price history of {gpt4o}",
+        ],
+        [
+            "GPT-4o",
+            "OpenAI gpt-4o",
+            f"New price, Batch tier from {today}",
+            "Input $1.25 / 1M tokens Output $5 / 1M tokens",
+            f"Offering: {gpt4o} · Price history of {gpt4o}",
+        ],
+    ]
+    assert '<th scope="row">GPT-4o mini</th>' in html  # each row is named by its model
+    new = Offering.objects.get(model=small_catalog["mini"])
+    old = small_catalog["offering"]
+    assert links(html, "offering") == [
+        reverse("admin:catalog_offering_change", args=[new.pk]),
+        reverse("admin:catalog_offering_change", args=[old.pk]),
+        reverse("admin:catalog_offering_change", args=[old.pk]),
+    ]
+    assert links(html, "history") == [
+        reverse("admin:catalog_offering_history", args=[new.pk]),
+        reverse("admin:catalog_offering_history", args=[old.pk]),
+        reverse("admin:catalog_offering_history", args=[old.pk]),
+    ]
+    # The links lead to the offering and to its price history, which shows the change.
+    assert editor_client.get(links(html, "offering")[1]).context["original"] == old
+    history = editor_client.get(links(html, "history")[1]).content.decode()
+    assert "$2.50" in history and "$2" in history
+
+
+def test_the_result_page_says_what_the_apply_did_however_the_catalog_moves_later(
+    editor_client, small_catalog
+):
+    preview = upload(editor_client, RESULT_BODY)
+    confirm(editor_client, preview)
+    offering = small_catalog["offering"]
+    # Later: GPT-4o's price changes again and the new offering is deleted.
+    Price.objects.filter(offering=offering, tier="standard").update(input=Decimal("1"))
+    Offering.objects.filter(model=small_catalog["mini"]).delete()
+
+    html = editor_client.get(job_page(preview.context["job"])).content.decode()
+    rows = Page(html).table("Prices recorded")["rows"]
+    assert rows[0][0] == "GPT-4o mini" and rows[0][-1] == "Deleted since"
+    assert rows[1][3] == "Input $2.50 → $2 / 1M tokens Output $10 → $8 / 1M tokens"
+    assert (
+        links(html, "offering")
+        == [
+            reverse("admin:catalog_offering_change", args=[offering.pk]),
+        ]
+        * 2
+    )
+
+
+def test_the_result_page_lists_the_first_prices_and_counts_the_rest(
+    editor_client, small_catalog, monkeypatch
+):
+    monkeypatch.setattr(jobs, "REPORT_LIMIT", 2)
+    preview = upload(editor_client, RESULT_BODY)
+    job = preview.context["job"]
+    html = confirm(editor_client, preview).content.decode()
+    job.refresh_from_db()
+    assert (len(job.report["changes"]), job.report["changes_total"]) == (2, 3)
+    page = Page(html)
+    assert len(page.table("Prices recorded: the first 2 of 3")["rows"]) == 2
+    assert "And 1 more, not listed here" in page.text
+    assert reverse("admin:catalog_price_recent_changes") in html
+
+
+def test_an_apply_that_changes_nothing_says_so(editor_client, small_catalog):
+    """A file whose prices all match ours has no apply button; a forged confirm applies
+    nothing and says so, rather than showing an empty table."""
+    unchanged = "openai,gpt-4o,gpt-4o,standard,0,2.50,10.00,1.25,,,\n"
+    preview = upload(editor_client, HEADER + unchanged)
+    assert 'name="confirm"' not in preview.content.decode()
+    response = confirm(editor_client, preview)
+    html = response.content.decode()
+    assert "Nothing changed: no price in the file differed from the catalog&#x27;s" in html
+    assert "Imported:" not in html and 'id="import-changes"' not in html
+    assert Price.objects.count() == 1
+    job = preview.context["job"]
+    job.refresh_from_db()
+    assert (job.phase, job.status, job.report["changes"]) == ("apply", "done", [])
+
+
+def test_a_report_from_before_the_result_page_still_shows_its_summary(
+    editor_client, small_catalog, editor
+):
+    job = ImportJob.objects.create(
+        token="0" * 32,
+        format="csv",
+        created_by=editor,
+        phase="apply",
+        status="done",
+        report={"offerings_created": 0, "prices_recorded": 2, "additions": ""},
+    )
+    html = editor_client.get(job_page(job)).content.decode()
+    assert "Imported: 0 offerings created, 2 prices recorded." in html
+    assert 'id="import-changes"' not in html
