@@ -189,12 +189,16 @@ def job_view(model_admin, request, job_id: int):
         return _apply(request, job)
     preview = job.preview
     applied = job.phase == ImportJob.Phase.APPLY and job.status == ImportJob.Status.DONE
+    if applied:
+        title = "Import result"
+    else:
+        title = "Import preview" if job.phase == ImportJob.Phase.PREVIEW else "Import"
     return TemplateResponse(
         request,
         "admin/catalog/import_job.html",
         {
             **context,
-            "title": "Import preview" if job.phase == ImportJob.Phase.PREVIEW else "Import",
+            "title": title,
             "job": job,
             "progress": progress(job),
             "refresh_seconds": REFRESH_SECONDS,
