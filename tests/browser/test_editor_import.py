@@ -126,11 +126,14 @@ def log_in(page, site: str) -> None:
 
 
 def test_editor_imports_openrouters_listing_and_follows_the_result_to_each_change(
-    plain_http_server, browser_page, django_user_model, tmp_path, settings, shared_data
+    plain_http_server, chromium, django_user_model, tmp_path, settings, shared_data
 ):
     """The real OpenRouter listing, uploaded with the page's default format (detect): the
     preview warns only about the price it changes, the apply's result page lists each
     change with its old and new figures, and its links open the offering."""
+    # That module imports this one's live-server fixture, hence the late import.
+    from tests.browser.test_accessibility import AXE, serious_violations  # noqa: PLC0415
+
     settings.IMPORT_STAGING_DIR = str(tmp_path / "staging")
     user = django_user_model.objects.create_user(username="edith", password=PASSWORD, is_staff=True)
     user.groups.add(editor_group())
@@ -155,7 +158,9 @@ def test_editor_imports_openrouters_listing_and_follows_the_result_to_each_chang
         cache_read="0.03", audio_input="1", reasoning="2.5", **same,
     )  # fmt: skip
     sonnet = LanguageModelFactory(name="Claude Sonnet 4.5", slug="claude-sonnet-4-5")
-    site, page = plain_http_server.url, browser_page
+    site = plain_http_server.url
+    page = chromium.new_context(bypass_csp=True).new_page()  # CSP bypassed to inject axe
+    page.set_default_timeout(15_000)
     log_in(page, site)
 
     page.goto(f"{site}/admin/catalog/offering/import/")
@@ -172,6 +177,7 @@ def test_editor_imports_openrouters_listing_and_follows_the_result_to_each_chang
         "8 warnings about other rows not shown" in page.locator("#import-left-alone").inner_text()
     )
     page.screenshot(path=tmp_path / "1-preview.png", full_page=True)
+    preview_violations = serious_violations(page) if AXE.exists() else []
 
     page.click("input[name=confirm]")
     page.wait_for_load_state()  # the click navigates: let the page load
@@ -193,6 +199,8 @@ def test_editor_imports_openrouters_listing_and_follows_the_result_to_each_chang
         f"/admin/catalog/offering/{flash.pk}/change/",
     ]
     page.screenshot(path=tmp_path / "2-result.png", full_page=True)
+    if AXE.exists():  # axe-core, from `npm ci` (tests/browser/test_accessibility.py)
+        assert preview_violations == [] and serious_violations(page) == []
 
     rows.nth(1).locator("a.import-offering-link").click()
     page.wait_for_load_state()  # the click navigates: let the page load
