@@ -285,7 +285,9 @@ def test_real_litellm_file_previews_in_the_admin(editor_client, small_catalog):
     assert 'name="confirm"' in response.content.decode()
 
 
-def test_an_upload_with_add_new_previews_and_creates_drafts_for_review(editor_client, editor):
+def test_an_upload_with_add_new_previews_and_creates_drafts_for_review(
+    editor_client, editor, django_assert_max_num_queries
+):
     """The admin's "Also propose models we do not carry": the preview lists the proposed
     models, confirming creates them as drafts, and the editor lands on the review queue."""
     ProviderFactory(slug="openrouter", name="OpenRouter", kind="aggregator")
@@ -311,6 +313,8 @@ def test_an_upload_with_add_new_previews_and_creates_drafts_for_review(editor_cl
     review = reverse("admin:catalog_draftmodel_change", args=[draft.pk])
     assert links(html, "draft") == [review]
     assert editor_client.get(review).status_code == 200
+    with django_assert_max_num_queries(6):  # as for prices: one query for the drafts
+        editor_client.get(job_page(preview.context["job"]))
     assert 'id="import-changes"' not in html  # the draft's own prices are in the queue
     assert draft.status == "draft" and draft.organization.name == "Acme"
     offering = draft.offerings.get()
