@@ -3,11 +3,14 @@
 The upload is staged (catalog.importers.staging) in the request; its preview and its
 apply run as tasks (catalog.tasks) and the job page follows them: it refreshes itself
 while one runs (a <meta> refresh, so no JavaScript is needed; scripts can poll the JSON
-status endpoint instead), then shows the preview or the apply's report. Apply plans the
-file again and writes only if the plan is still the one the editor saw.
+status endpoint instead), then shows the preview or, once applied, the result: each price
+recorded and each draft created, linked (`applied_result`). Apply plans the file again
+and writes only if the plan is still the one the editor saw.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from django import forms
 from django.conf import settings
@@ -20,13 +23,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog import tasks
+from catalog.formatting import format_date, format_tokens, pluralize
 from catalog.importers import FORMAT_CHOICES, csv_format
 from catalog.importers.detect import FORMAT_NAMES, detect_format, read_head
 from catalog.importers.export import price_lines
 from catalog.importers.jobs import PREVIEW_LIMIT
+from catalog.importers.report import recorded_figure_text
 from catalog.importers.source import ImportFormatError
 from catalog.importers.staging import stage
-from catalog.models import ImportJob
+from catalog.models import ImportJob, LanguageModel, Offering, Price
 
 IMPORT_PERMISSION = "catalog.can_import_prices"
 # How often the job page reloads itself while its task runs.
@@ -183,12 +188,17 @@ def job_view(model_admin, request, job_id: int):
     if request.method == "POST":
         return _apply(request, job)
     preview = job.preview
+    applied = job.phase == ImportJob.Phase.APPLY and job.status == ImportJob.Status.DONE
+    if applied:
+        title = "Import result"
+    else:
+        title = "Import preview" if job.phase == ImportJob.Phase.PREVIEW else "Import"
     return TemplateResponse(
         request,
         "admin/catalog/import_job.html",
         {
             **context,
-            "title": "Import preview" if job.phase == ImportJob.Phase.PREVIEW else "Import",
+            "title": title,
             "job": job,
             "progress": progress(job),
             "refresh_seconds": REFRESH_SECONDS,
@@ -197,8 +207,84 @@ def job_view(model_admin, request, job_id: int):
             "counts": preview.get("counts", {}),
             "limit": PREVIEW_LIMIT,
             "waited": (timezone.now() - job.updated_at).total_seconds(),
+            "result": applied_result(job.report) if applied else None,
         },
     )
+
+
+def applied_result(report: dict) -> dict:
+    """An apply's result page from the job's stored report (jobs.applied_report): a
+    one-line summary, each price recorded with links to its offering and the offering's
+    price history, each draft with a link to it in the review queue. Two queries, for
+    what still exists: an offering may have been deleted since, a draft published."""
+    changes, drafts = report.get("changes", []), report.get("drafts", [])
+    offerings = set()
+    if changes:
+        wanted = {c["offering"] for c in changes}
+        offerings = set(Offering.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    statuses = {}
+    if drafts:
+        wanted = [d["id"] for d in drafts]
+        statuses = dict(LanguageModel.objects.filter(pk__in=wanted).values_list("pk", "status"))
+    recorded, created = report.get("prices_recorded", 0), report.get("offerings_created", 0)
+    if recorded or report.get("additions"):
+        summary = (
+            f"Imported: {pluralize(created, 'offering')} created, "
+            f"{pluralize(recorded, 'price')} recorded."
+        )
+    else:
+        summary = (
+            "Nothing changed: no price in the file differed from the catalog's, "
+            "so nothing was written."
+        )
+    changes_total = report.get("changes_total", len(changes))
+    drafts_total = report.get("drafts_total", len(drafts))
+    return {
+        "summary": summary,
+        "changes": [_recorded_row(c, exists=c["offering"] in offerings) for c in changes],
+        "changes_total": changes_total,
+        "changes_rest": changes_total - len(changes),
+        "drafts": [_draft_row(d, status=statuses.get(d["id"])) for d in drafts],
+        "drafts_total": drafts_total,
+        "drafts_rest": drafts_total - len(drafts),
+    }
+
+
+def _recorded_row(change: dict, *, exists: bool) -> dict:
+    if change["created"]:
+        what = "New offering"
+    elif all(f["old"] is None for f in change["fields"]):
+        what = "New price"
+    else:
+        what = "Price change"
+    tier = []
+    if change["tier"] != Price.Tier.STANDARD:
+        tier.append(f"{Price.Tier(change['tier']).label} tier")
+    if change["context_threshold"]:
+        tier.append(f"above {format_tokens(change['context_threshold'])} tokens")
+    pk = change["offering"]
+    return {
+        "model": change["model"],
+        "provider": change["provider"],
+        "provider_model_id": change["provider_model_id"],
+        "what": what,
+        "tier": ", ".join(tier),
+        "effective": format_date(date.fromisoformat(change["effective_date"])),
+        "figures": [recorded_figure_text(f["field"], f["old"], f["new"]) for f in change["fields"]],
+        "offering_url": reverse("admin:catalog_offering_change", args=[pk]) if exists else "",
+        "history_url": reverse("admin:catalog_offering_history", args=[pk]) if exists else "",
+    }
+
+
+def _draft_row(draft: dict, *, status: str | None) -> dict:
+    """A draft created, linked where it is now: the review queue while it waits, the
+    model's page once published; merged or rejected, it is gone."""
+    url = ""
+    if status == LanguageModel.Status.DRAFT:
+        url = reverse("admin:catalog_draftmodel_change", args=[draft["id"]])
+    elif status is not None:
+        url = reverse("admin:catalog_languagemodel_change", args=[draft["id"]])
+    return {**draft, "url": url, "waiting": status == LanguageModel.Status.DRAFT}
 
 
 def job_status_view(model_admin, request, job_id: int):

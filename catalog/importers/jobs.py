@@ -17,7 +17,9 @@ file's length:
 The job stores the preview as display text (`summarise`), so the job page and its status
 endpoint read one row. Apply plans again and writes only if the plan is still the one the
 editor saw (its fingerprint), in one transaction: a failure anywhere leaves the catalog
-as it was, and the job names the row.
+as it was, and the job names the row. Once written, the job stores what was (its report,
+`applied_report`: each price's old and new figures, the ids to link to), so the result
+page reads one row too.
 """
 
 from __future__ import annotations
@@ -33,16 +35,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.changes import change_lines
+from catalog.formatting import plain_decimal, pluralize
 from catalog.importers import PARSERS, csv_format
 from catalog.importers.additions import Additions, apply_additions, build_additions
-from catalog.importers.apply import ImportRefused, apply_plan
-from catalog.importers.plan import ImportPlan, build_plan
+from catalog.importers.apply import ApplyResult, ImportRefused, apply_plan
+from catalog.importers.plan import ImportPlan, PlannedPrice, build_plan
 from catalog.importers.report import change_text, price_label
 from catalog.importers.source import ImportFormatError, ParsedSource
 from catalog.importers.staging import StagedFileMissing, discard, source_path
-from catalog.models import ImportJob
+from catalog.models import ImportJob, LanguageModel
 
 PREVIEW_LIMIT = 200
+# An apply's result page lists this many prices recorded (and drafts created), and counts
+# the rest: the job's stored report stays a few hundred KB at most.
+REPORT_LIMIT = 500
 # The job's progress is written at most this often (one UPDATE), so a long file costs a
 # few hundred writes, not one per row.
 PROGRESS_EVERY_SECONDS = 0.5
@@ -195,6 +201,7 @@ def summarise(plan: ImportPlan, additions: Additions | None) -> dict:
         "counts": {
             **plan.counts(),
             "warnings": len(plan.warnings),
+            "quiet_warnings": plan.quiet_warnings,
             "skipped": len(plan.skipped),
             "plausibility": len(plan.plausibility),
             "regressions": len(plan.regressions),
@@ -244,8 +251,36 @@ def summarise(plan: ImportPlan, additions: Additions | None) -> dict:
                 for m in first(additions.models)
             ],
         },
+        "left_alone": left_alone_text(plan),
         "moved": False,
     }
+
+
+def left_alone_text(plan: ImportPlan) -> str:
+    """One line for the rows the import leaves alone, which get no warnings: "412 rows for
+    models or providers the site does not track were skipped; 3 prices already match
+    ours. Warnings are shown only for rows this import would create or change." """
+    parts = []
+    if plan.unmatched:
+        parts.append(
+            f"{pluralize(len(plan.unmatched), 'row')} for models or providers the site does "
+            "not track were skipped"
+        )
+    if plan.unchanged:
+        matches = "already matches" if len(plan.unchanged) == 1 else "already match"
+        parts.append(f"{pluralize(len(plan.unchanged), 'price')} {matches} ours")
+    if plan.regressions:
+        parts.append(
+            f"{pluralize(len(plan.regressions), 'price')} older than our evidence "
+            "will not be imported"
+        )
+    if not parts and not plan.quiet_warnings:
+        return ""
+    text = "; ".join(parts) + ". " if parts else ""
+    text += "Warnings are shown only for rows this import would create or change"
+    if plan.quiet_warnings:
+        text += f" ({pluralize(plan.quiet_warnings, 'warning')} about other rows not shown)"
+    return text + "."
 
 
 def _finish(job: ImportJob, **fields) -> None:
@@ -325,9 +360,65 @@ def run_apply(job_id: int, *, user_id: int | None, confirm_warnings: bool) -> No
             _finish(job, phase=Phase.PREVIEW, status=Status.DONE, preview=preview, error=str(exc))
             return
         discard(job.token)
-        report = {
-            "offerings_created": result.offerings_created,
-            "prices_recorded": result.prices_recorded,
-            "additions": additions.summary() if additions is not None and additions.models else "",
-        }
-        _finish(job, status=Status.DONE, report=report)
+        _finish(job, status=Status.DONE, report=applied_report(plan, result, additions))
+
+
+def applied_report(plan: ImportPlan, result: ApplyResult, additions: Additions | None) -> dict:
+    """What an apply wrote, as its job stores it for the result page: the counts, then
+    each price recorded (the offering's id, names, and every figure's old and new value
+    as text, exact) and each draft created (its id), the first REPORT_LIMIT of each. Read
+    from the plan just written, so the page says what happened then, however the catalog
+    moves later. Called after the writes: a new offering has its id by then (one query
+    for the drafts' ids)."""
+    recorded = [(p, True) for n in plan.new_offerings for p in n.prices]
+    recorded += [(p, False) for p in plan.changed]
+    drafts = additions.models if additions is not None else []
+    draft_rows = (
+        LanguageModel.objects.filter(slug__in=[m["slug"] for m in drafts[:REPORT_LIMIT]])
+        .values("pk", "slug", "name", "organization__name")
+        .order_by("name")
+        if drafts
+        else []
+    )
+    providers = {m["slug"]: ", ".join(o["provider"] for o in m["offerings"]) for m in drafts}
+    return {
+        "offerings_created": result.offerings_created,
+        "prices_recorded": result.prices_recorded,
+        "additions": additions.summary() if drafts else "",
+        "changes": [
+            _recorded_price(planned, created=created)
+            for planned, created in recorded[:REPORT_LIMIT]
+        ],
+        "changes_total": len(recorded),
+        "drafts": [
+            {
+                "id": row["pk"],
+                "name": row["name"],
+                "organization": row["organization__name"] or "",
+                "providers": providers.get(row["slug"], ""),
+            }
+            for row in draft_rows
+        ],
+        "drafts_total": len(drafts),
+    }
+
+
+def _recorded_price(planned: PlannedPrice, *, created: bool) -> dict:
+    def text(value):
+        return None if value is None else plain_decimal(value)
+
+    return {
+        "offering": planned.offering.pk,
+        "model": str(planned.model),
+        "provider": str(planned.provider),
+        "provider_model_id": planned.provider_model_id,
+        "created": created,
+        "tier": planned.tier,
+        "context_threshold": planned.context_threshold,
+        "effective_date": planned.effective_date.isoformat(),
+        "fields": [
+            {"field": c.field, "old": text(c.old), "new": text(c.new)}
+            for c in planned.changes
+            if c.old is not None or c.new is not None
+        ],
+    }

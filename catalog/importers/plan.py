@@ -117,7 +117,13 @@ class ImportPlan:
     unchanged: list[PlannedPrice] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
     errors: list[RowProblem] = field(default_factory=list)
+    # What reading a row noticed (a figure rounded, a source URL ignored), only for rows
+    # whose prices the import would create or change: a warning about a row it leaves
+    # alone asks the editor to check something that is not written.
     warnings: list[RowProblem] = field(default_factory=list)
+    # How many warnings were left out of `warnings`, on rows that change nothing
+    # (unchanged, not tracked, older than ours, or in error).
+    quiet_warnings: int = 0
     skipped: list[RowProblem] = field(default_factory=list)
     # Planned prices the plausibility check questions; applying needs confirm_warnings.
     plausibility: list[RowProblem] = field(default_factory=list)
@@ -179,7 +185,8 @@ def build_plan(parsed: ParsedSource, *, plan: ImportPlan | None = None) -> Impor
     offering or model matching, a model we already offer under another id, a second id
     for an offering this import adds (`_new_offering`), and then, price by price
     (`_plan_price`): a repeat of an earlier row, older evidence than ours, a date before
-    the price in force, or a planned price: a new offering's, a change, or unchanged."""
+    the price in force, or a planned price: a new offering's, a change, or unchanged.
+    A row's warnings reach the plan only when one of its prices is new or changed."""
     if plan is None:
         plan = ImportPlan(format=parsed.format, as_of=parsed.as_of)
     plan.errors.extend(RowProblem(e.ref, e.message) for e in parsed.errors)
@@ -191,7 +198,11 @@ def build_plan(parsed: ParsedSource, *, plan: ImportPlan | None = None) -> Impor
         today=timezone.localdate(),
     )
     for row in parsed.rows:
-        _plan_row(run, row)
+        notes = list(row.warnings)
+        if _plan_row(run, row, notes):
+            plan.warnings.extend(RowProblem(row.ref, note) for note in notes)
+        else:
+            plan.quiet_warnings += len(notes)
     return plan
 
 
@@ -212,11 +223,14 @@ class _Planning:
     def is_csv(self) -> bool:
         return self.parsed.format == "csv"
 
-    def unmatched(self, row: SourceRow, reason: str) -> None:
+    # Both file a row that changes nothing, and say so (False), for a planner to return.
+    def unmatched(self, row: SourceRow, reason: str) -> bool:
         self.plan.unmatched.append(Unmatched(row.ref, row.provider, row.provider_model_id, reason))
+        return False
 
-    def errors(self, row: SourceRow, messages: list[str]) -> None:
+    def errors(self, row: SourceRow, messages: list[str]) -> bool:
         self.plan.errors.extend(RowProblem(row.ref, message) for message in messages)
+        return False
 
 
 @dataclass
@@ -239,13 +253,14 @@ class _MatchedRow:
         return offering.pk if offering else ("new", provider.pk, model.pk)
 
 
-def _plan_row(run: _Planning, row: SourceRow) -> None:
+def _plan_row(run: _Planning, row: SourceRow, notes: list[str]) -> bool:
+    """Plans the row's prices; True when at least one would be created or changed (then
+    the row's `notes`, to which this adds its own, are the plan's warnings)."""
     provider = match_provider(run.catalog, run.parsed.format, row.provider)
     if provider is None:
         return _unknown_provider(run, row)
     if row.errors:
         return _broken_row(run, row, provider)
-    run.plan.warnings.extend(RowProblem(row.ref, message) for message in row.warnings)
     if row.no_price_reason:
         return run.unmatched(row, row.no_price_reason)
     incomplete = [p for p in row.prices if p.input is None or p.output is None]
@@ -265,19 +280,19 @@ def _plan_row(run: _Planning, row: SourceRow) -> None:
     effective, problem = _effective_date(row, run.today)
     if problem:
         return run.errors(row, [problem])
-    source_url = _source_url(run, row)
+    source_url = _source_url(row, notes)
     new_offering = None
     if offering is None:
         new_offering = _new_offering(run, row, provider, model)
         if new_offering is None:
-            return None
+            return False
     match = _MatchedRow(row, provider, model, offering, new_offering, effective, source_url)
-    for price in row.prices:
-        _plan_price(run, match, price)
-    return None
+    # Every price planned (a list, not any() over a generator, which would stop early).
+    planned = [_plan_price(run, match, price) for price in row.prices]
+    return any(planned)
 
 
-def _unknown_provider(run: _Planning, row: SourceRow) -> None:
+def _unknown_provider(run: _Planning, row: SourceRow) -> bool:
     """A provider we do not carry: an editor's CSV names ours, so that is an error; a
     public file lists many we do not carry."""
     if not run.is_csv:
@@ -288,7 +303,7 @@ def _unknown_provider(run: _Planning, row: SourceRow) -> None:
     return run.errors(row, problems)
 
 
-def _broken_row(run: _Planning, row: SourceRow, provider: Provider) -> None:
+def _broken_row(run: _Planning, row: SourceRow, provider: Provider) -> bool:
     """A broken row blocks the import when it concerns our catalog; a broken row about a
     model we do not carry is reported but cannot do harm."""
     if not run.is_csv and not concerns_catalog(run.catalog, provider, row):
@@ -298,16 +313,14 @@ def _broken_row(run: _Planning, row: SourceRow, provider: Provider) -> None:
     return run.errors(row, row.errors)
 
 
-def _source_url(run: _Planning, row: SourceRow) -> str:
-    """The row's source URL, or "" (with a warning) when it is not an http(s) URL."""
+def _source_url(row: SourceRow, notes: list[str]) -> str:
+    """The row's source URL, or "" (with a note) when it is not an http(s) URL."""
     if not row.source_url:
         return ""
     try:
         _url(row.source_url)
     except ValidationError:
-        run.plan.warnings.append(
-            RowProblem(row.ref, f"source URL {row.source_url!r} ignored: not a URL")
-        )
+        notes.append(f"source URL {row.source_url!r} ignored: not a URL")
         return ""
     return row.source_url
 
@@ -329,9 +342,10 @@ def _new_offering(
     return new_offering
 
 
-def _plan_price(run: _Planning, match: _MatchedRow, price: TierPrice) -> None:
+def _plan_price(run: _Planning, match: _MatchedRow, price: TierPrice) -> bool:
+    """Files one price of a matched row; True when it is one to create or change."""
     if _repeats_an_earlier_row(run, match, price):
-        return
+        return False
     row, offering, today, as_of = match.row, match.offering, run.today, run.parsed.as_of
     price_key = (offering.pk if offering else 0, price.tier, price.context_threshold)
     # Compared with the price in force on the row's date (a file may schedule one);
@@ -394,7 +408,7 @@ def _repeats_an_earlier_row(run: _Planning, match: _MatchedRow, price: TierPrice
 
 def _older_evidence(
     run: _Planning, match: _MatchedRow, planned: PlannedPrice, current: Price
-) -> None:
+) -> bool:
     """A change the source states on older evidence than our price in force: ours is kept."""
     run.plan.regressions.append(
         RowProblem(
@@ -404,11 +418,12 @@ def _older_evidence(
             f"({change_summary(planned)}); ours is kept",
         )
     )
+    return False
 
 
-def _file_planned_price(run: _Planning, match: _MatchedRow, planned: PlannedPrice) -> None:
+def _file_planned_price(run: _Planning, match: _MatchedRow, planned: PlannedPrice) -> bool:
     """A price to record: a new offering's, a change (checked for plausibility) or one
-    that already matches ours."""
+    that already matches ours. True for the first two."""
     if planned.is_change:
         run.plan.plausibility.extend(
             RowProblem(match.row.ref, f"{match.model} on {match.provider}: {warning}")
@@ -422,6 +437,7 @@ def _file_planned_price(run: _Planning, match: _MatchedRow, planned: PlannedPric
         run.plan.changed.append(planned)
     else:
         run.plan.unchanged.append(planned)
+    return planned.is_change
 
 
 def _older_than_ours(as_of: date | None, current: Price | None) -> bool:

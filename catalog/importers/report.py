@@ -1,8 +1,11 @@
-"""The preview as text, for the command line (the admin renders the same plan as HTML)."""
+"""The preview as text, for the command line (the admin renders the same plan as HTML),
+and the figures an apply recorded as the admin's result page says them."""
 
 from __future__ import annotations
 
-from catalog.formatting import format_percent, format_usd
+from decimal import Decimal
+
+from catalog.formatting import format_percent, format_usd, format_usd_exact
 from catalog.importers.plan import ImportPlan, PlannedPrice
 from catalog.models import EXTRA_PRICE_DIMENSIONS
 
@@ -16,6 +19,27 @@ FIELD_LABELS = {
         for name, (label, per) in EXTRA_PRICE_DIMENSIONS.items()
     },
 }
+
+
+# A figure's name and what it is priced per, for "Input $3 → $2.50 / 1M tokens".
+FIGURE_UNITS = {
+    "input": ("Input", "1M tokens"),
+    "output": ("Output", "1M tokens"),
+    "cache_read": ("Cached input", "1M tokens"),
+    "cache_write": ("Cache write", "1M tokens"),
+    **EXTRA_PRICE_DIMENSIONS,
+}
+
+
+def recorded_figure_text(field: str, old: str | None, new: str | None) -> str:
+    """One recorded figure as people write prices: "Input $3 → $2.50 / 1M tokens", or
+    "Input $0.25 / 1M tokens" for a figure the offering had no value for. `old` and `new`
+    are the report's exact decimal text (catalog.importers.jobs.applied_report)."""
+    label, per = FIGURE_UNITS[field]
+    new_text = format_usd_exact(None if new is None else Decimal(new))
+    if old is None:
+        return f"{label} {new_text} / {per}"
+    return f"{label} {format_usd_exact(Decimal(old))} → {new_text} / {per}"
 
 
 def price_label(planned: PlannedPrice) -> str:
@@ -71,6 +95,12 @@ def plan_lines(plan: ImportPlan, *, limit: int = 50) -> list[str]:
     )
     section("Older than ours (not imported)", plan.regressions, lambda w: f"{w.ref}: {w.message}")
     section("Warnings", plan.warnings, lambda w: f"{w.ref}: {w.message}")
+    if plan.quiet_warnings:
+        lines.append("")
+        lines.append(
+            f"Not listed: {plan.quiet_warnings} warnings about rows this import would not "
+            "change (unchanged, not tracked, older than ours or in error)."
+        )
     section(
         "Plausibility (confirm to import)",
         plan.plausibility,

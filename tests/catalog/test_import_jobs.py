@@ -94,7 +94,8 @@ def test_a_50000_row_csv_previews_in_bounded_memory_and_applies(small_catalog, e
     assert tasks.start_apply(job, user=editor, confirm_warnings=False)
     job.refresh_from_db()
     assert (job.phase, job.status, job.error) == ("apply", "done", "")
-    assert job.report["prices_recorded"] == 50
+    assert job.report["prices_recorded"] == job.report["changes_total"] == 50
+    assert len(job.report["changes"]) == 50  # each, for the result page
     assert Price.objects.filter(offering__provider_model_id__startswith="m-").count() == 50
 
 
