@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from catalog.admin import StaleFilter, confirm_warnings_field, hold_implausible
+from catalog.admin_lists import BoundedListMixin, ChosenModelFilter
 from catalog.admin_money import money_field
 from catalog.changes import FIELD_LABELS
 from catalog.formatting import format_date, format_usd_exact
@@ -115,7 +116,7 @@ class Row:
         return row_id(self.offering)
 
 
-class WorkbenchAdmin(admin.ModelAdmin):
+class WorkbenchAdmin(BoundedListMixin, admin.ModelAdmin):
     """The changelist machinery (filters, search, paging) for the workbench's rows; not
     registered: OfferingAdmin serves its page."""
 
@@ -126,10 +127,15 @@ class WorkbenchAdmin(admin.ModelAdmin):
     list_select_related = ["model__organization", "provider", "current_price"]
     search_fields = ["model__name", "provider__name", "provider_model_id", "aliases__alias"]
     search_help_text = "Model, provider or the provider's model id"
-    show_full_result_count = False
 
     def get_list_filter(self, request):
-        return [StaleFilter, *extra_filters, "provider", "model__organization", "model"]
+        return [
+            StaleFilter,
+            *extra_filters,
+            "provider",
+            "model__organization",
+            ("model", ChosenModelFilter),
+        ]
 
 
 def workbench_view(model_admin, request):
