@@ -7,14 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html
 
+from catalog.admin_widgets import TemplateFreeInput
 from catalog.formatting import plain_decimal
 from catalog.models import MONEY
 
 
-class MoneyInput(forms.TextInput):
+class MoneyInput(TemplateFreeInput, forms.TextInput):
     """A price field showing its figure without trailing zeros. A text input (with the
     decimal keypad on phones) rather than type=number: a browser blanks what a number
     input cannot parse, so the editor would read "required" instead of the real error."""
@@ -26,20 +25,6 @@ class MoneyInput(forms.TextInput):
         if isinstance(value, Decimal) and value.is_finite():
             return plain_decimal(value)
         return super().format_value(value)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        # The markup of Django's input template, built here: the workbench shows 200 of
-        # these cells and a model page dozens, and rendering two templates per cell was
-        # a third of those pages' time (bench/admin_timings.py).
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = widget["value"]
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            format_html(' value="{}"', shown) if shown is not None else "",
-            flatatt(widget["attrs"]),
-        )
 
 
 def money_field(label: str, *, required: bool = False) -> forms.DecimalField:

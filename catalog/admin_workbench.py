@@ -24,6 +24,7 @@ from django.utils import timezone
 from catalog.admin import StaleFilter, confirm_warnings_field, hold_implausible
 from catalog.admin_lists import BoundedListMixin, ChosenModelFilter
 from catalog.admin_money import money_field
+from catalog.admin_widgets import TemplateFreeInput
 from catalog.changes import FIELD_LABELS
 from catalog.formatting import format_date, format_usd_exact
 from catalog.models import Offering
@@ -44,6 +45,10 @@ def can_use(request) -> bool:
     return user.has_perm("catalog.change_offering") or user.has_perm("catalog.change_price")
 
 
+class DateCell(TemplateFreeInput, forms.DateInput):
+    pass
+
+
 class RowForm(forms.Form):
     """One offering's current standard price, as the editor retypes it."""
 
@@ -53,7 +58,7 @@ class RowForm(forms.Form):
     cache_write = money_field("Cache write")
     effective_date = forms.DateField(
         label="From",
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateCell(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="The day the price takes effect (today unless you choose another).",
     )
     confirm_warnings = confirm_warnings_field()
