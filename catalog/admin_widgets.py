@@ -8,6 +8,7 @@ widget renders the choice from it; a submitted value that differs is looked up a
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -66,8 +67,9 @@ class RowAutocompleteInline:
 
 class TemplateFreeInput:
     """Input widget mixin: the markup of Django's input template, built in Python. The
-    workbench shows 250 of these cells (prices and dates) and rendering two templates
-    per cell was a third of its time (bench/admin_timings.py)."""
+    workbench shows 250 of these cells (prices and dates), a list 100 row checkboxes,
+    and rendering two templates per input was a third of those pages' time
+    (bench/admin_timings.py)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
@@ -79,3 +81,7 @@ class TemplateFreeInput:
             format_html(' value="{}"', shown) if shown is not None else "",
             flatatt(widget["attrs"]),
         )
+
+
+class TemplateFreeCheckbox(TemplateFreeInput, forms.CheckboxInput):
+    pass

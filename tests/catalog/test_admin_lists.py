@@ -18,7 +18,7 @@ from django.utils import timezone
 from catalog.admin_lists import KeysFirstPaginator
 from catalog.admin_money import MoneyInput
 from catalog.management.commands.build_synthetic_catalog import build_synthetic_catalog
-from catalog.models import LanguageModel, ModelEvidence, Offering, OfferingAlias
+from catalog.models import LanguageModel, ModelEvidence, Offering, OfferingAlias, Price
 from tests.factories import LanguageModelFactory, ProviderFactory, offer
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +217,11 @@ def test_every_admin_page_runs_bounded_queries_whatever_the_catalogs_size(
     for url in admin_pages():
         with django_assert_max_num_queries(ADMIN_PAGE_CAP):
             assert admin_client.get(url).status_code == 200, url
+
+
+def test_a_row_checkbox_is_djangos_own_markup(gemini):
+    price_admin = admin.site._registry[Price]
+    price = Price.objects.select_related("offering__model", "offering__provider").first()
+    ours = price_admin.action_checkbox(price)
+    assert parsed(ours) == parsed(admin.ModelAdmin.action_checkbox(price_admin, price))
+    assert parsed(ours)[1]["value"] == str(price.pk)
