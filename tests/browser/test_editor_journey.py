@@ -4,6 +4,7 @@ and saved with Enter, and the public comparison page (cached before) shows it at
 no page of the journey scrolls sideways. At 390 px: the editor finds a model by
 searching, reads its prices and changes one. Screenshots in the test's tmp folder."""
 
+import re
 import shutil
 
 import pytest
@@ -119,15 +120,19 @@ def test_at_390_px_an_editor_finds_a_model_reads_its_prices_and_changes_one(
     page.wait_for_url("**/languagemodel/?q=flash-lite")
     found = page.locator("#result_list tbody tr")
     assert found.count() == 1
-    assert "$0.25" in found.first.inner_text()  # its cheapest input price, in the list
     page.screenshot(path=tmp_path / "phone-2-search.png", full_page=True)
-    found.first.get_by_role("link", name=lite.name).click()
-    page.wait_for_url(f"{site}/admin/catalog/languagemodel/{lite.pk}/change/")
+    # Its name and cheapest input price, whole (not cut to "G…") and on the screen.
+    for cell, text in [(found.locator("th.field-name"), lite.name), (found, "$0.25")]:
+        assert text in cell.inner_text()
+        assert cell.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert not scrolls_sideways(page)
+    found.get_by_role("link", name=lite.name).click()
+    page.wait_for_url(re.compile(rf"/admin/catalog/languagemodel/{lite.pk}/change/"))
     page.screenshot(path=tmp_path / "phone-3-model.png", full_page=True)
 
     # Its prices, every figure on the screen: the workbench, from the model's page.
     page.get_by_role("link", name="Edit prices in the workbench").click()
-    page.wait_for_url(f"**/workbench/?model__id__exact={lite.pk}")
+    page.wait_for_url(re.compile(rf"/workbench/\?model__id__exact={lite.pk}$"))
     row = page.locator(f"#offering-{offering.pk}")
     cells = {
         name: row.locator(f"input[name='o{offering.pk}-{name}']")
