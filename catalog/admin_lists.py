@@ -175,11 +175,14 @@ class KeysFirstPaginator(Paginator):
 
 class BoundedListMixin(SubquerySearchMixin):
     """ModelAdmin mixin for the catalog's big lists: search by key (SubquerySearchMixin),
-    pages read by key (KeysFirstPaginator), and no second count of the whole table
-    ("12 results (Show all)" instead of "12 results (15,000 total)")."""
+    pages read by key (KeysFirstPaginator), no second count of the whole table
+    ("12 results (Show all)" instead of "12 results (15,000 total)"), and 50 rows a
+    page, two screens at 1280 px (Django's 100 doubled the time spent drawing rows an
+    editor who searches or filters never reads)."""
 
     paginator = KeysFirstPaginator
     show_full_result_count = False
+    list_per_page = 50
 
     def action_checkbox(self, obj):
         """Django's row checkbox, without rendering its template for every row."""
