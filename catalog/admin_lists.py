@@ -5,8 +5,9 @@ Django's admin searches each `search_fields` path with a join: across a to-many 
 (an offering's aliases, a model's offerings) that repeats rows, so the list adds
 DISTINCT over every column, and the count, the page and the date hierarchy each sort
 the catalog to remove the duplicates; across a foreign key (a price's offering's model)
-it joins every row of the list before filtering. At 5,000 offerings that made a search
-of the offerings list cost 0.1 to 0.3 s. Here each related path is matched in its own
+it joins every row of the list before filtering. That made a search of the offerings
+list cost 0.1 s at 5,000 offerings and 0.3 s at 15,000 (docs/benchmarks.md, "Admin").
+Here each related path is matched in its own
 table and the list keeps only rows whose key is in that (small) result: no join, no
 duplicates, so no DISTINCT. The matching is the admin's own: every word of the search
 must match one of the fields, case-insensitively, anywhere in it.
@@ -43,7 +44,7 @@ def match_anywhere(model, paths: list[str], word: str) -> Q:
     either = Q()
     through: dict[str, list[str]] = {}
     for path in paths:
-        name, _, rest = path.partition("__")
+        name, _sep, rest = path.partition("__")
         if rest:
             through.setdefault(name, []).append(rest)
         else:
@@ -82,7 +83,7 @@ class SubquerySearchMixin:
 
 
 def _through_many_to_many(model, path: str) -> bool:
-    name, _, rest = path.partition("__")
+    name, _sep, rest = path.partition("__")
     if not rest:
         return False
     field = model._meta.get_field(name)
@@ -151,7 +152,7 @@ class KeysFirstPaginator(Paginator):
 
     A list page selects its rows with their related records (a price's offering, model
     and provider) and annotations (a model's cheapest price); sorting that wide join
-    to keep 100 rows made the database build it for every row of the catalog: 116 ms
+    to keep one page made the database build it for every row of the catalog: 116 ms
     for the offerings' first page on SQLite at 15,000 offerings, against 8 ms to sort
     their keys alone (and 12 ms against 0.7 ms on PostgreSQL). The rows are then read
     by key from `rows` (the admin's queryset: its annotations, not the list's filters
