@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format serve serve-check bench loadtest faults venv migrate seed editor clean
+.PHONY: run test test-fast lint format serve serve-check bench admin-bench loadtest faults venv migrate seed editor clean
 
 $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -58,6 +58,11 @@ clean:
 ## Benchmarks: synthetic 500-model catalog, gunicorn + whitenoise, wrk. See docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## Admin timings: every admin list, search, the workbench and the model form at 500 models
+## (MODELS=1500 for more), median ms and queries, in process. See docs/benchmarks.md, "Admin".
+admin-bench: $(STAMP)
+	$(BIN)/python bench/admin_timings.py --models $(or $(MODELS),500)
 
 ## Load test: 200 concurrent clients for 60 s against gunicorn on 127.0.0.1; fails on any error.
 loadtest: $(STAMP)

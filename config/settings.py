@@ -115,8 +115,9 @@ DB_WATCHDOG_GRACE = float(os.environ.get("DB_WATCHDOG_GRACE", "3"))
 
 def with_timeouts(database: dict) -> dict:
     """`database` with DB_CONNECT_TIMEOUT and DB_STATEMENT_TIMEOUT applied: PostgreSQL's
-    connect_timeout and statement_timeout (a startup option, so no query per connection),
-    SQLite's `timeout` (how long a statement waits for a locked database)."""
+    connect_timeout and statement_timeout (a startup option, so no query per connection;
+    with it jit=off), SQLite's `timeout` (how long a statement waits for a locked
+    database)."""
     options = database.setdefault("OPTIONS", {})
     engine = database.get("ENGINE", "")
     if "postgresql" in engine or "postgis" in engine:
@@ -130,9 +131,17 @@ def with_timeouts(database: dict) -> dict:
         options.setdefault("keepalives_interval", 5)
         options.setdefault("keepalives_count", 3)
         options.setdefault("tcp_user_timeout", 10_000)
+        startup = []
         if DB_STATEMENT_TIMEOUT > 0:
-            limit = f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"
-            options["options"] = f"{options.get('options', '')} {limit}".strip()
+            startup.append(f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}")
+        # No JIT compilation: the site's queries read a few rows each, but a correlated
+        # subquery (a model's cheapest price) inflates the planner's estimate past the
+        # JIT threshold, and compiling then cost 90 ms of a 15 ms admin search (issue
+        # #19, bench/admin_timings.py). Set PG_JIT=1 to leave the server's setting.
+        if not env_bool("PG_JIT", False):
+            startup.append("-c jit=off")
+        if startup:
+            options["options"] = " ".join([options.get("options", ""), *startup]).strip()
     elif "sqlite3" in engine and DB_STATEMENT_TIMEOUT > 0:
         options.setdefault("timeout", DB_STATEMENT_TIMEOUT)
     return database

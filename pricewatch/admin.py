@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 
 from catalog.admin import workbench
+from catalog.admin.lists import BoundedListMixin
 from catalog.formatting import format_tokens, format_usd_exact
 from pricewatch.models import PRICE_FIELD_NAMES, Finding, OfferingCheck
 from pricewatch.services import FindingRefused, dismiss, take_theirs
@@ -51,7 +52,7 @@ class NoteForm(forms.Form):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(BoundedListMixin, admin.ModelAdmin):
     # One line at 1280 px; the source, kind and dates are filters or on the finding's page.
     list_display = ("subject", "field", "ours", "theirs", "difference", "status")
     list_filter = (
@@ -125,7 +126,7 @@ class FindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfferingCheck)
-class OfferingCheckAdmin(admin.ModelAdmin):
+class OfferingCheckAdmin(BoundedListMixin, admin.ModelAdmin):
     list_display = ("offering", "source", "agrees", "checked_on")
     list_filter = ("source", "agrees")
     list_select_related = ("offering__model", "offering__provider")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from catalog.admin.history import CatalogHistoryAdmin
+from catalog.admin.lists import BoundedListMixin
 from catalog.models import Benchmark, BenchmarkScore
 
 
@@ -16,7 +17,7 @@ class BenchmarkAdmin(CatalogHistoryAdmin):
 
 
 @admin.register(BenchmarkScore)
-class BenchmarkScoreAdmin(CatalogHistoryAdmin):
+class BenchmarkScoreAdmin(BoundedListMixin, CatalogHistoryAdmin):
     list_display = ["model", "benchmark", "score", "self_reported", "measured_on"]
     list_filter = ["benchmark", "self_reported"]
     list_select_related = ["model", "benchmark"]

@@ -11,6 +11,7 @@ from catalog import selectors
 from catalog.admin.concurrency import OptimisticLockingAdmin, OptimisticLockingInline
 from catalog.admin.confirmation import confirm_warnings_field, hold_implausible
 from catalog.admin.history import CatalogHistoryAdmin
+from catalog.admin.lists import BoundedListMixin, OfferedByFilter
 from catalog.admin.money import money_field
 from catalog.admin.staleness import StaleFilter, mark_reviewed_today
 from catalog.admin.widgets import RowAutocompleteForm, RowAutocompleteInline
@@ -144,7 +145,7 @@ class ScoreInline(RowAutocompleteInline, admin.TabularInline):
 
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
+class LanguageModelAdmin(BoundedListMixin, OptimisticLockingAdmin, CatalogHistoryAdmin):
     form = LanguageModelForm
     # What fits one line beside the sidebar and the filters at 1280 px; providers, review
     # dates and specs are filters or on the model's page.
@@ -154,7 +155,7 @@ class LanguageModelAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
         "lifecycle",
         StaleFilter,
         "organization",
-        ("offerings__provider", admin.RelatedOnlyFieldListFilter),
+        OfferedByFilter,
         "open_weights",
         "reasoning",
     ]

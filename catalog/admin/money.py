@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from django import forms
 
+from catalog.admin.widgets import TemplateFreeInput
 from catalog.formatting import plain_decimal
 from catalog.models import MONEY
 
 
-class MoneyInput(forms.TextInput):
+class MoneyInput(TemplateFreeInput, forms.TextInput):
     """A price field showing its figure without trailing zeros. A text input (with the
     decimal keypad on phones) rather than type=number: a browser blanks what a number
     input cannot parse, so the editor would read "required" instead of the real error."""

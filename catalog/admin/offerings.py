@@ -16,6 +16,7 @@ from catalog.admin.imports import (
     job_status_view,
     job_view,
 )
+from catalog.admin.lists import BoundedListMixin
 from catalog.admin.prices import RECENT_CHANGES_LIMIT, PriceForm
 from catalog.admin.staleness import StaleFilter, mark_reviewed_today
 from catalog.admin.workbench import workbench_view
@@ -56,7 +57,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
+class OfferingAdmin(BoundedListMixin, OptimisticLockingAdmin, CatalogHistoryAdmin):
     # One line at 1280 px; the provider's model id and review date are on the offering's
     # page (the id is searchable, the review date a filter).
     list_display = ["model", "provider", "input_price", "output_price", "lifecycle"]

@@ -11,6 +11,7 @@ from django.urls import path
 from catalog.admin.concurrency import OptimisticLockingAdmin
 from catalog.admin.confirmation import confirm_warnings_field, hold_implausible
 from catalog.admin.history import CatalogHistoryAdmin
+from catalog.admin.lists import BoundedListMixin
 from catalog.admin.money import MoneyInput
 from catalog.changes import OTHERS_WINDOW_DAYS, price_changes_by_others, recent_price_changes
 from catalog.formatting import format_usd_exact
@@ -54,7 +55,7 @@ class PriceForm(forms.ModelForm):
 
 
 @admin.register(Price)
-class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
+class PriceAdmin(BoundedListMixin, OptimisticLockingAdmin, CatalogHistoryAdmin):
     form = PriceForm
     list_display = [
         "offering",
@@ -64,11 +65,17 @@ class PriceAdmin(OptimisticLockingAdmin, CatalogHistoryAdmin):
         "output_price",
         "cached_input_price",
     ]
-    list_filter = ["tier", "offering__provider", "context_threshold"]
+    # A date filter rather than a date hierarchy: the hierarchy reads every price's
+    # month on each page (a third of a second at 45,000 prices on SQLite).
+    list_filter = [
+        "tier",
+        "offering__provider",
+        ("effective_date", admin.DateFieldListFilter),
+        "context_threshold",
+    ]
     list_select_related = ["offering__model", "offering__provider"]
     search_fields = ["offering__model__name", "offering__provider__name"]
     autocomplete_fields = ["offering"]
-    date_hierarchy = "effective_date"
 
     def get_urls(self):
         return [

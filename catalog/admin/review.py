@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from catalog.admin.lists import BoundedListMixin, EvidenceSourceFilter
 from catalog.formatting import format_tokens
 from catalog.models import CAPABILITIES, DraftModel, LanguageModel, RejectedModel
 from catalog.services import merge_draft, publish, reject_draft
@@ -44,7 +45,7 @@ def _shown(value) -> str:
 
 
 @admin.register(DraftModel)
-class DraftModelAdmin(admin.ModelAdmin):
+class DraftModelAdmin(BoundedListMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "organization",
@@ -53,7 +54,7 @@ class DraftModelAdmin(admin.ModelAdmin):
         "offering_count",
         "source_list",
     ]
-    list_filter = ["organization", "evidence__source"]
+    list_filter = ["organization", EvidenceSourceFilter]
     list_select_related = ["organization"]
     search_fields = ["name", "slug", "aliases__key", "offerings__provider_model_id"]
     actions = ["publish_selected", "reject_selected", "merge_selected"]

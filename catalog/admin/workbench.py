@@ -22,8 +22,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from catalog.admin.confirmation import confirm_warnings_field, hold_implausible
+from catalog.admin.lists import BoundedListMixin, ChosenModelFilter
 from catalog.admin.money import money_field
 from catalog.admin.staleness import StaleFilter
+from catalog.admin.widgets import TemplateFreeInput
 from catalog.changes import FIELD_LABELS
 from catalog.formatting import format_date, format_usd_exact
 from catalog.models import Offering
@@ -44,6 +46,10 @@ def can_use(request) -> bool:
     return user.has_perm("catalog.change_offering") or user.has_perm("catalog.change_price")
 
 
+class DateCell(TemplateFreeInput, forms.DateInput):
+    pass
+
+
 class RowForm(forms.Form):
     """One offering's current standard price, as the editor retypes it."""
 
@@ -53,7 +59,7 @@ class RowForm(forms.Form):
     cache_write = money_field("Cache write")
     effective_date = forms.DateField(
         label="From",
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateCell(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="The day the price takes effect (today unless you choose another).",
     )
     confirm_warnings = confirm_warnings_field()
@@ -116,7 +122,7 @@ class Row:
         return row_id(self.offering)
 
 
-class WorkbenchAdmin(admin.ModelAdmin):
+class WorkbenchAdmin(BoundedListMixin, admin.ModelAdmin):
     """The changelist machinery (filters, search, paging) for the workbench's rows; not
     registered: OfferingAdmin serves its page."""
 
@@ -127,10 +133,15 @@ class WorkbenchAdmin(admin.ModelAdmin):
     list_select_related = ["model__organization", "provider", "current_price"]
     search_fields = ["model__name", "provider__name", "provider_model_id", "aliases__alias"]
     search_help_text = "Model, provider or the provider's model id"
-    show_full_result_count = False
 
     def get_list_filter(self, request):
-        return [StaleFilter, *extra_filters, "provider", "model__organization", "model"]
+        return [
+            StaleFilter,
+            *extra_filters,
+            "provider",
+            "model__organization",
+            ("model", ChosenModelFilter),
+        ]
 
 
 def workbench_view(model_admin, request):
