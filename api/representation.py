@@ -115,11 +115,15 @@ class Plan:
     def __init__(self, name: str, steps: list[Step], fields: list, *, model_records: bool):
         self.steps = steps
         self.fields = fields
-        self.needs_tz = any(kind == WITH_TZ for *_, kind in steps)
+        # A nested plan's build says whether it uses the time zone it is handed.
+        self.needs_tz = any(
+            kind == WITH_TZ and getattr(convert, "needs_tz", True) for *_, convert, kind in steps
+        )
         self.source, namespace = self._source(steps, check_mapping=not model_records)
         namespace["from_mapping"] = self._from_mapping
         exec(compile(self.source, f"<plan for {name}>", "exec"), namespace)
         self.build = namespace["build"]
+        self.build.needs_tz = self.needs_tz
 
     @staticmethod
     def _source(steps: list[Step], *, check_mapping: bool) -> tuple[str, dict]:
@@ -195,18 +199,20 @@ def plans_fields(serializer_class) -> bool:
 
 
 @cache
-def plan_for(serializer_class) -> Plan:
-    """The class's plan, made once: its fields do not depend on the request."""
+def plan_for(serializer_class, records=None) -> Plan:
+    """The class's plan, made once: its fields do not depend on the request. `records`:
+    the model of the records it reads, when the class has no Meta.model to say (a
+    serializer nested with source "*" reads its parent's)."""
     assert plans_fields(serializer_class), serializer_class
     serializer = serializer_class()
-    model = getattr(getattr(serializer_class, "Meta", None), "model", None)
+    model = getattr(getattr(serializer_class, "Meta", None), "model", None) or records
     steps, readable = [], []
     for field in serializer.fields.values():
         if field.write_only:
             continue
         get = getter(field, model)
         path = field.source if isinstance(get, attrgetter) or get is _itself else None
-        convert, kind = (None, AS_IS) if _column_as_is(field, model) else converter(field)
+        convert, kind = (None, AS_IS) if _column_as_is(field, model) else converter(field, model)
         steps.append((field.field_name, path, get, convert, kind))
         readable.append(field)
     return Plan(serializer_class.__name__, steps, readable, model_records=model is not None)
@@ -280,23 +286,31 @@ def _rows_getter(source: str) -> Callable[[Any], Any]:
             if listed is not None:
                 return listed
         value = related(instance)
+        if type(value) is list:  # the common case, without hasattr's exception
+            return value
         return value.all() if hasattr(value, "all") else value
 
     return rows
 
 
-def converter(field) -> tuple[Callable | None, int]:
+def converter(field, model=None) -> tuple[Callable | None, int]:
     """The field's value writer and how to call it: a nested serializer's plan, a cheap
-    equivalent of a standard field's to_representation, else the field's own."""
+    equivalent of a standard field's to_representation, else the field's own. `model`:
+    the records' model, if known."""
     if isinstance(field, serializers.ListSerializer):
         if not plans_fields(type(field.child)):
             return field.to_representation, PLAIN
         child = plan_for(type(field.child)).build
-        return (lambda rows, tz: [child(row, tz) for row in rows]), WITH_TZ
+
+        def each_row(rows, tz):
+            return [child(row, tz) for row in rows]
+
+        each_row.needs_tz = child.needs_tz
+        return each_row, WITH_TZ
     if isinstance(field, serializers.BaseSerializer):
         if not plans_fields(type(field)):
             return field.to_representation, PLAIN
-        return plan_for(type(field)).build, WITH_TZ
+        return plan_for(type(field), model if field.source == "*" else None).build, WITH_TZ
     if isinstance(field, relations.ManyRelatedField):
         each, kind = converter(field.child_relation)
         if kind == PLAIN:
