@@ -18,15 +18,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import tzinfo
 from decimal import Decimal
-from functools import cache
-from inspect import isfunction
+from functools import cache, partial
+from inspect import isfunction, ismethod
 from keyword import iskeyword
 from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models.fields.related_descriptors import ReverseOneToOneDescriptor
+from django.db.models.fields.related_descriptors import (
+    ForwardManyToOneDescriptor,
+    ReverseOneToOneDescriptor,
+)
 from django.utils import timezone
 from rest_framework import fields, relations, serializers
 from rest_framework.fields import SkipField
@@ -253,31 +256,42 @@ def _itself(instance):
 
 
 def getter(field, model) -> Callable[[Any], Any]:
-    """Reads the field's `source` from a record: a dotted path, "*" (the record), or for
-    a list of related rows the list an API selector prefetched (PREFETCHED_LISTS)."""
+    """Reads the field's `source` from a record: "*" (the record), an attribute path, or
+    for a list of related rows the list an API selector prefetched (PREFETCHED_LISTS).
+    A source it cannot show to be plain attributes is read by the field itself."""
     source = field.source
     if source == "*":
         return _itself
+    plain = _plain_attributes(model, source)
     if isinstance(field, serializers.ListSerializer | relations.ManyRelatedField):
-        return _rows_getter(source)
-    if not _attribute_path(source) or (model is not None and _read_by_drf(model, source)):
-        return field.get_attribute
-    return attrgetter(source)
+        return _rows_getter(source, attrgetter(source) if plain else field.get_attribute)
+    return attrgetter(source) if plain else field.get_attribute
 
 
-def _attribute_path(source: str) -> bool:
-    return all(part.isidentifier() and not iskeyword(part) for part in source.split("."))
+def _plain_attributes(model, source: str) -> bool:
+    """Whether reading `source` attribute by attribute is what DRF does: no step is a
+    method (DRF calls it) or a reverse one-to-one (DRF turns a missing row into None).
+    Known only for the records' model and what its forward relations lead to; a record
+    of a serializer without a model is read as a plain object, one attribute deep."""
+    parts = source.split(".")
+    if not all(part.isidentifier() and not iskeyword(part) for part in parts):
+        return False
+    if model is None:
+        return len(parts) == 1
+    for index, part in enumerate(parts):
+        attribute = getattr(model, part, None)  # None: an annotation or a to_attr list
+        if isfunction(attribute) or ismethod(attribute) or isinstance(attribute, partial):
+            return False
+        if isinstance(attribute, ReverseOneToOneDescriptor):
+            return False
+        if index < len(parts) - 1:
+            if not isinstance(attribute, ForwardManyToOneDescriptor):
+                return False
+            model = attribute.field.related_model
+    return True
 
 
-def _read_by_drf(model, source: str) -> bool:
-    # A method (DRF calls it) or a reverse one-to-one (DRF turns a missing row into
-    # None): read as DRF does.
-    attribute = getattr(model, source.split(".")[0], None)
-    return isfunction(attribute) or isinstance(attribute, ReverseOneToOneDescriptor)
-
-
-def _rows_getter(source: str) -> Callable[[Any], Any]:
-    related = attrgetter(source)
+def _rows_getter(source: str, related: Callable[[Any], Any]) -> Callable[[Any], Any]:
     to_attr = PREFETCHED_LISTS.get(source)
 
     def rows(instance):
