@@ -4,14 +4,19 @@ DRF writes a record by asking each field for its attribute and then for its valu
 checks at every step; on a list of models with ten offerings each that cost about 2 ms
 per model. `represent` writes the same dict from a plan made once per serializer class:
 one step per readable field, in declared order, each a key, a getter (from the field's
-`source`) and a converter (chosen by the field's class). Nested serializers are planned
-the same way and run inline. A field the planner has no fast equivalent for (a custom
-field, a SerializerMethodField, a field with its own format) keeps its own
-`to_representation`, so a plan never guesses.
+`source`: an attribute path, "*", or the list an API selector prefetched) and a
+converter (chosen by the field's class: money_text for money, date_text and
+datetime_text in the request's time zone, int, bool and str, a nested serializer's own
+plan). The steps are then written out as one dict display and compiled, so a record
+costs what a hand-written dict did. A field the planner has no exact equivalent for (a
+custom field, a SerializerMethodField, a field with its own format, a source naming a
+method) keeps its own get_attribute or to_representation: a plan never guesses.
 
-The fast equivalents assume what the catalog holds: a model's CharField holds text, its
-BooleanField a bool, its DecimalField fits its digits. tests/api/test_representations.py
-holds every planned serializer to what DRF writes from the same fields."""
+The equivalents assume what the database holds: a model's text column holds text, its
+integer column an int, its boolean column a bool, its DecimalField fits its digits; a
+serializer without a model reads plain objects (an attribute, not a method) or mappings.
+tests/api/test_representations.py holds every planned serializer to what DRF writes from
+the same fields."""
 
 from __future__ import annotations
 
