@@ -151,16 +151,16 @@ class Plan:
             else:
                 read = f"get_{index}(instance)"
                 namespace[f"get_{index}"] = get
-            args = "value, tz" if kind == WITH_TZ else "value"
+            tz_arg = ", tz" if kind == WITH_TZ else ""
             if kind == AS_IS:
-                value = read
-            elif convert in TAKE_NONE:
-                value = f"convert_{index}({args.replace('value', read)})"
+                written = read
+            elif convert in TAKE_NONE or path == "*":  # no None to check for
+                written = f"convert_{index}({read}{tz_arg})"
             else:
-                value = f"None if (value := {read}) is None else convert_{index}({args})"
+                written = f"None if (value := {read}) is None else convert_{index}(value{tz_arg})"
             if kind != AS_IS:
                 namespace[f"convert_{index}"] = convert
-            lines.append(f"        {name!r}: {value},")
+            lines.append(f"        {name!r}: {written},")
         lines.append("    }")
         return "\n".join(lines) + "\n", namespace
 
