@@ -22,7 +22,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers
 
 from api import selectors as api_selectors
-from api.serializers import PriceSerializer, current_tz, date_text, price_representation
+from api.serializers import PriceSerializer, current_tz, date_text, represent
 from catalog import selectors
 from catalog.formatting import quantize_half_up
 from catalog.models import MONEY, Lifecycle, Offering, Price
@@ -395,7 +395,7 @@ def offering_cost_row(
         "output_usd": usd_text(cost.output_cost),
     }
     row["cached_billed_as_input"] = cost.cached_billed_as_input
-    row["price"] = price_representation(prices[cost.context_threshold], tz)
+    row["price"] = represent(PriceSerializer, prices[cost.context_threshold], tz)
     return row
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from api import selectors, serializers
+from api.representation import datetime_text, represent
 from catalog.models import LanguageModel, Offering, Price, Provider
 from sitecache.site_url import absolute_url
 from sitecache.versioning import (
@@ -108,14 +109,18 @@ def export_document(version: Version) -> dict:
     return {
         "watermark": watermark,
         "changes": absolute_url(f"{reverse('api:changes')}?since={watermark}"),
-        "as_of": serializers.datetime_text(version.changed_at, tz),
-        "models": [serializers.language_model_representation(model, tz) for model in models],
-        "offerings": [serializers.offering_representation(offering, tz) for offering in offerings],
+        "as_of": datetime_text(version.changed_at, tz),
+        "models": [represent(serializers.LanguageModelSerializer, model, tz) for model in models],
+        "offerings": [
+            represent(serializers.OfferingSerializer, offering, tz) for offering in offerings
+        ],
         "organizations": [
-            serializers.organization_representation(organization, tz)
+            represent(serializers.OrganizationSerializer, organization, tz)
             for organization in organizations
         ],
-        "providers": [serializers.provider_representation(provider, tz) for provider in providers],
+        "providers": [
+            represent(serializers.ProviderSerializer, provider, tz) for provider in providers
+        ],
         "benchmarks": serializers.BenchmarkSerializer(selectors.api_benchmarks(), many=True).data,
     }
 

@@ -40,6 +40,15 @@ ALIAS_LIST = "alias_list"
 PRICE_CHECK_LIST = "price_check_list"
 SOURCE_LIST = "source_list"
 PRICE_HISTORY_LIST = "price_history_list"
+# Relation -> the list its prefetch fills: where the serializers read a relation's rows
+# (api.representation falls back to the relation itself when a record lacks the list).
+PREFETCHED_LISTS = {
+    "offerings": OFFERING_LIST,
+    "aliases": ALIAS_LIST,
+    "price_checks": PRICE_CHECK_LIST,
+    "sources": SOURCE_LIST,
+    "prices": PRICE_HISTORY_LIST,
+}
 
 
 def offering_details_prefetches(offerings: str = "") -> list[Prefetch]:

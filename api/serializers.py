@@ -1,38 +1,46 @@
 """Output representations of API v1. Money is a decimal string whose field name carries
 its unit (`*_usd_per_mtok`: US dollars per 1M tokens); dates are ISO 8601.
 
-The catalog serializers (models, offerings, prices and what they nest) declare their
-fields for the OpenAPI schema and build their output by hand, as plain dicts: DRF's
-field-by-field machinery cost about 2 ms per model on a list of models with ten offerings
-each. The hand-built output is the declared fields' output, value for value and in the
-same order; tests/api/test_representations.py holds each serializer to that."""
+A field is declared once, here: the OpenAPI schema is generated from the declarations,
+and the catalog serializers (models, offerings, prices and what they nest, the
+`CompiledOutput` ones) write their output from a plan compiled from the same
+declarations (api.representation), at the speed of the hand-written dicts they replace:
+DRF's field-by-field machinery cost about 2 ms per model on a list of models with ten
+offerings each. A value no standard field writes gets a field of its own next to its
+declaration (`PriceCheckField`); tests/api/test_representations.py holds every compiled
+serializer to what DRF writes from its fields, byte for byte.
+
+The change log's events and tombstones are written by hand (change_event_representation,
+tombstone_representation): their output joins the event with what the view adds."""
 
 from __future__ import annotations
 
 from datetime import tzinfo
-from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.representation import (
+    CompiledOutput,
+    current_tz,
+    date_text,
+    datetime_text,
+    money_text,
+    prefetched,
+    represent,
+)
 from api.selectors import (
-    ALIAS_LIST,
     DEFAULT_CHANGES_PAGE,
     MAX_CHANGES_PAGE,
     MAX_WATERMARK,
-    OFFERING_LIST,
     PRICE_CHECK_LIST,
-    PRICE_HISTORY_LIST,
-    SOURCE_LIST,
     api_model_prefetches,
 )
-from catalog.formatting import iso_timestamp
 from catalog.models import (
     CAPABILITIES,
     MONEY,
-    MONEY_QUANTUM,
     Benchmark,
     BenchmarkScore,
     ChangeEvent,
@@ -47,52 +55,10 @@ from catalog.models import (
 from pricewatch.summary import summarize
 from sitecache.versioning import version_memo
 
+# Re-exported: the API's other modules write values as these serializers do.
+__all__ = ["current_tz", "date_text", "money_text", "represent"]
+
 PRICE_UNIT = "USD per 1M tokens"
-
-
-# Values as the DRF fields declared below write them.
-def money_text(value) -> str | None:
-    """DecimalField(**MONEY): fixed point with six decimal places, "2.500000"."""
-    if value is None:
-        return None
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value).strip())
-    return f"{value.quantize(MONEY_QUANTUM):f}"
-
-
-def date_text(value) -> str | None:
-    if not value:
-        return None
-    return value if isinstance(value, str) else value.isoformat()
-
-
-def datetime_text(value, tz: tzinfo) -> str | None:
-    """In `tz`, the current time zone; UTC is written "Z"."""
-    if not value:
-        return None
-    if isinstance(value, str):
-        return value
-    return iso_timestamp(value.astimezone(tz))
-
-
-def current_tz(tz: tzinfo | None) -> tzinfo:
-    # Looked up once per record and handed down: the lookup costs more than the
-    # formatting it serves, and a page of models has some 1,500 timestamps.
-    return tz or timezone.get_current_timezone()
-
-
-def optional_int(value) -> int | None:
-    return None if value is None else int(value)
-
-
-def optional_bool(value) -> bool | None:
-    return None if value is None else bool(value)
-
-
-def prefetched(instance, to_attr: str, related_name: str) -> list:
-    """The rows an API selector prefetched into `to_attr`, else the related manager's."""
-    rows = getattr(instance, to_attr, None)
-    return rows if rows is not None else list(getattr(instance, related_name).all())
 
 
 def money(
@@ -146,63 +112,25 @@ def optional_tokens(help_text: str) -> serializers.IntegerField:
     return serializers.IntegerField(read_only=True, allow_null=True, help_text=help_text)
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(CompiledOutput, serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["slug", "name", "url", "updated_at"]
 
-    def to_representation(self, organization):
-        return organization_representation(organization)
 
-
-def organization_representation(organization: Organization, tz: tzinfo | None = None) -> dict:
-    tz = current_tz(tz)
-    return {
-        "slug": organization.slug,
-        "name": organization.name,
-        "url": organization.url,
-        "updated_at": datetime_text(organization.updated_at, tz),
-    }
-
-
-class ProviderSerializer(serializers.ModelSerializer):
+class ProviderSerializer(CompiledOutput, serializers.ModelSerializer):
     class Meta:
         model = Provider
         fields = ["slug", "name", "kind", "url", "updated_at"]
 
-    def to_representation(self, provider):
-        return provider_representation(provider)
 
-
-def provider_representation(provider: Provider, tz: tzinfo | None = None) -> dict:
-    tz = current_tz(tz)
-    return {
-        "slug": provider.slug,
-        "name": provider.name,
-        "kind": provider.kind,
-        "url": provider.url,
-        "updated_at": datetime_text(provider.updated_at, tz),
-    }
-
-
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(CompiledOutput, serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["url", "title", "retrieved_on"]
 
-    def to_representation(self, source):
-        return source_representation(source)
 
-
-def source_representation(source: Source) -> dict:
-    return {
-        "url": source.url,
-        "title": source.title,
-        "retrieved_on": date_text(source.retrieved_on),
-    }
-
-
-class PriceSerializer(serializers.ModelSerializer):
+class PriceSerializer(CompiledOutput, serializers.ModelSerializer):
     input_usd_per_mtok = money("Input tokens", source="input")
     output_usd_per_mtok = money("Output tokens", source="output")
     cache_read_usd_per_mtok = money("Cached input tokens read", source="cache_read")
@@ -231,28 +159,6 @@ class PriceSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def to_representation(self, price):
-        return price_representation(price)
-
-
-def price_representation(price: Price, tz: tzinfo | None = None) -> dict:
-    tz = current_tz(tz)
-    return {
-        "tier": price.tier,
-        "context_threshold": int(price.context_threshold),
-        "effective_date": date_text(price.effective_date),
-        "input_usd_per_mtok": money_text(price.input),
-        "output_usd_per_mtok": money_text(price.output),
-        "cache_read_usd_per_mtok": money_text(price.cache_read),
-        "cache_write_usd_per_mtok": money_text(price.cache_write),
-        **{
-            api_name: money_text(getattr(price, name)) for name, api_name in EXTRA_PRICE_API.items()
-        },
-        "source_url": price.source_url,
-        "checked_on": date_text(price.checked_on),
-        "created_at": datetime_text(price.created_at, tz),
-    }
-
 
 class DisagreementSerializer(serializers.Serializer):
     source = serializers.CharField()
@@ -271,40 +177,23 @@ class PriceCheckSerializer(serializers.Serializer):
 
 
 class PriceCheckField(serializers.Field):
+    """The offering's price-watch summary (pricewatch.summary), as PriceCheckSerializer
+    writes it."""
+
     def __init__(self, **kwargs):
         kwargs.setdefault("source", "*")
         kwargs.setdefault("read_only", True)
         super().__init__(**kwargs)
 
     def to_representation(self, offering):
-        return price_check_representation(offering)
+        checks = prefetched(offering, PRICE_CHECK_LIST, "price_checks")
+        return represent(PriceCheckSerializer, summarize(checks))
 
 
 PriceCheckField = extend_schema_field(PriceCheckSerializer)(PriceCheckField)
 
 
-def price_check_representation(offering: Offering) -> dict:
-    """PriceCheckSerializer's output for the offering's price-watch summary."""
-    summary = summarize(prefetched(offering, PRICE_CHECK_LIST, "price_checks"))
-    return {
-        "sources_checked": summary.sources_checked,
-        "sources_agreeing": summary.sources_agreeing,
-        "checked_on": date_text(summary.checked_on),
-        "disagreements": [
-            {key: _optional_str(item[key]) for key in DISAGREEMENT_KEYS}
-            for item in summary.disagreements
-        ],
-    }
-
-
-DISAGREEMENT_KEYS = ("source", "field", "ours", "theirs")
-
-
-def _optional_str(value) -> str | None:
-    return None if value is None else str(value)
-
-
-class OfferingInModelSerializer(serializers.ModelSerializer):
+class OfferingInModelSerializer(CompiledOutput, serializers.ModelSerializer):
     """An offering inside a model: where to run it and what it costs today."""
 
     provider = ProviderSerializer(read_only=True)
@@ -372,43 +261,8 @@ class OfferingInModelSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def to_representation(self, offering):
-        return offering_in_model_representation(offering)
 
-
-def _offering_body(offering: Offering, tz: tzinfo) -> dict:
-    """The fields an offering shows wherever it appears, from provider to price_check."""
-    current_price = offering.current_price
-    return {
-        "provider": provider_representation(offering.provider, tz),
-        "provider_model_id": offering.provider_model_id,
-        "aliases": [alias.alias for alias in prefetched(offering, ALIAS_LIST, "aliases")],
-        "lifecycle": offering.lifecycle,
-        "deprecation_date": date_text(offering.deprecation_date),
-        "retirement_date": date_text(offering.retirement_date),
-        "url": offering.url,
-        "context_window": optional_int(offering.effective_context_window),
-        "max_output_tokens": optional_int(offering.effective_max_output_tokens),
-        "context_window_source": str(offering.context_window_source),
-        "max_output_tokens_source": str(offering.max_output_tokens_source),
-        "supported_parameters": list(offering.supported_parameters),
-        "tokenizer": offering.tokenizer,
-        "current_price": None if current_price is None else price_representation(current_price, tz),
-        "price_check": price_check_representation(offering),
-    }
-
-
-def offering_in_model_representation(offering: Offering, tz: tzinfo | None = None) -> dict:
-    tz = current_tz(tz)
-    return {
-        "id": offering.pk,
-        **_offering_body(offering, tz),
-        "last_reviewed": date_text(offering.last_reviewed),
-        "updated_at": datetime_text(offering.updated_at, tz),
-    }
-
-
-class CapabilitiesSerializer(serializers.Serializer):
+class CapabilitiesSerializer(CompiledOutput, serializers.Serializer):
     """Capability flags; null means the maker does not say."""
 
     def get_fields(self):
@@ -417,15 +271,8 @@ class CapabilitiesSerializer(serializers.Serializer):
             for flag, label in CAPABILITIES
         }
 
-    def to_representation(self, model):
-        return capabilities_representation(model)
 
-
-def capabilities_representation(model: LanguageModel) -> dict:
-    return {flag: optional_bool(getattr(model, flag)) for flag, _ in CAPABILITIES}
-
-
-class LanguageModelSerializer(serializers.ModelSerializer):
+class LanguageModelSerializer(CompiledOutput, serializers.ModelSerializer):
     organization = OrganizationSerializer(read_only=True)
     input_modalities = serializers.ListField(
         source="input_modality_list", child=serializers.CharField(), read_only=True
@@ -476,44 +323,6 @@ class LanguageModelSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def to_representation(self, model):
-        return language_model_representation(model)
-
-
-def language_model_representation(model: LanguageModel, tz: tzinfo | None = None) -> dict:
-    tz = current_tz(tz)
-    return {
-        "slug": model.slug,
-        "name": model.name,
-        "organization": organization_representation(model.organization, tz),
-        "lifecycle": model.lifecycle,
-        "release_date": date_text(model.release_date),
-        "deprecation_date": date_text(model.deprecation_date),
-        "retirement_date": date_text(model.retirement_date),
-        "context_window": optional_int(model.context_window),
-        "max_output_tokens": optional_int(model.max_output_tokens),
-        "parameter_count": optional_int(model.parameter_count),
-        "architecture": model.architecture,
-        "license": model.license,
-        "open_weights": optional_bool(model.open_weights),
-        "knowledge_cutoff": date_text(model.knowledge_cutoff),
-        "input_modalities": list(model.input_modality_list),
-        "output_modalities": list(model.output_modality_list),
-        "capabilities": capabilities_representation(model),
-        "cheapest_input_usd_per_mtok": money_text(model.cheapest_input),
-        "cheapest_output_usd_per_mtok": money_text(model.cheapest_output),
-        "offerings": [
-            offering_in_model_representation(offering, tz)
-            for offering in prefetched(model, OFFERING_LIST, "offerings")
-        ],
-        "description": model.description,
-        "last_reviewed": date_text(model.last_reviewed),
-        "sources": [
-            source_representation(source) for source in prefetched(model, SOURCE_LIST, "sources")
-        ],
-        "updated_at": datetime_text(model.updated_at, tz),
-    }
-
 
 def model_representations(models: list[LanguageModel]) -> list[dict]:
     """Each model's representation, built at most once per catalog version and time zone
@@ -526,7 +335,7 @@ def model_representations(models: list[LanguageModel]) -> list[dict]:
     if missing:
         prefetch_related_objects(missing, *api_model_prefetches())
         for model in missing:
-            memo[(model.pk, key)] = language_model_representation(model, tz)
+            memo[(model.pk, key)] = represent(LanguageModelSerializer, model, tz)
     return [memo[(model.pk, key)] for model in models]
 
 
@@ -560,26 +369,6 @@ class OfferingSerializer(OfferingInModelSerializer):
             "last_reviewed",
             "updated_at",
         ]
-
-    def to_representation(self, offering):
-        return offering_representation(offering)
-
-
-def offering_representation(offering: Offering, tz: tzinfo | None = None) -> dict:
-    tz = current_tz(tz)
-    model = offering.model
-    return {
-        "id": offering.pk,
-        "model": {"slug": model.slug, "name": model.name},
-        "organization": model.organization.slug,
-        **_offering_body(offering, tz),
-        "price_history": [
-            price_representation(price, tz)
-            for price in prefetched(offering, PRICE_HISTORY_LIST, "prices")
-        ],
-        "last_reviewed": date_text(offering.last_reviewed),
-        "updated_at": datetime_text(offering.updated_at, tz),
-    }
 
 
 class BenchmarkScoreSerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
-"""The catalog serializers build their output by hand for speed; each must write exactly
-what its declared fields write (DRF's generic path), key for key and in the same order."""
+"""The catalog serializers write their output from plans compiled from their declared
+fields (api.representation) for speed; each must write exactly what DRF's own machinery
+writes from the same fields, key for key and in the same order."""
 
 from datetime import date
 from decimal import Decimal
@@ -10,8 +11,9 @@ from rest_framework import serializers as drf
 from rest_framework.renderers import JSONRenderer
 
 from api import selectors, serializers
+from api.representation import CompiledOutput
 from api.serializers import model_representations
-from catalog.models import Price, Source
+from catalog.models import Price, Provider, Source
 from pricewatch.models import OfferingCheck
 from pricewatch.summary import summarize
 from tests.factories import PriceFactory
@@ -67,10 +69,22 @@ def rendered(data) -> bytes:
     return JSONRenderer().render(data)
 
 
-def declared_fields_output(serializer_class, instance) -> bytes:
-    """What DRF writes from the serializer's declared fields, nested ones included."""
-    serializer = serializer_class()
-    return rendered(drf.Serializer.to_representation(serializer, instance))
+def drf_outputs(serializer_class, objects, monkeypatch) -> list[bytes]:
+    """What DRF's own machinery writes from the declared fields, nested ones included:
+    no plan runs, at any depth."""
+    with monkeypatch.context() as patch:
+        patch.setattr(CompiledOutput, "to_representation", drf.Serializer.to_representation)
+        patch.setattr(serializers, "represent", lambda cls, instance, tz=None: cls(instance).data)
+        return [rendered(serializer_class(instance).data) for instance in objects]
+
+
+def compiled_serializers() -> set[type]:
+    found, pending = set(), [CompiledOutput]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            found.add(subclass)
+            pending.append(subclass)
+    return {cls for cls in found if cls.__module__ == "api.serializers"}
 
 
 def instances():
@@ -90,15 +104,71 @@ def instances():
 
 
 @pytest.mark.parametrize("time_zone", ["UTC", "Europe/Paris"])
-def test_each_hand_built_representation_is_what_its_declared_fields_write(rich_catalog, time_zone):
+def test_each_compiled_serializer_writes_what_its_declared_fields_write(
+    rich_catalog, time_zone, monkeypatch
+):
+    by_class = instances()
+    assert set(by_class) == compiled_serializers(), "give each compiled serializer records"
     with timezone.override(time_zone):
-        for serializer_class, objects in instances().items():
+        for serializer_class, objects in by_class.items():
             assert objects, serializer_class
-            for instance in objects:
-                fast = rendered(serializer_class(instance).data)
-                assert fast == declared_fields_output(serializer_class, instance), (
-                    serializer_class.__name__
-                )
+            fast = [rendered(serializer_class(instance).data) for instance in objects]
+            expected = drf_outputs(serializer_class, objects, monkeypatch)
+            assert len(fast) == len(expected)
+            for written, drf_written in zip(fast, expected, strict=True):
+                assert written == drf_written, serializer_class.__name__
+
+
+# The planner's own cases: fields with no fast equivalent keep DRF's behaviour.
+class ProviderOddities(CompiledOutput, drf.ModelSerializer):
+    # DRF calls a method a source names, at any step.
+    text = drf.CharField(source="__str__", read_only=True)
+    note = drf.SerializerMethodField()
+    day = drf.DateTimeField(source="updated_at", format="%Y-%m-%d", read_only=True)
+    pk_text = drf.BigIntegerField(source="pk", coerce_to_string=True, read_only=True)
+    kind_label = drf.CharField(source="get_kind_display", read_only=True)
+    offering_count = drf.IntegerField(source="offerings.count", read_only=True)
+
+    class Meta:
+        model = Provider
+        fields = [
+            "id",
+            "text",
+            "note",
+            "day",
+            "pk_text",
+            "kind",
+            "kind_label",
+            "offering_count",
+            "updated_at",
+        ]
+
+    def get_note(self, provider):
+        return f"{provider.slug}!"
+
+
+class FromMappings(CompiledOutput, drf.Serializer):
+    name = drf.CharField()
+    count = drf.IntegerField(allow_null=True)
+    maybe = drf.CharField(required=False)
+    at = drf.DateTimeField()
+
+
+def test_a_plan_keeps_drf_behaviour_where_it_has_no_fast_equivalent(catalog, monkeypatch):
+    providers = list(Provider.objects.order_by("pk"))
+    records = [
+        {"name": "a", "count": 3, "maybe": "yes", "at": providers[0].updated_at},
+        {"name": "b", "count": None, "at": providers[1].updated_at},
+    ]
+    with timezone.override("Asia/Tokyo"):
+        for serializer_class, objects in [(ProviderOddities, providers), (FromMappings, records)]:
+            fast = [rendered(serializer_class(instance).data) for instance in objects]
+            assert fast == drf_outputs(serializer_class, objects, monkeypatch)
+    written = ProviderOddities(providers[0]).data
+    assert written["kind_label"] == providers[0].get_kind_display()
+    assert written["offering_count"] == providers[0].offerings.count() > 0
+    assert written["pk_text"] == str(providers[0].pk)
+    assert "maybe" not in FromMappings(records[1]).data
 
 
 def test_price_check_is_what_the_price_check_serializer_writes(rich_catalog):
@@ -109,7 +179,7 @@ def test_price_check_is_what_the_price_check_serializer_writes(rich_catalog):
         )
 
 
-def test_hand_built_representations_also_read_records_not_prefetched_as_lists(rich_catalog):
+def test_representations_also_read_records_not_prefetched_as_lists(rich_catalog):
     model = selectors.api_models().prefetch_related(None).get(slug="alpha-1")
     assert not hasattr(model, selectors.OFFERING_LIST)
     body = serializers.LanguageModelSerializer(model).data
