@@ -57,7 +57,7 @@ clean:
 
 ## Benchmarks: synthetic 500-model catalog, gunicorn + whitenoise, wrk. See docs/benchmarks.md.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run $(ARGS)
 
 ## Load test: 200 concurrent clients for 60 s against gunicorn on 127.0.0.1; fails on any error.
 loadtest: $(STAMP)
