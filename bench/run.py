@@ -1037,14 +1037,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--quick",
         action="store_true",
         default=quick_env,
-        help="3 s rows, the 500-model catalog, a 2,000-pair crawl (BENCH_QUICK=1)",
+        help="3 s rows, the 500-model catalog, a 1,000-pair crawl (BENCH_QUICK=1)",
     )
     parser.add_argument("--duration", type=float, help="seconds per load row (default 8; quick 3)")
     parser.add_argument("--stacks", default="sqlite,pg", help="sqlite, pg or both")
     parser.add_argument(
         "--sizes", help="catalogs: model counts and/or seed (default 500,seed,1500; quick 500)"
     )
-    parser.add_argument("--crawl", type=int, help="sitemap pairs (default 10000; quick 2000)")
+    parser.add_argument("--crawl", type=int, help="sitemap pairs (default 10000; quick 1000)")
     parser.add_argument("--edits", type=int, help="edits per after-edit row (default 12; quick 5)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
@@ -1052,8 +1052,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     q = args.quick
     args.duration = args.duration or (3.0 if q else 8.0)
     args.sizes = args.sizes or ("500" if q else "500,seed,1500")
-    args.crawl = args.crawl or (2000 if q else 10_000)
-    args.edits = args.edits or (5 if q else 12)
+    args.crawl = args.crawl or (1000 if q else 10_000)
+    args.edits = min(args.edits or (5 if q else 12), 100)
     return args
 
 
