@@ -492,7 +492,7 @@ end
 """
 
 
-def load_wrk(paths: list[str], *, seconds: float, connections: int, once: bool) -> dict:
+def load_wrk(paths: list[str], *, seconds: float, connections: int, once: bool, headers=()) -> dict:
     """wrk over `paths`: requests/s, latency (ms), error counts. Bounded: wrk's own
     duration, and a hard limit beyond it."""
     threads = min(2, connections)
@@ -508,6 +508,7 @@ def load_wrk(paths: list[str], *, seconds: float, connections: int, once: bool) 
                 f"-c{connections}",
                 f"-d{max(1, round(seconds))}s",
                 "--timeout=10s",
+                *(f"--header={header}" for header in headers),
                 "-s",
                 str(script),
                 BASE,
@@ -547,7 +548,9 @@ def load_wrk(paths: list[str], *, seconds: float, connections: int, once: bool) 
     return _with_error_total(json.loads(result[len("RESULT ") :]))
 
 
-def load_python(paths: list[str], *, seconds: float, connections: int, once: bool) -> dict:
+def load_python(
+    paths: list[str], *, seconds: float, connections: int, once: bool, headers=()
+) -> dict:
     """The same figures as load_wrk from a thread per connection, when wrk is absent."""
     latencies: list[float] = []
     bad = socket_errors = 0
@@ -566,7 +569,11 @@ def load_python(paths: list[str], *, seconds: float, connections: int, once: boo
             began = time.perf_counter()
             status_error = socket_error = False
             try:
-                with urllib.request.urlopen(BASE + paths[index % len(paths)], timeout=10) as r:
+                request = urllib.request.Request(
+                    BASE + paths[index % len(paths)],
+                    headers=dict(h.split(": ", 1) for h in headers),
+                )
+                with urllib.request.urlopen(request, timeout=10) as r:
                     r.read()
             except urllib.error.HTTPError:
                 status_error = True
@@ -604,10 +611,11 @@ def _with_error_total(result: dict) -> dict:
     return result
 
 
-def load(paths: list[str], *, seconds: float, connections: int, once: bool = False) -> dict:
-    if shutil.which("wrk"):
-        return load_wrk(paths, seconds=seconds, connections=connections, once=once)
-    return load_python(paths, seconds=seconds, connections=connections, once=once)
+def load(
+    paths: list[str], *, seconds: float, connections: int, once: bool = False, headers=()
+) -> dict:
+    runner = load_wrk if shutil.which("wrk") else load_python
+    return runner(paths, seconds=seconds, connections=connections, once=once, headers=headers)
 
 
 def timed_get(path: str) -> tuple[float, float, int]:
@@ -775,9 +783,9 @@ def measure_catalog(stack: Stack, catalog: str, opts: Options, cleanup) -> Catal
             fetch(cmp_path(pair))
             fetch(api_cmp_path(pair))
 
-        def wrk_row(label: str, paths: list[str], *, once: bool = False) -> dict:
+        def wrk_row(label: str, paths: list[str], *, once: bool = False, headers=()) -> dict:
             print(f"   {label} ...", flush=True)
-            result.loads[label] = load(paths, seconds=d, connections=c, once=once)
+            result.loads[label] = load(paths, seconds=d, connections=c, once=once, headers=headers)
             return result.loads[label]
 
         # Enough never-requested pages for the fastest uncached rate we could meet.
@@ -785,6 +793,11 @@ def measure_catalog(stack: Stack, catalog: str, opts: Options, cleanup) -> Catal
         static_rps = [wrk_row("static file, same size (upper bound)", [static])["rps"]]
         if full_table:
             wrk_row("comparison page, cached", [cached_cmp])
+            wrk_row(
+                "comparison page, cached, compressed",
+                [cached_cmp],
+                headers=["Accept-Encoding: br, gzip"],
+            )
             wrk_row(
                 "comparison page, uncached", [cmp_path(p) for p in pool.take(uncached)], once=True
             )
@@ -869,6 +882,7 @@ def measure_catalog(stack: Stack, catalog: str, opts: Options, cleanup) -> Catal
 
     if full_table:
         cells["cmp_cached"] = ratio("comparison page, cached")
+        cells["cmp_cached_br"] = ratio("comparison page, cached, compressed")
         cells["cmp_uncached"] = ratio("comparison page, uncached")
         cells["model_uncached"] = ratio("model page, uncached")
         cells["models_list"] = ratio("/models/")

@@ -23,6 +23,7 @@ def test_every_row_of_the_issue_has_its_target():
     targets = {row.key: str(row.target) for row in ROWS}
     assert targets == {
         "cmp_cached": ">= 0.9",
+        "cmp_cached_br": "None",  # reported only
         "cmp_uncached": ">= 0.1",
         "model_uncached": ">= 0.1",
         "models_list": ">= 0.9",
@@ -67,6 +68,13 @@ def test_rows_not_measured_neither_pass_nor_fail():
     table = ratio_table(results)
     assert "comparison page, cached" in table
     assert "model page" not in table
+
+
+def test_a_report_only_row_never_fails_the_run():
+    results = {"SQLite": {**ALL_MET, "cmp_cached_br": Cell(0.01)}}
+    assert exit_code(results) == 0
+    line = next(line for line in ratio_table(results).splitlines() if "Accept-Encoding" in line)
+    assert line.endswith("| report only |")
 
 
 def test_target_comparisons():
