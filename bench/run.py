@@ -8,8 +8,8 @@ a static file of the comparison page's size served by the same server in the sam
 so the machine's speed and load cancel out. Exits 1 when a target is missed
 (bench/report.py holds the rows and targets), 2 when the harness itself fails.
 
-    python -m bench.run                        # the full run the docs quote (~20 min)
-    BENCH_QUICK=1 python -m bench.run          # or --quick: 3 s rows, 500 models, ~4 min
+    python -m bench.run                        # the full run the docs quote (20+ min)
+    BENCH_QUICK=1 python -m bench.run          # or --quick: 3 s rows, 500 models, ~7 min
     python -m bench.run --stacks pg --sizes 500,seed --duration 5
 
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/llm_bench), a
