@@ -57,7 +57,7 @@ clean:
 
 ## Benchmarks: synthetic 500-model catalog, gunicorn + whitenoise, wrk. See docs/benchmarks.md.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run $(ARGS)
 
 ## Admin timings: every admin list, search, the workbench and the model form at 500 models
 ## (MODELS=1500 for more), median ms and queries, in process. See docs/benchmarks.md, "Admin".

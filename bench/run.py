@@ -1,20 +1,36 @@
-"""`make bench`: build a synthetic catalog, serve it with the production stack, measure.
+"""`make bench`: the speed table of issue #16 on both stacks, side by side, with targets.
 
-Steps: a fresh database (SQLite under bench-results/, or BENCH_DATABASE_URL) filled with
-500 models / 20 providers / 5,000 offerings; SQL query counts per page at 50 and 500
-models (in-process, page cache off); gunicorn with production settings and whitenoise on
-127.0.0.1; a bounded load from wrk (or a small Python client when wrk is absent) on each
-page; one table, written to bench-results/latest.md as well.
+For each stack (SQLite with the local-memory cache; PostgreSQL with Redis as the cache)
+and each catalog (the 500-model synthetic one, the shipped seed, a 1,500-model synthetic
+one): a fresh database, gunicorn with the production settings and whitenoise on
+127.0.0.1, wrk (or a small Python client when wrk is absent). Every figure is a ratio to
+a static file of the comparison page's size served by the same server in the same run,
+so the machine's speed and load cancel out. Exits 1 when a target is missed
+(bench/report.py holds the rows and targets), 2 when the harness itself fails.
 
-Every load is loopback-only and bounded in time.
+    python -m bench.run                        # the full run the docs quote (20+ min)
+    BENCH_QUICK=1 python -m bench.run          # or --quick: 3 s rows, 500 models, ~7 min
+    python -m bench.run --stacks pg --sizes 500,seed --duration 5
+
+PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/llm_bench), a
+database dropped and created for each catalog and dropped at the end. Redis:
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/11), a database number of its own that
+the run empties (never 0, the shared one). When either is not answering it is started
+the way .ci/run starts it, and left running as .ci/run leaves it.
+
+Every subprocess and every load is bounded in time; gunicorn, the editor process and the
+PostgreSQL database are cleaned up on exit, on Ctrl-C and on SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
+import re
+import select
 import shutil
 import signal
 import statistics
@@ -25,13 +41,23 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from bench.report import Cell, exit_code, markdown_table, missed, ratio_table
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench-results"
 PYTHON = sys.executable
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://{HOST}:{PORT}"
+STATIC_DIR = ROOT / "staticfiles" / "bench"
+ADMIN_TIMINGS = ROOT / "bench" / "admin_timings.py"
+# Catalogs above this many models run the scale rows only (the sitemap index, the API
+# list, the admin hook), not the whole table.
+FULL_TABLE_MAX_MODELS = 1000
 
 PROD_ENV = {
     "DEBUG": "0",
@@ -43,36 +69,241 @@ PROD_ENV = {
     "LOG_LEVEL": "ERROR",
     # Measure the server, not the throttle.
     "API_THROTTLE_DISABLED": "1",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "PYTHONPATH": str(ROOT),
 }
+PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/llm_bench"
+REDIS_DEFAULT = "redis://127.0.0.1:6379/11"
 
 
-def manage(*args: str, env: dict[str, str], capture: bool = False) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-    )
+class HarnessError(RuntimeError):
+    pass
+
+
+# --- subprocesses, all bounded ------------------------------------------------------
+
+
+def run(cmd: list[str], *, env=None, timeout: float, capture: bool = False) -> str:
+    try:
+        result = subprocess.run(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            check=True,
+            text=True,
+            timeout=timeout,
+            stdout=subprocess.PIPE if capture else None,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise HarnessError(f"{' '.join(cmd[:4])} took over {timeout:.0f} s") from error
+    except subprocess.CalledProcessError as error:
+        raise HarnessError(f"{' '.join(cmd[:4])} failed (exit {error.returncode})") from error
     return result.stdout or ""
 
 
-def fresh_database(name: str) -> dict[str, str]:
-    env = {**os.environ, **PROD_ENV}
-    base_url = os.environ.get("BENCH_DATABASE_URL")
-    if base_url:
-        env["DATABASE_URL"] = base_url
-        manage("flush", "--noinput", env=env)
+def manage(*args: str, env: dict[str, str], timeout: float = 600, capture=False) -> str:
+    return run([PYTHON, "manage.py", *args], env=env, timeout=timeout, capture=capture)
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float = 20) -> None:
+    """SIGTERM to the group `process` leads (started with start_new_session), SIGKILL if
+    it is still there after `timeout`."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+# --- stacks ---------------------------------------------------------------------------
+
+
+def pg_admin(url: str):
+    import psycopg  # noqa: PLC0415 (only the PostgreSQL stack needs it)
+
+    parts = urlsplit(url)
+    return psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+        connect_timeout=10,
+    )
+
+
+def redis_client(url: str):
+    import redis  # noqa: PLC0415 (only the PostgreSQL + Redis stack needs it)
+
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+
+
+def redis_db_number(url: str) -> int:
+    path = urlsplit(url).path.strip("/")
+    return int(path or "0")
+
+
+def ensure_postgres(url: str) -> None:
+    """Start the local cluster the way .ci/run does when nothing answers."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", str(parts.port or 5432)
+
+    def ready() -> bool:
+        return (
+            subprocess.run(
+                ["pg_isready", "-h", host, "-p", port, "-q"], timeout=10, check=False
+            ).returncode
+            == 0
+        )
+
+    if ready():
+        return
+    versions = sorted(os.listdir("/etc/postgresql")) if Path("/etc/postgresql").is_dir() else []
+    if not versions:
+        raise HarnessError(f"PostgreSQL is not answering on {host}:{port} and none to start")
+    print(f"== starting PostgreSQL {versions[0]} (left running, as .ci/run does)", flush=True)
+    run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", versions[0], "main", "start"],
+        timeout=60,
+    )
+    for _ in range(30):
+        if ready():
+            return
+        time.sleep(1)
+    raise HarnessError("PostgreSQL did not start in 30 s")
+
+
+def ensure_redis(url: str) -> None:
+    parts = urlsplit(url)
+    client = redis_client(url)
+    with contextlib.suppress(Exception):
+        if client.ping():
+            return
+    print("== starting redis-server (left running, as .ci/run does)", flush=True)
+    run(
+        [
+            "redis-server",
+            "--daemonize",
+            "yes",
+            "--bind",
+            parts.hostname or "127.0.0.1",
+            "--port",
+            str(parts.port or 6379),
+            "--save",
+            "",
+            "--maxmemory",
+            "256mb",
+            "--maxmemory-policy",
+            "allkeys-lru",
+        ],
+        timeout=30,
+    )
+    for _ in range(30):
+        with contextlib.suppress(Exception):
+            if client.ping():
+                return
+        time.sleep(0.5)
+    raise HarnessError("redis-server did not start")
+
+
+@dataclass
+class Stack:
+    key: str
+    label: str
+    database_url: str = ""
+    redis_url: str = ""
+
+    @property
+    def database_name(self) -> str:
+        return urlsplit(self.database_url).path.strip("/")
+
+    def prepare(self) -> None:
+        if self.key != "pg":
+            return
+        if redis_db_number(self.redis_url) in (0, 15):
+            raise HarnessError(
+                f"BENCH_REDIS_URL {self.redis_url}: the run empties its database; use a "
+                "number of its own (not 0, the shared one, nor 15, CI's)"
+            )
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", self.database_name):
+            raise HarnessError(f"BENCH_DATABASE_URL: odd database name {self.database_name!r}")
+        ensure_postgres(self.database_url)
+        ensure_redis(self.redis_url)
+
+    def fresh(self, catalog: str) -> dict[str, str]:
+        env = {**os.environ, **PROD_ENV}
+        env.pop("REDIS_URL", None)
+        if self.key == "sqlite":
+            path = OUT / f"bench-{catalog}.sqlite3"
+            path.unlink(missing_ok=True)
+            env["DATABASE_URL"] = f"sqlite:///{path}"
+        else:
+            self.drop()
+            with pg_admin(self.database_url) as admin:
+                admin.execute(f"CREATE DATABASE {self.database_name}")
+            env["DATABASE_URL"] = self.database_url
+            env["REDIS_URL"] = self.redis_url
+            redis_client(self.redis_url).flushdb()
+        return env
+
+    def drop(self) -> None:
+        if self.key != "pg":
+            return
+        with contextlib.suppress(Exception):
+            redis_client(self.redis_url).flushdb()
+        with pg_admin(self.database_url) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {self.database_name} WITH (FORCE)")
+
+
+def make_stacks(names: list[str]) -> list[Stack]:
+    stacks = []
+    for name in names:
+        if name == "sqlite":
+            stacks.append(Stack("sqlite", "SQLite + locmem"))
+        elif name == "pg":
+            stacks.append(
+                Stack(
+                    "pg",
+                    "PG + Redis",
+                    database_url=os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT),
+                    redis_url=os.environ.get("BENCH_REDIS_URL", REDIS_DEFAULT),
+                )
+            )
+        else:
+            raise HarnessError(f"unknown stack {name!r} (sqlite, pg)")
+    return stacks
+
+
+# --- catalogs ---------------------------------------------------------------------------
+
+
+def build_catalog(catalog: str, env: dict[str, str]) -> None:
+    manage("migrate", "--noinput", "-v0", env=env, timeout=600)
+    if catalog == "seed":
+        manage("seed_catalog", env=env, timeout=600)
     else:
-        path = OUT / f"{name}.sqlite3"
-        path.unlink(missing_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-    manage("migrate", "--noinput", "-v0", env=env)
-    return env
+        models = int(catalog)
+        manage(
+            "build_synthetic_catalog",
+            f"--models={models}",
+            "--providers=20",
+            f"--offerings={models * 10}",
+            env=env,
+            timeout=900,
+        )
 
 
-QUERY_COUNT_SCRIPT = r"""
+CATALOG_INFO_SCRIPT = r"""
 import json, django
 django.setup()
 from django.conf import settings
@@ -80,8 +311,8 @@ settings.PAGE_CACHE_ENABLED = False
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from catalog.models import LanguageModel, Provider
-slugs = sorted(LanguageModel.objects.values_list("slug", flat=True))
+from catalog.models import LanguageModel, Offering, Provider
+slugs = sorted(LanguageModel.objects.published().values_list("slug", flat=True))
 a, b = slugs[0], slugs[-1]
 provider = Provider.objects.order_by("slug").first().slug
 pages = {
@@ -94,37 +325,47 @@ pages = {
     "sitemap index": "/sitemap.xml",
 }
 client = Client(raise_request_exception=False)
-counts = {}
+counts, size = {}, 0
 for label, url in pages.items():
     with CaptureQueriesContext(connection) as ctx:
-        status = client.get(url).status_code
-    counts[label] = {"queries": len(ctx.captured_queries), "status": status}
-print(json.dumps({"counts": counts, "pair": [a, b], "slugs": slugs}))
+        response = client.get(url)
+    counts[label] = {"queries": len(ctx.captured_queries), "status": response.status_code}
+    if label == "comparison page":
+        size = len(response.content)
+print(json.dumps({
+    "counts": counts, "slugs": slugs, "page_bytes": size,
+    "offerings": Offering.objects.count(),
+}))
 """
 
 
-def query_counts(env: dict[str, str]) -> dict:
-    result = subprocess.run(
-        [PYTHON, "-c", QUERY_COUNT_SCRIPT],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", "STATIC_MANIFEST": "0"},
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE,
+def catalog_info(env: dict[str, str]) -> dict:
+    """Published slugs, SQL queries per page (page cache off), the comparison page's size."""
+    output = run(
+        [PYTHON, "-c", CATALOG_INFO_SCRIPT],
+        env={**env, "STATIC_MANIFEST": "0"},
+        timeout=300,
+        capture=True,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(output.strip().splitlines()[-1])
 
 
-def fetch(path: str) -> bytes:
+# --- the server and its clients -----------------------------------------------------------
+
+
+def fetch(path: str, timeout: float = 60) -> bytes:
     try:
-        return urllib.request.urlopen(BASE + path, timeout=30).read()
+        with urllib.request.urlopen(BASE + path, timeout=timeout) as response:
+            return response.read()
     except urllib.error.HTTPError as error:
         return error.read()
 
 
-def wait_for_server(timeout: float = 30) -> None:
+def wait_for_server(process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise HarnessError(f"gunicorn exited ({process.returncode})")
         try:
             urllib.request.urlopen(f"{BASE}/admin/login/", timeout=2)
             return
@@ -132,101 +373,231 @@ def wait_for_server(timeout: float = 30) -> None:
             return  # the server answered
         except Exception:
             time.sleep(0.3)
-    raise RuntimeError("gunicorn did not start")
+    raise HarnessError(f"gunicorn did not answer within {timeout:.0f} s")
 
 
+def start_gunicorn(env: dict[str, str], workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            f"--bind={HOST}:{PORT}",
+            f"--workers={workers}",
+            "--timeout=60",
+            "--access-logfile=-" if os.environ.get("BENCH_ACCESS_LOG") else "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        wait_for_server(process)
+    except BaseException:
+        stop_process_group(process)
+        raise
+    return process
+
+
+EDITOR_SCRIPT = r"""
+import sys, django
+django.setup()
+from catalog.models import LanguageModel
+print("ready", flush=True)
+for line in sys.stdin:
+    model = LanguageModel.objects.get(slug=line.strip())
+    model.context_window = (model.context_window or 0) + 1
+    model.save()
+    print("edited", flush=True)
+"""
+
+
+class Editor:
+    """A Django process beside the server that makes real edits (a model's context window
+    saved through the ORM, as an admin save would), one per line, so "right after an
+    edit" costs the edit and not a `manage.py` start-up."""
+
+    def __init__(self, env: dict[str, str]):
+        self.process = subprocess.Popen(
+            [PYTHON, "-c", EDITOR_SCRIPT],
+            cwd=ROOT,
+            env={**env, "STATIC_MANIFEST": "0"},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        self._expect("ready", timeout=60)
+
+    def _expect(self, word: str, timeout: float) -> None:
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        line = self.process.stdout.readline() if ready else ""
+        if line.strip() != word:
+            raise HarnessError(f"editor process: expected {word!r}, got {line!r}")
+
+    def edit(self, slug: str) -> None:
+        self.process.stdin.write(slug + "\n")
+        self.process.stdin.flush()
+        self._expect("edited", timeout=30)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.stdin.close()
+        stop_process_group(self.process, timeout=5)
+
+
+# wrk: "cycle" requests the paths in turn for the whole duration; "once" requests each
+# path once (the paths shared out between the threads), then each thread prints DONE and
+# stops, and the harness ends wrk with SIGINT so its duration is the real one.
 LUA = r"""
 local paths = {}
-local i = 0
 for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local counter = 0
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+function init(args)
+  local threads, mode = tonumber(args[1]), args[2]
+  once = mode == "once"
+  mine = {}
+  for i = id + 1, #paths, threads do mine[#mine + 1] = paths[i] end
+  if #mine == 0 then mine[1] = paths[1] end
+  i = 0
+  finished = false
+end
 request = function()
-  i = i %% #paths + 1
-  return wrk.format("GET", paths[i])
+  i = i + 1
+  if once and i > #mine then
+    if not finished then
+      finished = true
+      io.write("DONE\n")
+      io.stdout:flush()
+      wrk.thread:stop()
+    end
+    return wrk.format("GET", mine[#mine])
+  end
+  return wrk.format("GET", mine[(i - 1) %% #mine + 1])
 end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    'RESULT {"rps": %%f, "p50": %%f, "p90": %%f, "p95": %%f, "p99": %%f, "max": %%f, '
+    'RESULT {"rps": %%f, "p50": %%f, "p95": %%f, "max": %%f, "seconds": %%f, '
     .. '"requests": %%d, "non_2xx_3xx": %%d, "socket_errors": %%d, "timeouts": %%d}\n',
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(90) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000,
+    latency:percentile(95) / 1000, latency.max / 1000, summary.duration / 1e6,
     summary.requests, e.status, e.connect + e.read + e.write, e.timeout))
 end
 """
 
 
-def load_wrk(paths: list[str], *, seconds: int, connections: int, threads: int = 2) -> dict:
-    """wrk over `paths` in turn: requests/s, latency percentiles (ms) and error counts."""
+def load_wrk(paths: list[str], *, seconds: float, connections: int, once: bool, headers=()) -> dict:
+    """wrk over `paths`: requests/s, latency (ms), error counts. Bounded: wrk's own
+    duration, and a hard limit beyond it."""
+    threads = min(2, connections)
     with tempfile.TemporaryDirectory() as tmp:
         path_file = Path(tmp) / "paths.txt"
         path_file.write_text("\n".join(paths) + "\n")
         script = Path(tmp) / "paths.lua"
         script.write_text(LUA % {"paths": path_file})
-        output = subprocess.run(
+        process = subprocess.Popen(
             [
                 "wrk",
-                f"-t{min(threads, connections)}",
+                f"-t{threads}",
                 f"-c{connections}",
-                f"-d{seconds}s",
+                f"-d{max(1, round(seconds))}s",
                 "--timeout=10s",
+                *(f"--header={header}" for header in headers),
                 "-s",
                 str(script),
                 BASE,
+                "--",
+                str(threads),
+                "once" if once else "cycle",
             ],
-            check=True,
-            text=True,
             stdout=subprocess.PIPE,
-        ).stdout
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    return _with_error_total(json.loads(line[len("RESULT ") :]))
+            text=True,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + seconds + 30
+        done = 0
+        lines = []
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise HarnessError("wrk did not finish in time")
+                ready, _, _ = select.select([process.stdout], [], [], remaining)
+                if not ready:
+                    continue
+                line = process.stdout.readline()
+                if not line:
+                    break
+                lines.append(line)
+                if line.strip() == "DONE":
+                    done += 1
+                    if done == threads:
+                        process.send_signal(signal.SIGINT)
+            process.wait(timeout=10)
+        finally:
+            stop_process_group(process, timeout=5)
+    result = next((x for x in lines if x.startswith("RESULT ")), None)
+    if result is None:
+        raise HarnessError("wrk printed no result:\n" + "".join(lines[-10:]))
+    return _with_error_total(json.loads(result[len("RESULT ") :]))
 
 
-def load_python(paths: list[str], *, seconds: int, connections: int, threads: int = 2) -> dict:
+def load_python(
+    paths: list[str], *, seconds: float, connections: int, once: bool, headers=()
+) -> dict:
     """The same figures as load_wrk from a thread per connection, when wrk is absent."""
     latencies: list[float] = []
     bad = socket_errors = 0
     lock = threading.Lock()
-    stop = time.monotonic() + seconds
-    counter = iter(range(10**9))
+    start = time.monotonic()
+    stop = start + seconds
+    counter = iter(range(len(paths) if once else 10**9))
 
     def worker():
         nonlocal bad, socket_errors
         while time.monotonic() < stop:
-            path = paths[next(counter) % len(paths)]
-            start = time.perf_counter()
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                return
+            began = time.perf_counter()
             status_error = socket_error = False
             try:
-                with urllib.request.urlopen(BASE + path, timeout=10) as response:
-                    response.read()
+                request = urllib.request.Request(
+                    BASE + paths[index % len(paths)],
+                    headers=dict(h.split(": ", 1) for h in headers),
+                )
+                with urllib.request.urlopen(request, timeout=10) as r:
+                    r.read()
             except urllib.error.HTTPError:
                 status_error = True
             except Exception:
                 socket_error = True
-            elapsed = (time.perf_counter() - start) * 1000
             with lock:
-                latencies.append(elapsed)
+                latencies.append((time.perf_counter() - began) * 1000)
                 bad += status_error
                 socket_errors += socket_error
 
-    pool = [threading.Thread(target=worker) for _ in range(connections)]
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
     for thread in pool:
         thread.start()
     for thread in pool:
-        thread.join()
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return latencies[max(0, int(len(latencies) * p) - 1)]
-
+        thread.join(timeout=seconds + 15)
+    elapsed = time.monotonic() - start
+    latencies = sorted(latencies) or [float("nan")]
     return _with_error_total(
         {
-            "rps": len(latencies) / seconds,
-            "p50": pct(0.5),
-            "p90": pct(0.9),
-            "p95": pct(0.95),
-            "p99": pct(0.99),
+            "rps": len(latencies) / elapsed,
+            "p50": latencies[len(latencies) // 2],
+            "p95": latencies[max(0, int(len(latencies) * 0.95) - 1)],
             "max": latencies[-1],
+            "seconds": elapsed,
             "requests": len(latencies),
             "non_2xx_3xx": bad,
             "socket_errors": socket_errors,
@@ -240,194 +611,501 @@ def _with_error_total(result: dict) -> dict:
     return result
 
 
-def server_time(paths: list[str], *, seconds: int) -> dict:
-    """One client, one request at a time: the server's own time per request, read from
-    the Server-Timing header (config.middleware.ServerTimingMiddleware), so neither the
-    network nor the load generator is counted."""
-    server, client = [], []
-    stop = time.monotonic() + seconds
-    for i in range(10**9):
-        if time.monotonic() >= stop:
-            break
-        start = time.perf_counter()
-        with urllib.request.urlopen(BASE + paths[i % len(paths)], timeout=30) as response:
+def load(
+    paths: list[str], *, seconds: float, connections: int, once: bool = False, headers=()
+) -> dict:
+    runner = load_wrk if shutil.which("wrk") else load_python
+    return runner(paths, seconds=seconds, connections=connections, once=once, headers=headers)
+
+
+def timed_get(path: str) -> tuple[float, float, int]:
+    """(server ms from the Server-Timing header, client ms, HTTP status) of one request."""
+    began = time.perf_counter()
+    try:
+        with urllib.request.urlopen(BASE + path, timeout=60) as response:
             response.read()
-            timing = response.headers.get("Server-Timing", "")
-        client.append((time.perf_counter() - start) * 1000)
-        server.append(float(timing.partition("dur=")[2] or "nan"))
-    server.sort()
+            timing, status = response.headers.get("Server-Timing", ""), response.status
+    except urllib.error.HTTPError as error:
+        error.read()
+        timing, status = error.headers.get("Server-Timing", ""), error.code
+    client = (time.perf_counter() - began) * 1000
+    return float(timing.partition("dur=")[2] or "nan"), client, status
+
+
+def server_time(paths: list[str], *, seconds: float, max_requests: int | None = None) -> dict:
+    """One client, one request at a time, each path at most once in order: the server's
+    own time per request (Server-Timing, config.middleware), without the network or the
+    load generator."""
+    server, client, errors = [], [], 0
+    stop = time.monotonic() + seconds
+    for index, path in enumerate(paths):
+        if time.monotonic() >= stop or (max_requests and index >= max_requests):
+            break
+        s, c, status = timed_get(path)
+        server.append(s)
+        client.append(c)
+        errors += status >= 400
+    return summarise(server, client, errors)
+
+
+def summarise(server: list[float], client: list[float], errors: int = 0) -> dict:
+    server = sorted(server) or [float("nan")]
     return {
         "requests": len(server),
         "p50": statistics.median(server),
-        "p95": server[int(len(server) * 0.95) - 1],
-        "client_p50": statistics.median(client),
+        "p95": server[max(0, int(len(server) * 0.95) - 1)],
+        "max": server[-1],
+        "client_p50": statistics.median(client) if client else float("nan"),
+        "errors": errors,
     }
 
 
-BUMP = "from sitecache.versioning import bump_catalog_version; bump_catalog_version()"
+def after_edits(editor: Editor, targets: list[tuple[str, str]]) -> dict:
+    """For each (model slug, path): edit that model, then request the path once."""
+    server, client, errors = [], [], 0
+    for slug, path in targets:
+        editor.edit(slug)
+        s, c, status = timed_get(path)
+        server.append(s)
+        client.append(c)
+        errors += status >= 400
+    return summarise(server, client, errors)
 
 
-def server_time_after_edit(path: str, *, env: dict[str, str], samples: int = 12) -> dict:
-    """The server time of `path` right after a catalog edit (the version bumped from
-    another process, as an admin save would): nothing built for the old version helps."""
-    server = []
-    for _ in range(samples):
-        manage("shell", "-c", BUMP, env=env)
-        with urllib.request.urlopen(BASE + path, timeout=30) as response:
-            response.read()
-            server.append(float(response.headers["Server-Timing"].partition("dur=")[2]))
-    server.sort()
-    return {
-        "requests": samples,
-        "p50": statistics.median(server),
-        "p95": server[-1],
-        "client_p50": None,
-    }
+# --- one catalog on one stack --------------------------------------------------------------
 
 
-def load(paths: list[str], *, seconds: int, connections: int) -> dict:
-    if shutil.which("wrk"):
-        return load_wrk(paths, seconds=seconds, connections=connections)
-    return load_python(paths, seconds=seconds, connections=connections)
+@dataclass
+class Options:
+    duration: float
+    connections: int
+    workers: int
+    crawl: int
+    edits: int
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=8, help="per scenario")
+@dataclass
+class CatalogRun:
+    stack: Stack
+    catalog: str
+    info: dict = field(default_factory=dict)
+    loads: dict[str, dict] = field(default_factory=dict)  # label -> wrk figures
+    timings: dict[str, dict] = field(default_factory=dict)  # label -> one-client figures
+    cells: dict[str, Cell] = field(default_factory=dict)
+    scale: list[tuple] = field(default_factory=list)
+    admin: str = ""
+
+    @property
+    def column(self) -> str:
+        name = "seed" if self.catalog == "seed" else f"{self.catalog} models"
+        return f"{self.stack.label}, {name}"
+
+
+class PairPool:
+    """Comparison paths never requested before in this run: every scenario that needs
+    a page the cache has not seen draws from here, so no two share a page."""
+
+    def __init__(self, slugs: list[str], seed: int = 1):
+        self.slugs = slugs
+        self.rng = random.Random(seed)
+        self.used: set[tuple[str, str]] = set()
+
+    def take(self, n: int, *, with_model: str | None = None) -> list[tuple[str, str]]:
+        taken: list[tuple[str, str]] = []
+        limit = len(self.slugs) * (len(self.slugs) - 1) // 2
+        while len(taken) < n and len(self.used) < limit:
+            a = with_model or self.rng.choice(self.slugs)
+            b = self.rng.choice(self.slugs)
+            pair = tuple(sorted((a, b)))
+            if a != b and pair not in self.used:
+                self.used.add(pair)
+                taken.append(pair)
+        return taken
+
+
+def cmp_path(pair: tuple[str, str]) -> str:
+    return f"/compare/{pair[0]}-vs-{pair[1]}/"
+
+
+def api_cmp_path(pair: tuple[str, str]) -> str:
+    return f"/api/v1/comparisons/{pair[0]}-vs-{pair[1]}/"
+
+
+LOC = re.compile(r"<loc>([^<]+)</loc>")
+
+
+def sitemap_pairs() -> list[tuple[str, str]]:
+    """Every comparison pair the sitemap lists, read from the running server."""
+    index = fetch("/sitemap.xml").decode()
+    pages = [urlsplit(loc) for loc in LOC.findall(index) if "sitemap-comparisons" in loc]
+    pairs = []
+    for page in pages:
+        body = fetch(page.path + (f"?{page.query}" if page.query else ""), timeout=120).decode()
+        for loc in LOC.findall(body):
+            a, _, b = urlsplit(loc).path.rstrip("/").rpartition("/")[2].partition("-vs-")
+            pairs.append((a, b))
+    return pairs
+
+
+def measure_catalog(stack: Stack, catalog: str, opts: Options, cleanup) -> CatalogRun:
+    result = CatalogRun(stack, catalog)
+    print(f"== {result.column}: building the catalog", flush=True)
+    env = stack.fresh(catalog)
+    cleanup.callback(stack.drop)
+    build_catalog(catalog, env)
+    result.info = info = catalog_info(env)
+    slugs = info["slugs"]
+    full_table = len(slugs) <= FULL_TABLE_MAX_MODELS
+    static_name = f"same-size-{stack.key}-{catalog}.html"
+    STATIC_DIR.mkdir(parents=True, exist_ok=True)
+    # A file of the comparison page's size: written before gunicorn starts, as
+    # whitenoise indexes the static files then.
+    (STATIC_DIR / static_name).write_bytes(b"x" * max(info["page_bytes"], 1))
+    static = f"/static/bench/{static_name}"
+
+    print(f"== {result.column}: gunicorn, {opts.workers} workers", flush=True)
+    server = start_gunicorn(env, opts.workers)
+    cleanup.callback(stop_process_group, server)
+    editor = Editor(env)
+    cleanup.callback(editor.close)
+    pool = PairPool(slugs)
+    pool.used.add((slugs[0], slugs[-1]))  # catalog_info requested it
+    d, c = opts.duration, opts.connections
+    try:
+        # Warm every worker as production is warm: the cached URLs stored, and the data
+        # pages share per catalog version (model snapshots, related pairs) built.
+        cached = ["/models/", "/api/v1/models/", "/sitemap.xml"]
+        a, b = pool.take(1)[0]
+        cached_cmp = cmp_path((a, b))
+        for path in [cached_cmp, *cached] * opts.workers * 2:
+            fetch(path)
+        for pair in pool.take(opts.workers * 8):
+            fetch(cmp_path(pair))
+            fetch(api_cmp_path(pair))
+
+        def wrk_row(label: str, paths: list[str], *, once: bool = False, headers=()) -> dict:
+            print(f"   {label} ...", flush=True)
+            result.loads[label] = load(paths, seconds=d, connections=c, once=once, headers=headers)
+            return result.loads[label]
+
+        # Enough never-requested pages for the fastest uncached rate we could meet.
+        uncached = max(2000, int(d * 600))
+        static_rps = [wrk_row("static file, same size (upper bound)", [static])["rps"]]
+        if full_table:
+            wrk_row("comparison page, cached", [cached_cmp])
+            wrk_row(
+                "comparison page, cached, compressed",
+                [cached_cmp],
+                headers=["Accept-Encoding: br, gzip"],
+            )
+            wrk_row(
+                "comparison page, uncached", [cmp_path(p) for p in pool.take(uncached)], once=True
+            )
+            wrk_row("model page, uncached", [f"/models/{s}/" for s in slugs], once=True)
+            wrk_row("/models/", ["/models/"])
+            wrk_row("/api/v1/models/, cached", ["/api/v1/models/"])
+            wrk_row(
+                "API comparison, uncached",
+                [api_cmp_path(p) for p in pool.take(uncached)],
+                once=True,
+            )
+            print("   reading the sitemap ...", flush=True)
+            listed = [p for p in sitemap_pairs() if p not in pool.used]
+            crawl = random.Random(2).sample(listed, min(opts.crawl, len(listed)))
+            pool.used.update(crawl)
+            crawl_load = load(
+                [cmp_path(p) for p in crawl],
+                seconds=max(d, opts.crawl / 10),  # bounded: 10 pages/s at the least
+                connections=c,
+                once=True,
+            )
+            result.loads[f"crawler: {len(crawl):,} sitemap pairs, each once"] = crawl_load
+        static_rps.append(wrk_row("static file again (after the rows)", [static])["rps"])
+        static_mean = statistics.fmean(static_rps)
+
+        print("   one client at a time (Server-Timing) ...", flush=True)
+        t = result.timings
+        # New URLs for the same full page: every model has a context window of at least
+        # 8,192 tokens, and the API answers 400 to parameters it does not know.
+        api_new = [f"/api/v1/models/?min_context_window={i}" for i in range(1, 8001)]
+        if full_table:
+            t["comparison page, uncached"] = server_time(
+                [cmp_path(p) for p in pool.take(2000)], seconds=d
+            )
+            t["comparison page, cached"] = server_time([cached_cmp] * 10**5, seconds=d)
+        t["/api/v1/models/, new URL (answer not cached)"] = server_time(api_new[:2000], seconds=d)
+        t["/api/v1/models/, cached"] = server_time(["/api/v1/models/"] * 10**5, seconds=d)
+        t["sitemap index, cached"] = server_time(["/sitemap.xml"] * 10**5, seconds=d)
+        t["comparisons sitemap, first page (50,000 pairs, built each time)"] = server_time(
+            ["/sitemap-comparisons.xml"] * 100, seconds=d, max_requests=5
+        )
+        scale_loads = {
+            "sitemap index, cached": wrk_row("sitemap index, cached", ["/sitemap.xml"]),
+            "/api/v1/models/, new URL (answer not cached)": wrk_row(
+                "/api/v1/models/, new URL", api_new[2100:], once=True
+            ),
+            "/api/v1/models/, cached": result.loads.get("/api/v1/models/, cached")
+            or wrk_row("/api/v1/models/, cached", ["/api/v1/models/"]),
+        }
+
+        # Last: each edit makes what was built for the catalog before it stale.
+        print("   right after an edit ...", flush=True)
+        rng = random.Random(3)
+        edited = [rng.choice(slugs) for _ in range(opts.edits)]
+        if full_table:
+            t["comparison page, right after an edit"] = after_edits(
+                editor, [(s, cmp_path(pool.take(1, with_model=s)[0])) for s in edited]
+            )
+        t["/api/v1/models/, right after an edit (new URL)"] = after_edits(
+            editor, [(s, api_new[2000 + i]) for i, s in enumerate(edited)]
+        )
+        t["sitemap index, right after an edit"] = after_edits(
+            editor, [(s, "/sitemap.xml") for s in edited]
+        )
+        if ADMIN_TIMINGS.exists() and not full_table:
+            result.admin = admin_hook(env)
+    finally:
+        editor.close()
+        stop_process_group(server)
+
+    cells = result.cells
+    loads = result.loads
+
+    def ratio(label: str) -> Cell:
+        r = loads[label]
+        return Cell(r["rps"] / static_mean, errors=r["errors"])
+
+    def slowdown(after: str, before: str) -> Cell:
+        return Cell(
+            t[after]["p50"] / t[before]["p50"], errors=t[after]["errors"] + t[before]["errors"]
+        )
+
+    if full_table:
+        cells["cmp_cached"] = ratio("comparison page, cached")
+        cells["cmp_cached_br"] = ratio("comparison page, cached, compressed")
+        cells["cmp_uncached"] = ratio("comparison page, uncached")
+        cells["model_uncached"] = ratio("model page, uncached")
+        cells["models_list"] = ratio("/models/")
+        cells["api_list_cached"] = ratio("/api/v1/models/, cached")
+        cells["api_cmp_uncached"] = ratio("API comparison, uncached")
+        cells["cmp_after_edit"] = slowdown(
+            "comparison page, right after an edit", "comparison page, uncached"
+        )
+        cells["api_list_after_edit"] = slowdown(
+            "/api/v1/models/, right after an edit (new URL)",
+            "/api/v1/models/, new URL (answer not cached)",
+        )
+        crawl_label = next(label for label in loads if label.startswith("crawler"))
+        crawl_cell = ratio(crawl_label)
+        cells["crawler"] = Cell(
+            crawl_cell.value,
+            errors=crawl_cell.errors,
+            note=f"{loads[crawl_label]['rps']:.0f} req/s, {loads[crawl_label]['requests']:,}",
+        )
+    for label, figures in scale_loads.items():
+        result.scale.append(
+            (label, t[label]["p50"], figures["rps"] / static_mean, figures["errors"])
+        )
+    for label in (
+        "sitemap index, right after an edit",
+        "comparisons sitemap, first page (50,000 pairs, built each time)",
+        "/api/v1/models/, right after an edit (new URL)",
+    ):
+        result.scale.append((label, t[label]["p50"], None, t[label]["errors"]))
+    return result
+
+
+def admin_hook(env: dict[str, str]) -> str:
+    """bench/admin_timings.py, when present (another change adds it): run against the
+    catalog just measured (its DATABASE_URL / REDIS_URL in the environment, the server's
+    base URL in BENCH_BASE_URL); whatever it prints is included in the report."""
+    print("   admin changelists (bench/admin_timings.py) ...", flush=True)
+    try:
+        return run(
+            [PYTHON, str(ADMIN_TIMINGS)],
+            env={**env, "BENCH_BASE_URL": BASE, "STATIC_MANIFEST": "0"},
+            timeout=600,
+            capture=True,
+        ).strip()
+    except HarnessError as error:
+        return f"bench/admin_timings.py failed: {error}"
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def details(run_: CatalogRun) -> str:
+    info = run_.info
+    lines = [
+        f"### {run_.column}",
+        "",
+        f"{len(info['slugs'])} published models, {info['offerings']:,} offerings, "
+        f"{len(info['slugs']) * (len(info['slugs']) - 1) // 2:,} pairs; comparison page "
+        f"{info['page_bytes']:,} bytes.",
+        "",
+    ]
+    if run_.loads:
+        lines.append(
+            markdown_table(
+                ["load (wrk)", "req/s", "median ms", "p95 ms", "requests", "errors"],
+                (
+                    (
+                        label,
+                        f"{r['rps']:.0f}",
+                        f"{r['p50']:.1f}",
+                        f"{r['p95']:.1f}",
+                        f"{r['requests']:,}",
+                        r["errors"],
+                    )
+                    for label, r in run_.loads.items()
+                ),
+            )
+        )
+        lines.append("")
+    lines.append(
+        markdown_table(
+            ["one client at a time", "requests", "server median ms", "server p95 ms", "errors"],
+            (
+                (label, r["requests"], f"{r['p50']:.1f}", f"{r['p95']:.1f}", r["errors"])
+                for label, r in run_.timings.items()
+            ),
+        )
+    )
+    if run_.admin:
+        lines += ["", "Admin changelists (bench/admin_timings.py):", "", run_.admin]
+    return "\n".join(lines)
+
+
+def scale_table(runs: list[CatalogRun]) -> str:
+    labels = list(dict.fromkeys(row[0] for r in runs for row in r.scale))
+    header = ["server median ms (ratio to static)", *(r.column for r in runs)]
+    body = []
+    for label in labels:
+        cells = []
+        for r in runs:
+            row = next((x for x in r.scale if x[0] == label), None)
+            if row is None:
+                cells.append("-")
+                continue
+            _, ms, ratio, errors = row
+            text = f"{ms:.1f} ms" + (f" ({ratio:.2f})" if ratio is not None else "")
+            cells.append(text + (f", {errors} errors" if errors else ""))
+        body.append([label, *cells])
+    return markdown_table(header, body)
+
+
+def counts_table(runs: list[CatalogRun]) -> str:
+    pages = list(runs[0].info["counts"])
+    return markdown_table(
+        ["SQL queries per page (page cache off)", *(r.column for r in runs)],
+        (
+            [
+                page,
+                *(
+                    f"{r.info['counts'][page]['queries']} (HTTP {r.info['counts'][page]['status']})"
+                    for r in runs
+                ),
+            ]
+            for page in pages
+        ),
+    )
+
+
+def report(runs: list[CatalogRun], opts: Options, started: datetime, elapsed: float) -> str:
+    table_runs = [r for r in runs if r.cells]
+    results = {r.column: r.cells for r in table_runs}
+    lines = [
+        f"`make bench`, {started:%Y-%m-%d %H:%M} UTC, {elapsed / 60:.1f} min; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end; gunicorn "
+        f"{opts.workers} sync workers; {opts.connections} connections, {opts.duration:g} s "
+        f"per load row; {'wrk' if shutil.which('wrk') else 'Python client (caps the figures)'}.",
+        "",
+    ]
+    if results:
+        lines += [
+            "Ratios to a static file of the comparison page's size served by the same server "
+            "in the same run (the mean of its two rows); the after-edit rows are slow-downs "
+            "of the server's median time (Server-Timing, one client).",
+            "",
+            ratio_table(results),
+            "",
+        ]
+        misses = missed(results)
+        lines.append(
+            "Targets missed: " + "; ".join(f"{row} ({column})" for column, row in misses)
+            if misses
+            else "Every target met."
+        )
+        lines.append("")
+    lines += ["At catalog size:", "", scale_table(runs), "", counts_table(runs), ""]
+    lines += [details(r) + "\n" for r in runs]
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    quick_env = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        default=quick_env,
+        help="3 s rows, the 500-model catalog, a 1,000-pair crawl (BENCH_QUICK=1)",
+    )
+    parser.add_argument("--duration", type=float, help="seconds per load row (default 8; quick 3)")
+    parser.add_argument("--stacks", default="sqlite,pg", help="sqlite, pg or both")
+    parser.add_argument(
+        "--sizes", help="catalogs: model counts and/or seed (default 500,seed,1500; quick 500)"
+    )
+    parser.add_argument("--crawl", type=int, help="sitemap pairs (default 10000; quick 1000)")
+    parser.add_argument("--edits", type=int, help="edits per after-edit row (default 12; quick 5)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    q = args.quick
+    args.duration = args.duration or (3.0 if q else 8.0)
+    args.sizes = args.sizes or ("500" if q else "500,seed,1500")
+    args.crawl = args.crawl or (1000 if q else 10_000)
+    args.edits = min(args.edits or (5 if q else 12), 100)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    opts = Options(args.duration, args.connections, args.workers, args.crawl, args.edits)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    for size in sizes:
+        if size != "seed" and not size.isdigit():
+            print(f"--sizes: {size!r} is neither a model count nor 'seed'", file=sys.stderr)
+            return 2
+    started, began = datetime.now(UTC), time.monotonic()
     OUT.mkdir(exist_ok=True)
-
-    print("== query counts at 50 and 500 models", flush=True)
-    counts = {}
-    for size, offerings in ((50, 500), (500, 5000)):
-        env = fresh_database(f"bench-{size}")
-        manage(
-            "build_synthetic_catalog",
-            f"--models={size}",
-            "--providers=20",
-            f"--offerings={offerings}",
-            env=env,
-        )
-        counts[size] = query_counts(env)
-    slugs = counts[500]["slugs"]
-    pair = counts[500]["pair"]
-
-    print("== collectstatic and gunicorn (production settings)", flush=True)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    rng = random.Random(1)
-    pairs = []
-    while len(pairs) < 20000:
-        a, b = sorted(rng.sample(slugs, 2))
-        pairs.append(f"/compare/{a}-vs-{b}/")
-    comparison = f"/compare/{pair[0]}-vs-{pair[1]}/"
-    env_server = dict(env)
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            f"--bind={HOST}:{PORT}",
-            f"--workers={args.workers}",
-            "--access-logfile=-" if os.environ.get("BENCH_ACCESS_LOG") else "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env_server,
-        start_new_session=True,
-    )
+    runs: list[CatalogRun] = []
     try:
-        wait_for_server()
-        page = fetch(comparison)
-        static_dir = ROOT / "staticfiles" / "bench"
-        static_dir.mkdir(parents=True, exist_ok=True)
-        (static_dir / "same-size.html").write_bytes(page)
-        # whitenoise indexes static files at start-up: restart so it sees the new file.
-        os.killpg(server.pid, signal.SIGHUP)
-        time.sleep(3)
-        wait_for_server()
-        api_pairs = [p.replace("/compare/", "/api/v1/comparisons/") for p in pairs]
-        scenarios = [
-            ("static file, same size (upper bound)", ["/static/bench/same-size.html"]),
-            ("comparison page, cached", [comparison]),
-            ("comparison page, uncached", pairs),
-            ("model page", [f"/models/{s}/" for s in slugs]),
-            ("/models/", ["/models/"]),
-            ("/api/v1/models/, cached", ["/api/v1/models/"]),
-            ("API comparison, uncached", api_pairs),
-        ]
-        for _, paths in scenarios:  # warm each worker's cache for the cached scenarios
-            for path in paths[:1] * args.workers * 2:
-                fetch(path)
-        results = {}
-        for label, paths in scenarios:
-            print(f"   {label} ...", flush=True)
-            results[label] = load(paths, seconds=args.seconds, connections=args.connections)
-        print("   server time, one client ...", flush=True)
-        # A query string the API ignores makes each request miss the API cache: the
-        # full page is built every time.
-        api_uncached = [f"/api/v1/models/?bench={i}" for i in range(100_000)]
-        timed = {
-            "comparison page, uncached": server_time(pairs[::-1], seconds=args.seconds),
-            "comparison page, cached": server_time([comparison], seconds=args.seconds),
-            "/api/v1/models/ full page, new URL (answer not cached)": server_time(
-                api_uncached, seconds=args.seconds
-            ),
-            "/api/v1/models/ full page, cached": server_time(
-                ["/api/v1/models/"], seconds=args.seconds
-            ),
-        }
-        # Last: each sample edits the catalog, which empties every cache above.
-        timed["/api/v1/models/ full page, right after an edit (max for p95)"] = (
-            server_time_after_edit("/api/v1/models/", env=env_server)
-        )
-        timed["comparison page, right after an edit (max for p95)"] = server_time_after_edit(
-            comparison, env=env_server
-        )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
-
-    static_rps = results["static file, same size (upper bound)"]["rps"]
-    lines = [
-        f"Catalog: 500 models, 20 providers, 5,000 offerings (15,000 prices); "
-        f"gunicorn {args.workers} sync workers; {args.connections} connections, "
-        f"{args.seconds} s per row; {'wrk' if shutil.which('wrk') else 'python client'}; "
-        f"{os.cpu_count()} CPUs; database {os.environ.get('BENCH_DATABASE_URL', 'SQLite')}.",
-        "",
-        "| scenario | req/s | median ms | p95 ms | errors | vs static |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for label, r in results.items():
-        lines.append(
-            f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['errors']} "
-            f"| {r['rps'] / static_rps:.2f} |"
-        )
-    lines += [
-        "",
-        "Server time, one client at a time (the Server-Timing header: Django's own time, "
-        "without network or load generator):",
-        "",
-        "| page | requests | server median ms | server p95 ms | client median ms |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for label, r in timed.items():
-        client = "-" if r["client_p50"] is None else f"{r['client_p50']:.1f}"
-        lines.append(f"| {label} | {r['requests']} | {r['p50']:.1f} | {r['p95']:.1f} | {client} |")
-    lines += ["", "SQL queries per page (page cache off):", ""]
-    lines += ["| page | 50 models | 500 models |", "|---|---:|---:|"]
-    for label in counts[50]["counts"]:
-        c50, c500 = counts[50]["counts"][label], counts[500]["counts"][label]
-        lines.append(
-            f"| {label} | {c50['queries']} (HTTP {c50['status']}) "
-            f"| {c500['queries']} (HTTP {c500['status']}) |"
-        )
-    report = "\n".join(lines)
+        stacks = make_stacks([s.strip() for s in args.stacks.split(",") if s.strip()])
+        for stack in stacks:
+            stack.prepare()
+        env = {**os.environ, **PROD_ENV, "DATABASE_URL": f"sqlite:///{OUT / 'static.sqlite3'}"}
+        env.pop("REDIS_URL", None)
+        manage("collectstatic", "--noinput", "-v0", env=env, timeout=300)
+        for size in sizes:
+            for stack in stacks:
+                with contextlib.ExitStack() as cleanup:
+                    runs.append(measure_catalog(stack, size, opts, cleanup))
+    except KeyboardInterrupt:
+        print("\ninterrupted: gunicorn stopped, bench databases dropped", file=sys.stderr)
+        return 130
+    except HarnessError as error:
+        print(f"\nbench failed: {error}", file=sys.stderr)
+        return 2
+    text = report(runs, opts, started, time.monotonic() - began)
     print()
-    print(report)
-    (OUT / "latest.md").write_text(report + "\n")
-    return 0
+    print(text)
+    (OUT / "latest.md").write_text(text + "\n")
+    print(f"(written to {OUT / 'latest.md'})")
+    return exit_code({r.column: r.cells for r in runs if r.cells})
 
 
 if __name__ == "__main__":
