@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
+import importlib
 import io
 import os
 import pstats
@@ -86,6 +88,68 @@ def page_urls(kind: str, slugs: list[str], n: int, seed: int) -> list[str]:
     return [f"{prefix}{a}-vs-{b}/" for a, b in pairs]
 
 
+# Where a page's time goes, without a profiler's overhead: these functions are wrapped
+# with a CPU timer (`--profiler phases`). What they do not cover is the request itself:
+# the test client, middleware, URL resolution, the API's negotiation.
+PHASES = {
+    "comparison": [
+        ("comparisons.selectors", "split_pair"),
+        ("comparisons.views", "build_pair_snapshot"),
+        ("comparisons.views", "read_options"),
+        ("comparisons.views", "build_comparison_document"),
+        ("comparisons.views", "workload_costs"),
+        ("comparisons.views", "price_bar_chart"),
+        ("comparisons.selectors", "related_pairs"),
+        ("comparisons.views", "faq_json_ld"),
+        ("comparisons.views", "render"),
+    ],
+    "model": [
+        ("catalog.selectors", "model_detail"),
+        ("catalog.selectors", "compare_candidates"),
+        ("catalog.views", "price_history_chart"),
+        ("catalog.views", "render"),
+    ],
+    "api": [
+        ("api.views", "split_pair"),
+        ("api.comparison_document", "build_pair_snapshot"),
+        ("api.comparison_document", "build_comparison_document"),
+        ("comparisons.narrative.document", "_plain"),
+        ("comparisons.narrative.document", "asdict"),
+        ("api.comparison_document", "related_pairs"),
+        ("rest_framework.renderers.JSONRenderer", "render"),
+    ],
+}
+
+
+def wrap_phases(kind: str) -> dict[str, float]:
+    """Wrap `PHASES[kind]` with CPU timers; returns the totals (ms) they fill."""
+    totals: dict[str, float] = {}
+    depth = {"n": 0}
+    for module_name, attribute in PHASES[kind]:
+        module_path, _, owner_name = module_name.rpartition(".")
+        if owner_name[:1].isupper():  # a class attribute
+            owner = getattr(importlib.import_module(module_path), owner_name)
+        else:
+            owner = importlib.import_module(module_name)
+        original = getattr(owner, attribute)
+        label = f"{owner_name}.{attribute}"
+        totals[label] = 0.0
+
+        def timed(*args, _original=original, _label=label, **kwargs):
+            # Only the outermost timed call counts (_plain calls itself).
+            depth["n"] += 1
+            start = time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                depth["n"] -= 1
+                if depth["n"] == 0:
+                    totals[_label] += (time.process_time() - start) * 1000
+
+        setattr(owner, attribute, timed)
+    return totals
+
+
 def warm_up(client: Client, slugs: list[str]) -> None:
     """Fill the per-process memos with every model, through pages not measured."""
     for a, b in zip(slugs[::2], slugs[1::2], strict=False):
@@ -108,7 +172,7 @@ def main() -> int:
     parser.add_argument("--pages", default="comparison,model,api")
     parser.add_argument("--n", type=int, default=200, help="distinct URLs per kind")
     parser.add_argument("--mode", choices=["warm", "cold"], default="warm")
-    parser.add_argument("--profiler", choices=["none", "cprofile", "pyinstrument"], default="none")
+    parser.add_argument("--profiler", choices=["none", "phases", "cprofile", "pyinstrument"], default="none")
     parser.add_argument("--top", type=int, default=40, help="cProfile rows to print")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort: cumulative, tottime")
     parser.add_argument("--seed", type=int, default=7)
@@ -121,6 +185,7 @@ def main() -> int:
     cold = args.mode == "cold"
     if not cold:
         warm_up(client, slugs)
+    gc.freeze()  # as config/wsgi.py does once the application is loaded
 
     for kind in args.pages.split(","):
         urls = page_urls(kind, slugs, args.n, args.seed)
@@ -150,6 +215,20 @@ def main() -> int:
                 f"{kind:<10} {args.mode}: {best_cpu:6.2f} ms/page CPU, {best_wall:6.2f} ms wall "
                 f"(best of {args.repeat}, {len(urls)} URLs)"
             )
+        elif args.profiler == "phases":
+            totals = wrap_phases(kind)
+            request(client, urls[0], cold=cold)
+            for label in totals:
+                totals[label] = 0.0
+            cpu = time.process_time()
+            for url in urls:
+                request(client, url, cold=cold)
+            total = (time.process_time() - cpu) * 1000 / len(urls)
+            print(f"== {kind} ({args.mode}), {len(urls)} URLs: {total:.2f} ms/page CPU")
+            for label, spent in totals.items():
+                print(f"   {label:<42} {spent / len(urls):6.2f} ms")
+            rest = total - sum(totals.values()) / len(urls)
+            print(f"   {'the rest (client, middleware, routing)':<42} {rest:6.2f} ms")
         elif args.profiler == "cprofile":
             profile = cProfile.Profile()
             profile.enable()
