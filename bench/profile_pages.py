@@ -172,7 +172,9 @@ def main() -> int:
     parser.add_argument("--pages", default="comparison,model,api")
     parser.add_argument("--n", type=int, default=200, help="distinct URLs per kind")
     parser.add_argument("--mode", choices=["warm", "cold"], default="warm")
-    parser.add_argument("--profiler", choices=["none", "phases", "cprofile", "pyinstrument"], default="none")
+    parser.add_argument(
+        "--profiler", choices=["none", "phases", "cprofile", "pyinstrument"], default="none"
+    )
     parser.add_argument("--top", type=int, default=40, help="cProfile rows to print")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort: cumulative, tottime")
     parser.add_argument("--seed", type=int, default=7)
