@@ -5,9 +5,11 @@ only what is its own (docs/benchmarks.md, "Profile: uncached comparison page").
   rendered once per model snapshot (comparisons.snapshot keeps one per model while the
   catalog stands) and joined per pair.
 - The blend and calculator forms depend on the query alone (most pages: none).
+- The four pair tables (specs, pricing, capabilities, benchmarks) are written here in
+  one pass (`pair_table`): as a template loop they were a fifth of the page's render.
 
-The templates stay the only place the markup is written; this module only decides when
-they are rendered.
+Apart from the pair tables, the templates stay the only place the markup is written;
+this module only decides when they are rendered.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from comparisons.calculator import ComparisonOptionsForm
-from comparisons.narrative.document import ComparisonDocument, ProviderPriceRow
+from comparisons.narrative.document import ComparisonDocument, Link, ProviderPriceRow
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
 
 # (id of a model snapshot, shows_provider_limits) -> its rows' HTML. An entry goes when
@@ -99,3 +102,37 @@ def options_forms(options: ComparisonOptionsForm) -> tuple[SafeString, SafeStrin
             _forms.clear()
         _forms[key] = found
     return found
+
+
+def pair_table(caption: str, label_heading: str, name_a: str, name_b: str, rows) -> SafeString:
+    """A table of `rows` (narrative.document.Row), a column per model: a cell names its
+    links (providers), after its text when the text says more than the first link."""
+    e = conditional_escape
+    parts = [
+        '<div class="table-scroll">\n<table class="pair-table">\n'
+        f"  <caption>{e(caption)}</caption>\n"
+        f'  <thead>\n    <tr><th scope="col">{e(label_heading)}</th><th scope="col">{e(name_a)}'
+        f'</th><th scope="col">{e(name_b)}</th></tr>\n  </thead>\n  <tbody>\n  '
+    ]
+    for row in rows:
+        parts.append(
+            f'\n    <tr>\n      <th scope="row">{e(row.label)}</th>\n'
+            f"      <td>{_cell(row.a, row.a_links)}</td>\n"
+            f"      <td>{_cell(row.b, row.b_links)}</td>\n"
+            "    </tr>\n  "
+        )
+    parts.append("\n  </tbody>\n</table>\n</div>\n")
+    return mark_safe("".join(parts))  # every value above is escaped
+
+
+def _cell(text: str, links: tuple[Link, ...]) -> str:
+    e = conditional_escape
+    if not links:
+        return e(text)
+    named = ", ".join(
+        f'<a href="{e(link.url)}" rel="nofollow noopener">{e(link.text)}</a>'
+        if link.url
+        else e(link.text)
+        for link in links
+    )
+    return named if text == links[0].text else f"{e(text)}: {named}"

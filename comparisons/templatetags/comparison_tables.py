@@ -1,0 +1,8 @@
+"""The comparison page's pair tables, written in one pass (comparisons.fragments)."""
+
+from django import template
+
+from comparisons import fragments
+
+register = template.Library()
+register.simple_tag(fragments.pair_table, name="pair_table")
