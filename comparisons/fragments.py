@@ -5,8 +5,9 @@ only what is its own (docs/benchmarks.md, "Profile: uncached comparison page").
   rendered once per model snapshot (comparisons.snapshot keeps one per model while the
   catalog stands) and joined per pair.
 - The blend and calculator forms depend on the query alone (most pages: none).
-- The four pair tables (specs, pricing, capabilities, benchmarks) are written here in
-  one pass (`pair_table`): as a template loop they were a fifth of the page's render.
+- The four pair tables (specs, pricing, capabilities, benchmarks) and the workload cost
+  table's rows are written here in one pass (`pair_table`, `cost_rows`): as template
+  loops they were two fifths of the page's render.
 
 Apart from the pair tables, the templates stay the only place the markup is written;
 this module only decides when they are rendered.
@@ -22,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from catalog.formatting import format_usd
 from comparisons.calculator import ComparisonOptionsForm
 from comparisons.narrative.document import ComparisonDocument, Link, ProviderPriceRow
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
@@ -136,3 +138,33 @@ def _cell(text: str, links: tuple[Link, ...]) -> str:
         for link in links
     )
     return named if text == links[0].text else f"{e(text)}: {named}"
+
+
+def cost_rows(costs) -> SafeString:
+    """The rows of the workload cost table (calculator.CostRow), cheapest first."""
+    e = conditional_escape
+    parts = []
+    for row in costs:
+        if row.provider_url:
+            provider = (
+                f'<a href="{e(row.provider_url)}" rel="nofollow noopener">'
+                f"{e(row.provider_name)}</a>"
+            )
+        else:
+            provider = e(row.provider_name)
+        if row.fits_prompt:
+            cost = e(format_usd(row.monthly))
+            if row.is_cheapest:
+                cost += ' <strong class="badge">Cheapest</strong>'
+            cost += "".join(f"<br><small>{e(note)}</small>" for note in row.notes)
+        else:
+            cost = "— not priced: " + "; ".join(e(note) for note in row.notes)
+        cheapest = ' class="cheapest"' if row.is_cheapest else ""
+        parts.append(
+            f"\n          <tr{cheapest}>\n"
+            f'            <th scope="row">{e(row.model_name)}</th>\n'
+            f"            <td>{provider}</td>\n"
+            f"            <td>{cost}</td>\n"
+            "          </tr>\n        "
+        )
+    return mark_safe("".join(parts))  # every value above is escaped

@@ -1,4 +1,5 @@
-"""The comparison page's pair tables, written in one pass (comparisons.fragments)."""
+"""The comparison page's pair tables and cost rows, written in one pass
+(comparisons.fragments)."""
 
 from django import template
 
@@ -6,3 +7,4 @@ from comparisons import fragments
 
 register = template.Library()
 register.simple_tag(fragments.pair_table, name="pair_table")
+register.simple_tag(fragments.cost_rows, name="cost_rows")
