@@ -579,3 +579,8 @@ def test_markup_in_names_is_shown_as_text_in_every_table(client):
         ["A <script>x</script>", 'Host "<b>"'],
         ["B & Co", 'Host "<b>"'],
     ]
+    costs = page.table("Monthly cost for")["rows"]
+    assert [row[:2] for row in costs] == [
+        ["A <script>x</script>", 'Host "<b>"'],
+        ["B & Co", 'Host "<b>"'],
+    ]
