@@ -15,8 +15,6 @@ this module only decides when they are rendered.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -26,11 +24,9 @@ from django.utils.safestring import SafeString, mark_safe
 from catalog.formatting import format_usd
 from comparisons.calculator import ComparisonOptionsForm
 from comparisons.narrative.document import ComparisonDocument, Link, ProviderPriceRow
+from comparisons.per_snapshot import remembered_for
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
 
-# (id of a model snapshot, shows_provider_limits) -> its rows' HTML. An entry goes when
-# its snapshot is freed (weakref.finalize), so an id is never reused for another one.
-_model_rows: dict[tuple[int, bool], SafeString] = {}
 # The query of the forms -> their HTML; emptied when full, so hostile queries cannot grow it.
 _forms: dict[str, tuple[SafeString, SafeString]] = {}
 MOST_FORMS = 256
@@ -71,23 +67,16 @@ def model_rows(
 ) -> SafeString:
     """One model's rows, rendered the first time this snapshot asks. `rows` must be the
     model's own (derived from `model` alone), as tables.provider_price_rows makes them."""
-    return _remembered(
+    return remembered_for(
         model,
-        shows_limits,
-        lambda: render_to_string(
-            "comparisons/provider_price_rows.html",
-            {"rows": rows, "shows_provider_limits": shows_limits},
+        ("provider-rows-html", shows_limits),
+        lambda: mark_safe(
+            render_to_string(
+                "comparisons/provider_price_rows.html",
+                {"rows": rows, "shows_provider_limits": shows_limits},
+            )
         ),
     )
-
-
-def _remembered(model: ModelSnapshot, variant: bool, build: Callable[[], str]) -> SafeString:
-    key = (id(model), variant)
-    html = _model_rows.get(key)
-    if html is None:
-        html = _model_rows[key] = mark_safe(build())
-        weakref.finalize(model, _model_rows.pop, key, None)
-    return html
 
 
 def options_forms(options: ComparisonOptionsForm) -> tuple[SafeString, SafeString]:
