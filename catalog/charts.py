@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
 from catalog.formatting import format_date, format_percent, format_usd
 
 # The viewBox width and the font size together set how large the axis text reads when
@@ -88,6 +91,38 @@ class HistoryChart:
     # Said when some providers are left out of the chart (not the table).
     omitted_note: str
     description: str
+
+    @property
+    def svg_body(self) -> str:
+        """The axes, labels, lines and markers as escaped SVG markup, in one pass (as a
+        template loop they were a third of the model page's render). The numbers are
+        ints; every text is escaped."""
+        e = conditional_escape
+        axis = "".join(
+            f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#595959"></line>'
+            for x1, y1, x2, y2 in self.axis
+        )
+        labels = "".join(
+            f'<text x="{label.x}" y="{label.y}" font-size="{self.font_size}" fill="#222" '
+            f'text-anchor="{e(label.anchor)}">{e(label.text)}</text>'
+            for label in self.labels
+        )
+        parts = [axis, "\n    ", labels, "\n    "]
+        for provider in self.providers:
+            dash = f' stroke-dasharray="{e(provider.dash)}"' if provider.dash else ""
+            for line in provider.lines:
+                colour = e(line.colour)
+                parts.append(
+                    f'\n      <polyline points="{e(line.points)}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2"{dash}></polyline>\n      '
+                )
+                parts.extend(
+                    f'<circle cx="{marker.x}" cy="{marker.y}" r="3.5" fill="#fff" '
+                    f'stroke="{colour}" stroke-width="2"><title>{e(marker.title)}</title></circle>'
+                    for marker in line.markers
+                )
+                parts.append("\n    ")
+        return mark_safe("".join(parts))  # every text above is escaped
 
 
 def price_history_chart(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
@@ -30,6 +31,7 @@ from catalog.models import (
     Provider,
     buyable_offerings,
 )
+from sitecache.versioning import cached_for_catalog_version
 
 
 def visible_models(*, include_drafts: bool = False) -> QuerySet[LanguageModel]:
@@ -181,29 +183,74 @@ def model_detail(slug: str, *, include_drafts: bool = False) -> LanguageModel | 
     )
 
 
+@dataclass(frozen=True)
+class CompareCandidate:
+    """What "compare with" needs to know of a model: a row of `compare_candidates`."""
+
+    pk: int
+    slug: str
+    name: str
+    organization_id: int
+    output_modalities: str
+    provider_count: int
+    # 70/30 input/output blend of its cheapest buyable prices (blend_of), or None.
+    blend: float | None
+
+
+def candidate_rows(models: QuerySet[LanguageModel]) -> list[CompareCandidate]:
+    """`models` as CompareCandidate rows, newest first (then by name). One query."""
+    rows = (
+        with_cheapest_prices(models)
+        .only("name", "slug", "organization_id", "release_date", "output_modalities")
+        .order_by("-release_date", "name")
+    )
+    return [
+        CompareCandidate(
+            pk=m.pk,
+            slug=m.slug,
+            name=m.name,
+            organization_id=m.organization_id,
+            output_modalities=m.output_modalities,
+            provider_count=m.provider_count,
+            blend=blend_of(m),
+        )
+        for m in rows
+    ]
+
+
+def published_candidate_rows() -> list[CompareCandidate]:
+    """Every published model as a CompareCandidate, kept per catalog version: the rows
+    do not depend on the page, and reading 500 of them was most of a model page's
+    time (docs/benchmarks.md, "Profile: uncached comparison page"). Shared: read-only."""
+    return cached_for_catalog_version(
+        "compare-candidates",
+        lambda: candidate_rows(LanguageModel.objects.published()),
+    )
+
+
 def compare_candidates(
     model: LanguageModel, *, same_maker: int = 4, limit: int = 8
-) -> list[LanguageModel]:
+) -> list[CompareCandidate]:
     """Other published models to offer "compare with" links to: up to `same_maker` of the
     same organisation (newest first), then the nearest rivals of other makers, one per
     maker: first those with the same output modalities (a text model's rivals write text),
     nearest in a 70/30 input/output blend of their cheapest buyable prices (by ratio, so
     $1 is as near to $2 as $10 to $20), the more widely offered first among equals;
     models without a price, or all of them when this one has none, after, newest first.
-    One query."""
-    rows = list(
-        with_cheapest_prices(
+    No query for a published model (the rows are kept per catalog version), one for a
+    draft."""
+    if model.is_published:
+        rows = published_candidate_rows()
+    else:
+        rows = candidate_rows(
             LanguageModel.objects.filter(Q(pk=model.pk) | Q(status=LanguageModel.Status.PUBLISHED))
         )
-        .only("name", "slug", "organization_id", "release_date", "output_modalities")
-        .order_by("-release_date", "name")
-    )
-    mine = next((blend_of(m) for m in rows if m.pk == model.pk), None)
+    mine = next((m.blend for m in rows if m.pk == model.pk), None)
     others = [m for m in rows if m.pk != model.pk]
     chosen = [m for m in others if m.organization_id == model.organization_id][:same_maker]
 
-    def nearness(other: LanguageModel) -> tuple[bool, float, int]:
-        price = blend_of(other)
+    def nearness(other: CompareCandidate) -> tuple[bool, float, int]:
+        price = other.blend
         distance = abs(math.log(price / mine)) if mine and price else math.inf
         kind = other.output_modalities != model.output_modalities
         return kind, distance, -other.provider_count

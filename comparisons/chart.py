@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from catalog.formatting import format_usd
@@ -54,31 +54,23 @@ class BarChart:
     @property
     def svg_body(self) -> str:
         """The bars and labels as escaped SVG markup, built here in one pass: a template
-        loop over every bar costs more than the rest of the page."""
+        loop over every bar costs more than the rest of the page, and format_html (which
+        escapes the numbers too) a fifth of an uncached page's render."""
         parts = []
         for row in self.rows:
             parts.append(
-                format_html(
-                    '<text x="0" y="{}" font-size="12" fill="#222">{}</text>',
-                    row.y,
-                    short_label(row.label),
-                )
+                f'<text x="0" y="{row.y}" font-size="12" fill="#222">'
+                f"{escape(short_label(row.label))}</text>"
             )
             for bar in row.bars:
                 parts.append(
-                    format_html(
-                        '<rect x="{}" y="{}" width="{}" height="12" fill="{}"></rect>'
-                        '<text x="{}" y="{}" font-size="10" fill="#222">{}</text>',
-                        self.label_width,
-                        bar.y,
-                        bar.width,
-                        COLOURS[bar.kind],
-                        bar.text_x,
-                        bar.y + 10,
-                        bar.value_text,
-                    )
+                    f'<rect x="{self.label_width}" y="{bar.y}" width="{bar.width}" height="12" '
+                    f'fill="{COLOURS[bar.kind]}"></rect>'
+                    f'<text x="{bar.text_x}" y="{bar.y + 10}" font-size="10" fill="#222">'
+                    f"{escape(bar.value_text)}</text>"
                 )
-        return mark_safe("".join(parts))  # every part above is format_html-escaped
+        # Every text above is escaped; the numbers are ints and the colours constants.
+        return mark_safe("".join(parts))
 
 
 def _scale(value: Decimal, top: Decimal) -> int:

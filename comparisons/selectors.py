@@ -5,7 +5,7 @@ leaderboards."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -150,11 +150,91 @@ def related_candidates() -> list[Candidate]:
     return cached_for_catalog_version("related-candidates", build)
 
 
+@dataclass(frozen=True)
+class RelatedIndex:
+    """`related_candidates()` arranged for related_pairs' three lookups, so a page looks
+    at the few candidates that can match instead of every published model."""
+
+    # Candidates of each organisation (by slug), and of each capability set, in
+    # related_candidates() order.
+    by_organization: dict[str, list[Candidate]]
+    by_capabilities: dict[tuple[bool | None, ...], list[Candidate]]
+    # Candidates with a cheapest input price, by that price (a stable sort: in
+    # related_candidates() order among equal prices), and the prices themselves.
+    priced: list[Candidate]
+    prices: list[Decimal]
+    # slug -> position in related_candidates(): the order among equals.
+    position: dict[str, int]
+
+
+def index_candidates(candidates: list[Candidate]) -> RelatedIndex:
+    by_organization: dict[str, list[Candidate]] = {}
+    by_capabilities: dict[tuple[bool | None, ...], list[Candidate]] = {}
+    for candidate in candidates:
+        by_organization.setdefault(candidate.organization_slug, []).append(candidate)
+        by_capabilities.setdefault(candidate.capabilities, []).append(candidate)
+    priced = sorted(
+        (c for c in candidates if c.cheapest_input is not None), key=lambda c: c.cheapest_input
+    )
+    return RelatedIndex(
+        by_organization=by_organization,
+        by_capabilities=by_capabilities,
+        priced=priced,
+        prices=[c.cheapest_input for c in priced],
+        position={c.slug: i for i, c in enumerate(candidates)},
+    )
+
+
+def related_index() -> RelatedIndex:
+    """`related_candidates()` indexed (RelatedIndex); kept per catalog version."""
+    return cached_for_catalog_version(
+        "related-index", lambda: index_candidates(related_candidates())
+    )
+
+
+def nearest_by_input_price(
+    index: RelatedIndex, prices: list[Decimal], *, count: int, excluded: set[str]
+) -> list[Candidate]:
+    """The `count` priced candidates (not in `excluded`) nearest to any of `prices`:
+    by distance to the nearest of them, then by name, then in related_candidates()
+    order. Only the candidates around each price are looked at: walking out from it in
+    order of distance, up to `count + len(excluded)` of them and every one tied with the
+    last, which holds every candidate of the answer."""
+    found: dict[str, Candidate] = {}
+    sorted_prices = index.prices
+    enough = count + len(excluded)
+    for price in prices:
+        below = bisect_left(sorted_prices, price) - 1
+        above = below + 1
+        taken, last = 0, None
+        while below >= 0 or above < len(sorted_prices):
+            if above >= len(sorted_prices) or (
+                below >= 0 and price - sorted_prices[below] <= sorted_prices[above] - price
+            ):
+                at, below = below, below - 1
+            else:
+                at, above = above, above + 1
+            gap = abs(sorted_prices[at] - price)
+            if taken >= enough and gap != last:
+                break
+            candidate = index.priced[at]
+            found[candidate.slug] = candidate
+            taken, last = taken + 1, gap
+
+    def nearness(candidate: Candidate) -> tuple[Decimal, str, int]:
+        gap = min(abs(candidate.cheapest_input - price) for price in prices)
+        return gap, candidate.name, index.position[candidate.slug]
+
+    near = sorted((c for c in found.values() if c.slug not in excluded), key=nearness)
+    return near[:count]
+
+
 def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPair]:
     """ "Continue comparing": pairs with a model of the same organisation, the same
     capability set, or the nearest cheapest input price."""
     a, b = pair.a, pair.b
-    others = [c for c in related_candidates() if c.slug not in {a.slug, b.slug}]
+    index = related_index()
+    excluded = {a.slug, b.slug}
     found: list[RelatedPair] = []
     seen: set[str] = set()
 
@@ -167,17 +247,23 @@ def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPai
         found.append(RelatedPair(reason, f"{names[0][1]} vs {names[1][1]}", url))
         return True
 
-    for me in (a, b):
+    def add_some(me: ModelSnapshot, others: list[Candidate], reason: str) -> None:
         count = 0
         for other in others:
-            if count < per_reason and other.organization_slug == me.organization_slug:
-                count += add(me, other, f"Also by {me.organization_name}")
+            if count >= per_reason:
+                return
+            if other.slug not in excluded:
+                count += add(me, other, reason)
+
+    for me in (a, b):
+        add_some(
+            me,
+            index.by_organization.get(me.organization_slug, []),
+            f"Also by {me.organization_name}",
+        )
     for me in (a, b):
         mine = tuple(me.capability(key) for key, _label in CAPABILITIES)
-        count = 0
-        for other in others:
-            if count < per_reason and other.capabilities == mine:
-                count += add(me, other, "Same capabilities")
+        add_some(me, index.by_capabilities.get(mine, []), "Same capabilities")
 
     targets = []
     for me in (a, b):
@@ -185,15 +271,11 @@ def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPai
         if offering is not None and offering.input is not None:
             targets.append((me, offering.input))
     if targets:
-        priced = [c for c in others if c.cheapest_input is not None]
-
-        def distance(candidate: Candidate) -> tuple[Decimal, str]:
-            return min(abs(candidate.cheapest_input - price) for _me, price in targets), (
-                candidate.name
-            )
-
+        nearest = nearest_by_input_price(
+            index, [price for _me, price in targets], count=per_reason * 4, excluded=excluded
+        )
         added = 0
-        for other in sorted(priced, key=distance)[: per_reason * 4]:
+        for other in nearest:
             me = min(targets, key=lambda t: abs(t[1] - other.cheapest_input))[0]
             if added < per_reason * 2:
                 added += add(me, other, "Nearest input price")

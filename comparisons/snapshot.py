@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,12 @@ from catalog import selectors
 from catalog.models import BUYABLE_LIFECYCLES, CAPABILITIES, LanguageModel, own_limit
 from comparisons.models import Comparison, canonical_lineup, canonical_pair
 from comparisons.pricing import ContextTier, Rates
-from sitecache.versioning import version_memo
+from sitecache.versioning import (
+    RequestVersion,
+    cached_for_catalog_version,
+    request_version,
+    version_memo,
+)
 
 
 @dataclass(frozen=True)
@@ -240,11 +246,33 @@ def build_pair_snapshot(
     (drafts need `include_drafts`), or both are the same model.
 
     Runs at most 5 queries (models, offerings with current prices, long-context tiers,
-    scores, sources) plus one for the Comparison row; pass `models` (from
+    scores, sources) plus one for the Comparison rows; pass `models` (from
     `selectors.models_by_slug`) to skip the first. A model's own part does not depend on
     the pair, so it is kept per catalog version and day and shared by every pair that
-    model is in: a warm page runs only the Comparison row's query.
+    model is in, and the Comparison rows are kept per catalog version: a warm page runs
+    no query here.
     """
+    with one_version_read():
+        return _pair_snapshot(slug_a, slug_b, include_drafts=include_drafts, models=models)
+
+
+@contextmanager
+def one_version_read():
+    """Outside a request (which reads the catalog version once for all it does), let the
+    memos below share one read of it."""
+    if request_version.get() is not None:
+        yield
+        return
+    token = request_version.set(RequestVersion())
+    try:
+        yield
+    finally:
+        request_version.reset(token)
+
+
+def _pair_snapshot(
+    slug_a: str, slug_b: str, *, include_drafts: bool, models: dict[str, LanguageModel] | None
+) -> PairSnapshot | None:
     slug_a, slug_b = canonical_pair(slug_a, slug_b)
     if slug_a == slug_b:
         return None
@@ -256,15 +284,39 @@ def build_pair_snapshot(
     if not include_drafts and not all(m.is_published for m in pair):
         return None
     snapshot_a, snapshot_b = remembered_snapshots(pair)
-    comparison = Comparison.objects.filter(model_a_id=pair[0].pk, model_b_id=pair[1].pk).first()
+    editorial = editorial_layers().get((pair[0].pk, pair[1].pk))
     return PairSnapshot(
         a=snapshot_a,
         b=snapshot_b,
-        editor_note=comparison.editor_note if comparison else "",
-        verdict_override=comparison.verdict_override if comparison else "",
-        noindex=comparison.noindex if comparison else False,
-        featured=comparison.featured if comparison else False,
+        editor_note=editorial.editor_note if editorial else "",
+        verdict_override=editorial.verdict_override if editorial else "",
+        noindex=editorial.noindex if editorial else False,
+        featured=editorial.featured if editorial else False,
     )
+
+
+@dataclass(frozen=True)
+class EditorialLayer:
+    """What an editor set on a pair (its Comparison row)."""
+
+    editor_note: str
+    verdict_override: str
+    noindex: bool
+    featured: bool
+
+
+def editorial_layers() -> dict[tuple[int, int], EditorialLayer]:
+    """Every Comparison row's editorial layer by (model_a id, model_b id), kept per
+    catalog version (a Comparison save or delete bumps it): few pairs have one, and
+    asking for each page's own was a tenth of an uncached page (docs/benchmarks.md)."""
+
+    def build() -> dict[tuple[int, int], EditorialLayer]:
+        rows = Comparison.objects.values_list(
+            "model_a_id", "model_b_id", "editor_note", "verdict_override", "noindex", "featured"
+        )
+        return {(a, b): EditorialLayer(*layer) for a, b, *layer in rows}
+
+    return cached_for_catalog_version("editorial-layers", build)
 
 
 def remembered_snapshots(models: Sequence[LanguageModel]) -> list[ModelSnapshot]:

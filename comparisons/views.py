@@ -21,6 +21,7 @@ from comparisons import selectors
 from comparisons.calculator import ComparisonOptionsForm, read_options, workload_costs
 from comparisons.chart import price_bar_chart
 from comparisons.forms import ModelSelectionForm, PairPickerForm
+from comparisons.fragments import comparison_fragments
 from comparisons.leaderboard import rank_entries
 from comparisons.models import canonical_lineup
 from comparisons.narrative import build_comparison_document, faq_json_ld
@@ -182,6 +183,7 @@ def detail(request, pair: str):
             "workload": workload,
             "costs": workload_costs(snapshot, workload) if workload else [],
             "chart": price_bar_chart(snapshot),
+            "fragments": comparison_fragments(snapshot, document, options),
             "related": selectors.related_pairs(snapshot),
             "faq_data": faq_json_ld(document),
             "is_preview": snapshot.is_draft,

@@ -27,6 +27,7 @@ from comparisons.narrative.document import (
     Row,
 )
 from comparisons.narrative.prices import PriceChoice, as_stored
+from comparisons.per_snapshot import remembered_for
 from comparisons.pricing import BlendRatio
 from comparisons.snapshot import ModelSnapshot, OfferingSnapshot, ScoreSnapshot
 from pricewatch.summary import cross_check_sentence
@@ -189,12 +190,20 @@ def pricing_rows(
 
 def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPriceRow, ...]:
     """Every offering of both models, priced or not, model by model, with the
-    provider's own context window and max output where they differ from the model's."""
+    provider's own context window and max output where they differ from the model's.
+    A model's rows depend on that model alone: made once per snapshot."""
+    return model_price_rows(a) + model_price_rows(b)
 
+
+def model_price_rows(model: ModelSnapshot) -> tuple[ProviderPriceRow, ...]:
+    return remembered_for(model, "provider-price-rows", lambda: _model_price_rows(model))
+
+
+def _model_price_rows(model: ModelSnapshot) -> tuple[ProviderPriceRow, ...]:
     def money(value: Decimal | None) -> str:
         return NOT_PUBLISHED if value is None else format_usd(value)
 
-    def limits(model: ModelSnapshot, offering: OfferingSnapshot) -> dict:
+    def limits(offering: OfferingSnapshot) -> dict:
         note = provider_limits_note(
             own_context_window=offering.context_window,
             own_max_output_tokens=offering.max_output_tokens,
@@ -216,7 +225,7 @@ def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPri
             cross_check=cross_check_sentence(
                 offering.sources_checked, offering.sources_agreeing, offering.cross_checked_on
             ),
-            **limits(model, offering),
+            **limits(offering),
             input_usd_per_mtok=as_stored(offering.input),
             output_usd_per_mtok=as_stored(offering.output),
             cached_input_usd_per_mtok=as_stored(offering.cache_read),
@@ -228,7 +237,6 @@ def provider_price_rows(a: ModelSnapshot, b: ModelSnapshot) -> tuple[ProviderPri
             cross_checked_on=offering.cross_checked_on,
             source_url=offering.price_source_url,
         )
-        for model in (a, b)
         for offering in model.offerings
     )
 

@@ -143,3 +143,21 @@ def test_the_visible_table_holds_the_recorded_prices(client, history):
 def test_axis_text_stays_readable_when_the_chart_is_phone_wide(client, history):
     svg = model_page(client, history).split("<svg", 1)[1].split("</svg>")[0]
     assert font_px_at_phone_width(svg) >= 11
+
+
+def test_a_provider_name_with_markup_is_text_in_the_chart():
+    """The chart's SVG is written in Python (HistoryChart.svg_body): an editor's
+    provider name still reads as text, never as markup."""
+    chart = price_history_chart(
+        [('Host <b>"A" & B</b>', [(date(2026, 1, 1), Decimal("1"), Decimal("4"))])],
+        today=date(2026, 5, 1),
+    )
+
+    svg = chart.svg_body
+
+    assert "<b>" not in svg
+    assert (
+        "<title>Host &lt;b&gt;&quot;A&quot; &amp; B&lt;/b&gt;: input $1 from 1 January 2026"
+        "</title>" in svg
+    )
+    assert svg.count("<polyline") == 2 and svg.count("<circle") == 2

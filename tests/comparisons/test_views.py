@@ -544,3 +544,43 @@ def test_one_blend_control_and_every_input_survives_either_button(client, seed_p
     assert blend_form == {"blend": "3:1", **workload}  # "Update blend" keeps the workload
     (calculator,) = forms.with_field("input_tokens", "number")
     assert calculator == {"blend": "3:1", **workload}  # "Calculate" keeps the blend
+
+
+def test_markup_in_names_is_shown_as_text_in_every_table(client):
+    """The pair tables are written in Python (comparisons.fragments.pair_table) and the
+    provider rows rendered once per model: both still escape what an editor typed."""
+    org = OrganizationFactory(name="Org <i>One</i>")
+    provider = ProviderFactory(name='Host "<b>"', url="https://host.example/?a=1&b=2")
+    a = LanguageModelFactory(slug="esc-a", name="A <script>x</script>", organization=org)
+    b = LanguageModelFactory(slug="esc-b", name="B & Co", organization=org)
+    offer(a, provider)
+    offer(b, provider, input="2.00")
+
+    response = client.get("/compare/esc-a-vs-esc-b/")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>x</script>" not in body and "<b>" not in body and "<i>One</i>" not in body
+    page = Page(body)
+    specs = page.table("Specifications")
+    assert specs["head"] == ["Specification", "A <script>x</script>", "B & Co"]
+    assert dict((row[0], row[1:]) for row in specs["rows"])["Organisation"] == [
+        "Org <i>One</i>",
+        "Org <i>One</i>",
+    ]
+    pricing = {
+        row[0]: row[1:]
+        for row in page.table("Pricing on the cheapest provider, USD per 1M tokens")["rows"]
+    }
+    assert pricing["Cheapest provider"] == ['Host "<b>"', 'Host "<b>"']
+    assert 'href="https://host.example/?a=1&amp;b=2"' in body
+    providers = page.table("Prices on every provider, USD per 1M tokens")["rows"]
+    assert [row[:2] for row in providers] == [
+        ["A <script>x</script>", 'Host "<b>"'],
+        ["B & Co", 'Host "<b>"'],
+    ]
+    costs = page.table("Monthly cost for")["rows"]
+    assert [row[:2] for row in costs] == [
+        ["A <script>x</script>", 'Host "<b>"'],
+        ["B & Co", 'Host "<b>"'],
+    ]
