@@ -67,8 +67,9 @@ def _write(events: list[Event]) -> None:
         return
     # Bumping first takes the version row's lock (an UPDATE, held to commit) before any
     # event id is drawn: on PostgreSQL ids then follow commit order, so a partner who
-    # has seen event N never misses an N-1 committed later.
-    bump_catalog_version()
+    # has seen event N never misses an N-1 committed later. Not structural: `touch`
+    # moved the stamps of what changed (catalog.page_stamps).
+    bump_catalog_version(structure=False)
     at = timezone.now()
     ChangeEvent.objects.bulk_create(
         [

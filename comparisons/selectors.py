@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, Q, QuerySet
@@ -18,11 +18,12 @@ from django.urls import reverse
 from catalog import selectors as catalog_selectors
 from catalog.models import CAPABILITIES, Benchmark, BenchmarkScore, LanguageModel
 from catalog.pairs import compare_url
-from catalog.selectors import cheapest_buyable_price, with_cheapest_prices
+from catalog.selectors import with_cheapest_prices
 from comparisons.forms import MOST_MODELS
 from comparisons.leaderboard import BoardEntry
 from comparisons.models import Comparison, canonical_lineup
 from comparisons.narrative import cheapest_offering
+from comparisons.page_dependencies import shows_nearest_prices
 from comparisons.pricing import DEFAULT_BLEND, blended_price
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
 from sitecache.versioning import cached_for_catalog_version
@@ -121,30 +122,35 @@ class Candidate:
     release_date: date | None
     capabilities: tuple[bool | None, ...]
     cheapest_input: Decimal | None
+    # What the page cache checks the nearest-price part against (page_dependencies).
+    pk: int = 0
+    updated_at: datetime | None = None
 
 
 def related_candidates() -> list[Candidate]:
     """Every published model, newest first, with its capabilities and cheapest current
-    input price. One query, cached per catalog version, so a comparison page usually
-    pays nothing for its related pairs."""
+    input price (as catalog.page_stamps stores it, so the page cache checks the same
+    figure). One query, cached per catalog version, so a comparison page usually pays
+    nothing for its related pairs."""
 
     def build() -> list[Candidate]:
         rows = (
             LanguageModel.objects.published()
-            .annotate(cheapest=cheapest_buyable_price("input"))
             .order_by(F("release_date").desc(nulls_last=True), "name")
             .values_list(
+                "pk",
+                "updated_at",
                 "slug",
                 "name",
                 "organization__slug",
                 "release_date",
-                "cheapest",
+                "cheapest_input_stored",
                 *[key for key, _label in CAPABILITIES],
             )
         )
         return [
-            Candidate(slug, name, org, released, tuple(caps), cheapest)
-            for slug, name, org, released, cheapest, *caps in rows
+            Candidate(slug, name, org, released, tuple(caps), cheapest, pk, updated_at)
+            for pk, updated_at, slug, name, org, released, cheapest, *caps in rows
         ]
 
     return cached_for_catalog_version("related-candidates", build)
@@ -152,9 +158,13 @@ def related_candidates() -> list[Candidate]:
 
 def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPair]:
     """ "Continue comparing": pairs with a model of the same organisation, the same
-    capability set, or the nearest cheapest input price."""
+    capability set, or the nearest cheapest input price.
+
+    Records, for the page cache, the price windows the nearest-price part looked in
+    (comparisons.page_dependencies): the other parts change only with the structure."""
+    candidates = related_candidates()
     a, b = pair.a, pair.b
-    others = [c for c in related_candidates() if c.slug not in {a.slug, b.slug}]
+    others = [c for c in candidates if c.slug not in {a.slug, b.slug}]
     found: list[RelatedPair] = []
     seen: set[str] = set()
 
@@ -192,8 +202,18 @@ def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPai
                 candidate.name
             )
 
+        considered = sorted(priced, key=distance)[: per_reason * 4]
+        # Only models within the farthest considered distance of a target can change
+        # which are considered; with fewer priced models than that, any priced one can.
+        if len(priced) > len(considered):
+            reach = distance(considered[-1])[0]
+            shows_nearest_prices(
+                candidates, [(price - reach, price + reach) for _me, price in targets]
+            )
+        else:
+            shows_nearest_prices(candidates, None)
         added = 0
-        for other in sorted(priced, key=distance)[: per_reason * 4]:
+        for other in considered:
             me = min(targets, key=lambda t: abs(t[1] - other.cheapest_input))[0]
             if added < per_reason * 2:
                 added += add(me, other, "Nearest input price")

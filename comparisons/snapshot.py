@@ -17,8 +17,9 @@ from django.utils import timezone
 from catalog import selectors
 from catalog.models import BUYABLE_LIFECYCLES, CAPABILITIES, LanguageModel, own_limit
 from comparisons.models import Comparison, canonical_lineup, canonical_pair
+from comparisons.page_dependencies import shows_comparison, shows_models
 from comparisons.pricing import ContextTier, Rates
-from sitecache.versioning import version_memo
+from sitecache.versioning import stamped_memo
 
 
 @dataclass(frozen=True)
@@ -242,8 +243,8 @@ def build_pair_snapshot(
     Runs at most 5 queries (models, offerings with current prices, long-context tiers,
     scores, sources) plus one for the Comparison row; pass `models` (from
     `selectors.models_by_slug`) to skip the first. A model's own part does not depend on
-    the pair, so it is kept per catalog version and day and shared by every pair that
-    model is in: a warm page runs only the Comparison row's query.
+    the pair, so it is kept per model stamp and day and shared by every pair that model
+    is in: a warm page runs only the Comparison row's query.
     """
     slug_a, slug_b = canonical_pair(slug_a, slug_b)
     if slug_a == slug_b:
@@ -257,6 +258,7 @@ def build_pair_snapshot(
         return None
     snapshot_a, snapshot_b = remembered_snapshots(pair)
     comparison = Comparison.objects.filter(model_a_id=pair[0].pk, model_b_id=pair[1].pk).first()
+    shows_comparison(pair[0].pk, pair[1].pk, comparison)
     return PairSnapshot(
         a=snapshot_a,
         b=snapshot_b,
@@ -268,16 +270,27 @@ def build_pair_snapshot(
 
 
 def remembered_snapshots(models: Sequence[LanguageModel]) -> list[ModelSnapshot]:
-    """Snapshots of `models`, in their order, kept per catalog version and day: only
-    models not seen today cost `model_snapshots`' 4 queries."""
-    # Snapshots hold dated facts (the price in force), so the day is part of the key;
-    # one memo name, so days gone do not stay behind.
-    known = version_memo("model-snapshots")
+    """Snapshots of `models`, in their order, kept per model while its stamps (and the
+    day) stay the same: only models edited since, or not seen today, cost
+    `model_snapshots`' 4 queries. Records the models as what the page shows
+    (comparisons.page_dependencies)."""
+    shows_models(models)
+    known = stamped_memo("model-snapshots")
+    # Snapshots hold dated facts (the price in force), so the day is part of the stamp.
+    # A draft's edits move no stamp (catalog.page_stamps): never kept.
     day = timezone.localdate()
-    missing = [m for m in models if (day, m.slug) not in known]
+    stamps = {
+        m.pk: (day, m.updated_at, m.scores_changed_at) if m.is_published else None for m in models
+    }
+    found = {m.pk: known.get(m.pk, stamps[m.pk]) for m in models if stamps[m.pk] is not None}
+    missing = [m for m in models if found.get(m.pk) is None]
     if missing:
-        known.update({(day, slug): snap for slug, snap in model_snapshots(missing).items()})
-    return [known[(day, m.slug)] for m in models]
+        built = model_snapshots(missing)
+        for m in missing:
+            found[m.pk] = built[m.slug]
+            if stamps[m.pk] is not None:
+                known.put(m.pk, stamps[m.pk], built[m.slug])
+    return [found[m.pk] for m in models]
 
 
 def build_lineup_snapshot(

@@ -24,11 +24,19 @@ T = TypeVar("T")
 class Version:
     number: int
     changed_at: datetime
+    # Bumped only by writes that change what many pages show (CatalogVersion.structure).
+    structure: int = 0
+    structure_changed_at: datetime | None = None
 
     @property
     def token(self) -> str:
         """Changes with every edit, and after a database is replaced (restore, re-seed)."""
-        return f"{self.number}.{int(self.changed_at.timestamp() * 1_000_000)}"
+        return f"{self.number}.{microseconds(self.changed_at)}"
+
+    @property
+    def structure_token(self) -> str:
+        """Changes with every structural edit (and after a database is replaced)."""
+        return f"{self.structure}.{microseconds(self.structure_changed_at)}"
 
     def etag_for(self, key: str) -> str:
         digest = hashlib.sha256(f"{self.token}|{key}".encode()).hexdigest()[:24]
@@ -59,23 +67,29 @@ def current_version() -> Version:
     the rest of the hit (the profile of a cached page: 65%), so it is plain SQL on the
     default connection: still one query, still counted by query-count assertions."""
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql(), [ROW_ID])
+        cursor.execute(version_columns_sql(), [ROW_ID])
         row = cursor.fetchone()
     if row is None:
         return bump_catalog_version()
-    number, changed_at = row
-    return Version(int(number), _aware(changed_at))
+    return version_from_row(row)
+
+
+def version_from_row(row) -> Version:
+    number, changed_at, structure, structure_changed_at = row
+    return Version(int(number), _aware(changed_at), int(structure), _aware(structure_changed_at))
 
 
 @cache
-def _version_sql() -> str:
+def version_columns_sql() -> str:
+    """The version row's four columns, as `current_version` reads them: the start of the
+    page cache's dependency check (sitecache.dependencies) too."""
     opts = CatalogVersion._meta
     q = connection.ops.quote_name
-    return (
-        f"SELECT {q(opts.get_field('version').column)}, "
-        f"{q(opts.get_field('changed_at').column)} FROM {q(opts.db_table)} "
-        f"WHERE {q(opts.pk.column)} = %s"
+    columns = ", ".join(
+        q(opts.get_field(name).column)
+        for name in ("version", "changed_at", "structure", "structure_changed_at")
     )
+    return f"SELECT {columns} FROM {q(opts.db_table)} WHERE {q(opts.pk.column)} = %s"
 
 
 def _aware(value) -> datetime:
@@ -86,6 +100,14 @@ def _aware(value) -> datetime:
     if timezone.is_naive(value):
         value = value.replace(tzinfo=UTC)
     return value
+
+
+def microseconds(value) -> int | None:
+    """A stored instant as whole microseconds since the epoch, however the database
+    handed it back (text, naive or aware): the one form stamps are compared in."""
+    if value is None:
+        return None
+    return int(_aware(value).timestamp() * 1_000_000)
 
 
 def version_for_request() -> Version:
@@ -128,24 +150,67 @@ def version_memo(name: str) -> dict:
     return memo
 
 
+class StampedMemo:
+    """Values kept in this process per key, each valid while the stamp it was built
+    under is the one asked for: for per-record data many pages share (a model's
+    snapshot, its API representation), so an edit rebuilds only the records it touched.
+    One value per key (a newer stamp replaces the older), so it holds at most one value
+    per record. Values are shared: treat them as read-only."""
+
+    def __init__(self) -> None:
+        self._values: dict = {}
+
+    def get(self, key, stamp):
+        hit = self._values.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        return None
+
+    def put(self, key, stamp, value) -> None:
+        self._values[key] = (stamp, value)
+
+    def clear(self) -> None:
+        self._values.clear()
+
+
+_stamped: dict[str, StampedMemo] = {}
+
+
+def stamped_memo(name: str) -> StampedMemo:
+    memo = _stamped.get(name)
+    if memo is None:
+        memo = _stamped.setdefault(name, StampedMemo())
+    return memo
+
+
 def forget_derived() -> None:
     _derived.clear()
+    for memo in _stamped.values():
+        memo.clear()
 
 
-def bump_catalog_version() -> Version:
+def bump_catalog_version(*, structure: bool = True) -> Version:
     """Record that the catalog changed. Call it after writes that skip model signals
-    (queryset.update, bulk_create); ordinary saves and deletes bump it by themselves."""
+    (queryset.update, bulk_create); ordinary saves and deletes bump it by themselves.
+
+    `structure=False` only where the write moved the stamps of every record it changed
+    (catalog.changelog.touch does: the models' `updated_at`), so pages that record their
+    dependencies can stay valid; a caller that does not know keeps the default, which
+    makes every cached page cold."""
     now = timezone.now()
-    updated = CatalogVersion.objects.filter(pk=ROW_ID).update(
-        version=F("version") + 1, changed_at=now
-    )
+    changes = {"version": F("version") + 1, "changed_at": now}
+    if structure:
+        changes |= {"structure": F("structure") + 1, "structure_changed_at": now}
+    updated = CatalogVersion.objects.filter(pk=ROW_ID).update(**changes)
     if not updated:
         try:
             with transaction.atomic():
-                CatalogVersion.objects.create(pk=ROW_ID, version=1, changed_at=now)
+                CatalogVersion.objects.create(
+                    pk=ROW_ID, version=1, changed_at=now, structure=1, structure_changed_at=now
+                )
         except IntegrityError:  # another process created it first
-            CatalogVersion.objects.filter(pk=ROW_ID).update(
-                version=F("version") + 1, changed_at=now
-            )
-    number = CatalogVersion.objects.values_list("version", flat=True).get(pk=ROW_ID)
-    return Version(number, now)
+            CatalogVersion.objects.filter(pk=ROW_ID).update(**changes)
+    number, structure_number, structure_changed_at = CatalogVersion.objects.values_list(
+        "version", "structure", "structure_changed_at"
+    ).get(pk=ROW_ID)
+    return Version(number, now, structure_number, structure_changed_at)

@@ -57,9 +57,10 @@ def test_snapshot_carries_a_providers_own_limits_in_the_same_queries(django_asse
     lite.offerings.filter(provider__slug="openrouter").update(context_window=128_000)
     lite.offerings.filter(provider__slug="google-ai-studio").update(max_output_tokens=65_536)
 
-    # Models, the catalog version, tiers, offerings, scores, sources and the Comparison
-    # row: as before, no query per offering for its model's limits.
-    with django_assert_num_queries(7):
+    # Models, tiers, offerings, scores, sources and the Comparison row (snapshots are
+    # kept per model stamp, so no catalog version is read): as before, no query per
+    # offering for its model's limits.
+    with django_assert_num_queries(6):
         pair = build_pair_snapshot(live.slug, lite.slug)
     by_provider = {o.provider_slug: o for o in pair.b.offerings}
     openrouter, studio = by_provider["openrouter"], by_provider["google-ai-studio"]
