@@ -13,8 +13,11 @@ among all published models by organisation, capabilities and cheapest input pric
 - `LanguageModel.scores_changed_at` is moved here when one of the model's benchmark
   scores, or a benchmark it has a score on, is written.
 - `LanguageModel.cheapest_input_stored` is the model's cheapest buyable input price
-  (selectors.cheapest_buyable_price), recomputed here after every write that can move it,
-  so a page's "nearest input price" neighbours can be checked by an indexed range.
+  (selectors.cheapest_buyable_price), so a page's "nearest input price" neighbours can
+  be checked by an indexed range: recomputed by the change log in the statement that
+  moves a published model's `updated_at`, and here after what that misses (a delete,
+  whose change-log entry is written first; a current-price pointer moved after it; a
+  draft published).
 - What decides other pages' "continue comparing" lists besides prices (a model
   published, unpublished, created or deleted; its slug, name, organisation, release
   date or capabilities) bumps the structure version, which every such page is checked
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -64,10 +68,13 @@ LISTED_FIELDS = (
 )
 
 
-def refresh_cheapest_inputs(model_ids: Iterable[int] | None = None) -> None:
-    """Recompute `cheapest_input_stored` of these models (all when None): one UPDATE."""
+def refresh_cheapest_inputs(model_ids: Iterable[int] | QuerySet | None = None) -> None:
+    """Recompute `cheapest_input_stored` of these models (all when None; a queryset of
+    ids stays a subquery): one UPDATE."""
     models = LanguageModel.objects.all()
-    if model_ids is not None:
+    if isinstance(model_ids, QuerySet):
+        models = models.filter(pk__in=model_ids)
+    elif model_ids is not None:
         ids = {pk for pk in model_ids if pk is not None}
         if not ids:
             return
@@ -122,20 +129,11 @@ def _model_saved(sender, instance, created, raw=False, **kwargs):
         refresh_cheapest_inputs([instance.pk])  # a draft's is not kept up to date
 
 
-def _offering_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    before = getattr(instance, "_changelog_before", None)  # (model_id, its status)
-    refresh_cheapest_inputs([instance.model_id, before[0] if before else None])
-
-
 def _offering_deleted(sender, instance, **kwargs):
     refresh_cheapest_inputs([instance.model_id])
 
 
-def _price_written(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
+def _price_deleted(sender, instance, **kwargs):
     refresh_cheapest_inputs(
         Offering.objects.filter(pk=instance.offering_id).values_list("model_id", flat=True)
     )
@@ -174,10 +172,10 @@ def connect_page_stamp_signals() -> None:
         connect(pre_save, _remember_listing, model, f"{label}-before")
         connect(post_save, _model_saved, model, f"{label}-save")
         stamps_cover(model, _model_write_is_covered)
-    connect(post_save, _offering_saved, Offering, "offering-save")
+    # The change log recomputes the stored price with each published model's stamp; a
+    # delete's entry is written before the rows go, so recompute once they have.
     connect(post_delete, _offering_deleted, Offering, "offering-delete")
-    connect(post_save, _price_written, Price, "price-save")
-    connect(post_delete, _price_written, Price, "price-delete")
+    connect(post_delete, _price_deleted, Price, "price-delete")
     connect(pre_save, _remember_scored_model, BenchmarkScore, "score-before")
     connect(post_save, _score_saved, BenchmarkScore, "score-save")
     connect(post_delete, _score_deleted, BenchmarkScore, "score-delete")

@@ -161,10 +161,8 @@ def move_current_prices(*, on: date | None = None) -> list[int]:
         offering.current_price_id = in_force.get(offering.pk)
     if moved:
         Offering.objects.bulk_update(moved, ["current_price"])
-        refresh_cheapest_inputs(
-            Offering.objects.filter(pk__in=[o.pk for o in moved]).values_list("model_id", flat=True)
-        )
-        # Not structural: every caller puts the moved offerings through changelog.touch.
+        # Not structural: every caller puts the moved offerings through changelog.touch,
+        # which moves their models' stamps and stored cheapest prices.
         bump_catalog_version(structure=False)
     return [offering.pk for offering in moved]
 

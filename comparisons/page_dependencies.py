@@ -8,10 +8,11 @@ A pair page shows:
 - "continue comparing" (comparisons.selectors.related_pairs): models of the same
   organisation or the same capabilities, which only structural edits change (the
   structure version every such page is checked against), and the models nearest in
-  cheapest input price: a `nearest-price` row for every published model whose stored
-  cheapest input lies within the distance of the farthest one considered, around each
-  of the pair's prices (a model entering, leaving or moving inside that window changes
-  the rows: its updated_at moves with its price).
+  cheapest input price: a `nearest-price` row (its id and price) for every published
+  model whose stored cheapest input lies within the distance of the farthest one that
+  decided the list, around each of the pair's prices (a model entering, leaving or
+  moving inside that window changes the rows; an edit of anything else about it, a
+  spec, does not).
 A lineup page records its models only.
 """
 
@@ -42,6 +43,9 @@ def _no_instant() -> str:
     return f"CAST(NULL AS {DateTimeField().db_type(connection)})"
 
 
+NO_NUMBER = "CAST(NULL AS NUMERIC)"
+
+
 def _ids(key: tuple[str, ...]) -> list[int]:
     return [int(part) for part in key]
 
@@ -51,7 +55,8 @@ def model_sql(key: tuple[str, ...]) -> tuple[str, list]:
     ids = _ids(key)
     marks = ", ".join(["%s"] * len(ids))
     return (
-        f"SELECT {c['id']}, {c['updated_at']}, {c['scores_changed_at']} FROM {table} "
+        f"SELECT {c['id']}, {c['updated_at']}, {c['scores_changed_at']}, {NO_NUMBER} "
+        f"FROM {table} "
         f"WHERE {c['id']} IN ({marks})",
         ids,
     )
@@ -60,7 +65,7 @@ def model_sql(key: tuple[str, ...]) -> tuple[str, list]:
 def comparison_sql(key: tuple[str, ...]) -> tuple[str, list]:
     table, c = _names(Comparison)
     return (
-        f"SELECT {c['id']}, {c['updated_at']}, {_no_instant()} FROM {table} "
+        f"SELECT {c['id']}, {c['updated_at']}, {_no_instant()}, {NO_NUMBER} FROM {table} "
         f"WHERE {c['model_a']} = %s AND {c['model_b']} = %s",
         _ids(key),
     )
@@ -76,7 +81,7 @@ def nearest_price_sql(key: tuple[str, ...]) -> tuple[str, list]:
         where = " OR ".join([f"{price} BETWEEN %s AND %s"] * (len(bounds) // 2))
         params = bounds
     return (
-        f"SELECT {c['id']}, {c['updated_at']}, {_no_instant()} FROM {table} "
+        f"SELECT {c['id']}, {_no_instant()}, {_no_instant()}, {price} FROM {table} "
         f"WHERE {c['status']} = %s AND ({where})",
         [LanguageModel.Status.PUBLISHED, *params],
     )
@@ -113,7 +118,7 @@ def shows_comparison(model_a_id: int, model_b_id: int, comparison: Comparison | 
 def shows_nearest_prices(
     candidates: Iterable, windows: list[tuple[Decimal, Decimal]] | None
 ) -> None:
-    """`candidates`: every published model (pk, updated_at, cheapest_input), as the page
+    """`candidates`: every published model (pk, cheapest_input), as the page
     read them; `windows`: the price ranges whose models decided the list, None for all
     priced models."""
     priced = [c for c in candidates if c.cheapest_input is not None]
@@ -122,7 +127,7 @@ def shows_nearest_prices(
     else:
         key = tuple(_text(bound) for window in windows for bound in window)
         inside = [c for c in priced if any(lo <= c.cheapest_input <= hi for lo, hi in windows)]
-    depends_on("nearest-price", key, [row(c.pk, c.updated_at) for c in inside])
+    depends_on("nearest-price", key, [row(c.pk, number=c.cheapest_input) for c in inside])
 
 
 def _text(value: Decimal) -> str:

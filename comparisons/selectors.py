@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, Q, QuerySet
@@ -122,9 +122,7 @@ class Candidate:
     release_date: date | None
     capabilities: tuple[bool | None, ...]
     cheapest_input: Decimal | None
-    # What the page cache checks the nearest-price part against (page_dependencies).
-    pk: int = 0
-    updated_at: datetime | None = None
+    pk: int = 0  # for the page cache's nearest-price rows (page_dependencies)
 
 
 def related_candidates() -> list[Candidate]:
@@ -139,7 +137,6 @@ def related_candidates() -> list[Candidate]:
             .order_by(F("release_date").desc(nulls_last=True), "name")
             .values_list(
                 "pk",
-                "updated_at",
                 "slug",
                 "name",
                 "organization__slug",
@@ -149,8 +146,8 @@ def related_candidates() -> list[Candidate]:
             )
         )
         return [
-            Candidate(slug, name, org, released, tuple(caps), cheapest, pk, updated_at)
-            for pk, updated_at, slug, name, org, released, cheapest, *caps in rows
+            Candidate(slug, name, org, released, tuple(caps), cheapest, pk)
+            for pk, slug, name, org, released, cheapest, *caps in rows
         ]
 
     return cached_for_catalog_version("related-candidates", build)
@@ -203,20 +200,22 @@ def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPai
             )
 
         considered = sorted(priced, key=distance)[: per_reason * 4]
-        # Only models within the farthest considered distance of a target can change
-        # which are considered; with fewer priced models than that, any priced one can.
-        if len(priced) > len(considered):
-            reach = distance(considered[-1])[0]
+        added, last = 0, None
+        for other in considered:
+            if added >= per_reason * 2:
+                break
+            me = min(targets, key=lambda t: abs(t[1] - other.cheapest_input))[0]
+            added += add(me, other, "Nearest input price")
+            last = other
+        # Only models within the distance of the last one looked at can change the list;
+        # with no more priced models than it looks at, any priced model can.
+        if added >= per_reason * 2 or len(priced) > len(considered):
+            reach = distance(last)[0]
             shows_nearest_prices(
                 candidates, [(price - reach, price + reach) for _me, price in targets]
             )
         else:
             shows_nearest_prices(candidates, None)
-        added = 0
-        for other in considered:
-            me = min(targets, key=lambda t: abs(t[1] - other.cheapest_input))[0]
-            if added < per_reason * 2:
-                added += add(me, other, "Nearest input price")
     return found
 
 

@@ -29,6 +29,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 
 from django.db import connection
@@ -42,13 +43,15 @@ from sitecache.versioning import (
     version_from_row,
 )
 
-Row = tuple[int, int | None, int | None]  # (id, stamp, second stamp), stamps in microseconds
+# (id, stamp, second stamp, a number): instants in microseconds, the number as text.
+Row = tuple[int, int | None, int | None, str | None]
 
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of dependency: `sql(key)` gives a SELECT of three columns (an id and two
-    instants, either may be NULL) and its parameters, for the rows `key` names."""
+    """A kind of dependency: `sql(key)` gives a SELECT of four columns (an id, two
+    instants and a number, any but the id NULL, cast to its type: PostgreSQL types a bare
+    NULL in a subquery as text) and its parameters, for the rows `key` names."""
 
     name: str
     sql: Callable[[tuple[str, ...]], tuple[str, list]]
@@ -61,10 +64,17 @@ def register_kind(name: str, sql: Callable[[tuple[str, ...]], tuple[str, list]])
     _kinds[name] = Kind(name, sql)
 
 
-def row(pk, stamp=None, second=None) -> Row:
+def row(pk, stamp=None, second=None, number=None) -> Row:
     """A dependency row in the one form both sides compare: what a page read, and what
-    the check query returns (text, naive or aware instants alike)."""
-    return (int(pk), microseconds(stamp), microseconds(second))
+    the check query returns (instants as text, naive or aware; numbers as Decimal, int
+    or SQLite's float of a stored decimal)."""
+    return (int(pk), microseconds(stamp), microseconds(second), _number(number))
+
+
+def _number(value) -> str | None:
+    if value is None:
+        return None
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 @dataclass
@@ -110,24 +120,24 @@ def current_stamps(encoded: str) -> tuple[Version, str]:
     """The catalog version and the fingerprint the dependencies `encoded` have now: one
     query, whatever their number."""
     deps = decode(encoded)
-    # The version row first; each dependency's rows after it, padded to its five columns
-    # (the same types column by column, as PostgreSQL's UNION wants).
+    # The version row first, each dependency's rows after it: five columns of the same
+    # types column by column, as PostgreSQL's UNION wants.
     parts = [_version_sql()]
     params: list = [ROW_ID]
     for index, (kind, key) in enumerate(deps):
         sql, kind_params = _kinds[kind].sql(key)
-        parts.append(f"SELECT {index}, d{index}.*, NULL FROM ({sql}) d{index}")
+        parts.append(f"SELECT {index}, d{index}.* FROM ({sql}) d{index}")
         params += kind_params
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     version = None
     found: list[set[Row]] = [set() for _ in deps]
-    for dep, pk, stamp, second, structure in rows:
+    for dep, pk, stamp, second, number in rows:
         if dep == -1:
-            version = version_from_row((pk, stamp, structure, second))
+            version = version_from_row((pk, stamp, number, second))
         else:
-            found[dep].add(row(pk, stamp, second))
+            found[dep].add(row(pk, stamp, second, number))
     if version is None:  # no version row (an emptied database): read it the usual way
         return current_version(), ""
     return version, fingerprint(version, [sorted(rows) for rows in found])
