@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -26,7 +26,7 @@ from comparisons.narrative import cheapest_offering
 from comparisons.page_dependencies import shows_nearest_prices
 from comparisons.pricing import DEFAULT_BLEND, blended_price
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
-from sitecache.versioning import cached_for_catalog_version
+from sitecache.versioning import cached_for_catalog_version, cached_for_structure
 
 SEPARATOR = "-vs-"
 PAIR_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -128,10 +128,13 @@ class Candidate:
 def related_candidates() -> list[Candidate]:
     """Every published model, newest first, with its capabilities and cheapest current
     input price (as catalog.page_stamps stores it, so the page cache checks the same
-    figure). One query, cached per catalog version, so a comparison page usually pays
-    nothing for its related pairs."""
+    figure). Kept in this process: the list itself per structure version (only
+    structural edits change it), the prices per catalog version (one small query after
+    an edit), so a comparison page usually pays nothing for its related pairs."""
 
-    def build() -> list[Candidate]:
+    built: list[list[Candidate]] = []
+
+    def listing() -> list[Candidate]:
         rows = (
             LanguageModel.objects.published()
             .order_by(F("release_date").desc(nulls_last=True), "name")
@@ -145,12 +148,22 @@ def related_candidates() -> list[Candidate]:
                 *[key for key, _label in CAPABILITIES],
             )
         )
-        return [
-            Candidate(slug, name, org, released, tuple(caps), cheapest, pk)
-            for pk, slug, name, org, released, cheapest, *caps in rows
-        ]
+        built.append(
+            [
+                Candidate(slug, name, org, released, tuple(caps), cheapest, pk)
+                for pk, slug, name, org, released, cheapest, *caps in rows
+            ]
+        )
+        return built[0]
 
-    return cached_for_catalog_version("related-candidates", build)
+    def priced() -> list[Candidate]:
+        candidates = cached_for_structure("related-listing", listing)
+        if built:  # just read, prices and all: one query
+            return candidates
+        prices = dict(LanguageModel.objects.published().values_list("pk", "cheapest_input_stored"))
+        return [replace(c, cheapest_input=prices[c.pk]) for c in candidates if c.pk in prices]
+
+    return cached_for_catalog_version("related-candidates", priced)
 
 
 def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPair]:

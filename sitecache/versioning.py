@@ -132,6 +132,18 @@ def cached_for_catalog_version(name: str, build: Callable[[], T]) -> T:
     return value
 
 
+def cached_for_structure(name: str, build: Callable[[], T]) -> T:
+    """`build()`'s result, computed once per structure version (CatalogVersion.structure)
+    in this process: for derived data only structural edits change."""
+    token = "structure:" + version_for_request().structure_token
+    hit = _derived.get(name)
+    if hit is not None and hit[0] == token:
+        return hit[1]
+    value = build()
+    _derived[name] = (token, value)
+    return value
+
+
 def version_memo(name: str) -> dict:
     """A dict that lives in this process for the current catalog version, then starts
     empty again: for per-record data many pages share (a model's snapshot). Its values
