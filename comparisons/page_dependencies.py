@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.db import connection
 from django.db.models import DateTimeField
@@ -30,14 +31,20 @@ from sitecache.dependencies import depends_on, register_kind, row
 from sitecache.signals import stamps_cover
 
 EVERY_PRICE = "*"
+PUBLISHED = str(LanguageModel.Status.PUBLISHED)
 
 
+# The SELECTs are built once per shape: a cache hit runs one of them per dependency.
+
+
+@cache
 def _names(model) -> tuple[str, dict[str, str]]:
     q = connection.ops.quote_name
     opts = model._meta
     return q(opts.db_table), {f.name: q(f.column) for f in opts.concrete_fields}
 
 
+@cache
 def _no_instant() -> str:
     """NULL typed as an instant: PostgreSQL types a bare NULL in a subquery as text."""
     return f"CAST(NULL AS {DateTimeField().db_type(connection)})"
@@ -50,41 +57,53 @@ def _ids(key: tuple[str, ...]) -> list[int]:
     return [int(part) for part in key]
 
 
-def model_sql(key: tuple[str, ...]) -> tuple[str, list]:
+@cache
+def _model_select(count: int) -> str:
     table, c = _names(LanguageModel)
-    ids = _ids(key)
-    marks = ", ".join(["%s"] * len(ids))
+    marks = ", ".join(["%s"] * count)
     return (
         f"SELECT {c['id']}, {c['updated_at']}, {c['scores_changed_at']}, {NO_NUMBER} "
-        f"FROM {table} "
-        f"WHERE {c['id']} IN ({marks})",
-        ids,
+        f"FROM {table} WHERE {c['id']} IN ({marks})"
+    )
+
+
+def model_sql(key: tuple[str, ...]) -> tuple[str, list]:
+    ids = _ids(key)
+    return _model_select(len(ids)), ids
+
+
+@cache
+def _comparison_select() -> str:
+    table, c = _names(Comparison)
+    return (
+        f"SELECT {c['id']}, {c['updated_at']}, {_no_instant()}, {NO_NUMBER} FROM {table} "
+        f"WHERE {c['model_a']} = %s AND {c['model_b']} = %s"
     )
 
 
 def comparison_sql(key: tuple[str, ...]) -> tuple[str, list]:
-    table, c = _names(Comparison)
+    return _comparison_select(), _ids(key)
+
+
+@cache
+def _nearest_select(windows: int) -> str:
+    """`windows` price ranges; none: every priced model."""
+    table, c = _names(LanguageModel)
+    price = c["cheapest_input_stored"]
+    if windows:
+        where = " OR ".join([f"{price} BETWEEN %s AND %s"] * windows)
+    else:
+        where = f"{price} IS NOT NULL"
     return (
-        f"SELECT {c['id']}, {c['updated_at']}, {_no_instant()}, {NO_NUMBER} FROM {table} "
-        f"WHERE {c['model_a']} = %s AND {c['model_b']} = %s",
-        _ids(key),
+        f"SELECT {c['id']}, {_no_instant()}, {_no_instant()}, {price} FROM {table} "
+        f"WHERE {c['status']} = %s AND ({where})"
     )
 
 
 def nearest_price_sql(key: tuple[str, ...]) -> tuple[str, list]:
-    table, c = _names(LanguageModel)
-    price = c["cheapest_input_stored"]
     if key == (EVERY_PRICE,):
-        where, params = f"{price} IS NOT NULL", []
-    else:
-        bounds = [Decimal(part) for part in key]
-        where = " OR ".join([f"{price} BETWEEN %s AND %s"] * (len(bounds) // 2))
-        params = bounds
-    return (
-        f"SELECT {c['id']}, {_no_instant()}, {_no_instant()}, {price} FROM {table} "
-        f"WHERE {c['status']} = %s AND ({where})",
-        [LanguageModel.Status.PUBLISHED, *params],
-    )
+        return _nearest_select(0), [PUBLISHED]
+    return _nearest_select(len(key) // 2), [PUBLISHED, *(Decimal(part) for part in key)]
 
 
 def register() -> None:
