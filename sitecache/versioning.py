@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -210,6 +211,10 @@ def bump_catalog_version(*, structure: bool = True) -> Version:
     dependencies can stay valid; a caller that does not know keeps the default, which
     makes every cached page cold."""
     now = timezone.now()
+    returned = _bump_returning(now, structure)
+    if returned is not None:
+        number, structure_number, structure_changed_at = returned
+        return Version(int(number), now, int(structure_number), _aware(structure_changed_at))
     changes = {"version": F("version") + 1, "changed_at": now}
     if structure:
         changes |= {"structure": F("structure") + 1, "structure_changed_at": now}
@@ -226,3 +231,37 @@ def bump_catalog_version(*, structure: bool = True) -> Version:
         "version", "structure", "structure_changed_at"
     ).get(pk=ROW_ID)
     return Version(number, now, structure_number, structure_changed_at)
+
+
+def _bump_returning(now: datetime, structure: bool) -> tuple | None:
+    """The bump and the read of what it stored in one statement (UPDATE ... RETURNING):
+    every catalog write bumps at least twice, so this halves what the bumps cost. None
+    when the database cannot, or the row is missing (the caller's slower path)."""
+    if not (
+        connection.vendor == "postgresql"
+        or (connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35))
+    ):
+        return None
+    opts = CatalogVersion._meta
+    q = connection.ops.quote_name
+    column = {name: q(opts.get_field(name).column) for name in _VERSION_FIELDS}
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    sets = [f"{column['version']} = {column['version']} + 1", f"{column['changed_at']} = %s"]
+    params: list = [stamp]
+    if structure:
+        sets += [
+            f"{column['structure']} = {column['structure']} + 1",
+            f"{column['structure_changed_at']} = %s",
+        ]
+        params.append(stamp)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(opts.db_table)} SET {', '.join(sets)} WHERE {q(opts.pk.column)} = %s "
+            f"RETURNING {column['version']}, {column['structure']}, "
+            f"{column['structure_changed_at']}",
+            [*params, ROW_ID],
+        )
+        return cursor.fetchone()
+
+
+_VERSION_FIELDS = ("version", "changed_at", "structure", "structure_changed_at")
