@@ -53,7 +53,7 @@ from catalog.models import (
     Source,
 )
 from pricewatch.summary import summarize
-from sitecache.versioning import version_memo
+from sitecache.versioning import stamped_memo
 
 # Re-exported: the API's other modules write values as these serializers do.
 __all__ = ["current_tz", "date_text", "money_text", "represent"]
@@ -325,18 +325,22 @@ class LanguageModelSerializer(CompiledOutput, serializers.ModelSerializer):
 
 
 def model_representations(models: list[LanguageModel]) -> list[dict]:
-    """Each model's representation, built at most once per catalog version and time zone
-    in this process; the models not built yet get their offerings and sources fetched
+    """Each model's representation, built at most once per model version (its
+    `updated_at`, which the change log moves for every change the representation shows:
+    catalog.changelog) and time zone in this process, so an edit rebuilds only the models
+    it changed; the models not built yet get their offerings and sources fetched
     together (a fixed number of queries for the page)."""
     tz = timezone.get_current_timezone()
-    memo = version_memo("api.language_model")
-    key = str(tz)
-    missing = [model for model in models if (model.pk, key) not in memo]
+    memo = stamped_memo("api.language_model")
+    stamps = {model.pk: (str(tz), model.updated_at) for model in models}
+    found = {model.pk: memo.get(model.pk, stamps[model.pk]) for model in models}
+    missing = [model for model in models if found[model.pk] is None]
     if missing:
         prefetch_related_objects(missing, *api_model_prefetches())
         for model in missing:
-            memo[(model.pk, key)] = represent(LanguageModelSerializer, model, tz)
-    return [memo[(model.pk, key)] for model in models]
+            found[model.pk] = represent(LanguageModelSerializer, model, tz)
+            memo.put(model.pk, stamps[model.pk], found[model.pk])
+    return [found[model.pk] for model in models]
 
 
 class ModelRefSerializer(serializers.ModelSerializer):

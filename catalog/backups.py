@@ -22,6 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from catalog import changelog
 from catalog.formatting import iso_timestamp
+from catalog.page_stamps import refresh_cheapest_inputs
 from sitecache.versioning import bump_catalog_version
 
 BACKUP_APPS = ("catalog", "comparisons")
@@ -148,7 +149,9 @@ def restore_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> tuple[dict[s
             with connection.cursor() as cursor:
                 for statement in sequence_sql:
                     cursor.execute(statement)
-        # Raw saves skip the signals that bump the catalog version: bump once, so no
-        # cache serves the catalog as it was before the restore.
+        # Raw saves skip the signals that keep the page stamps (a backup may predate
+        # them) and bump the catalog version: recompute and bump once, so no cache serves
+        # the catalog as it was before the restore.
+        refresh_cheapest_inputs()
         bump_catalog_version()
     return counts, created_users

@@ -10,7 +10,8 @@ What embeds what (so what an edit must also mark as updated):
 Drafts are invisible: their changes write nothing, publishing one is its `created`,
 unpublishing its `unpublished` (for the model and its offerings).
 
-Every event also moves the record's `updated_at` to now, so `updated_since` finds it.
+Every event also moves the record's `updated_at` to now, so `updated_since` finds it
+(and a model's stored cheapest input with it, for the page cache: catalog.page_stamps).
 Saves and deletes are caught by the signals connected here; writes that skip signals
 (bulk_create, bulk_update, queryset.update) call `touch` themselves:
 refresh_current_prices, price-watch reconcile and the seed loader.
@@ -39,6 +40,7 @@ from catalog.models import (
     Provider,
     Source,
 )
+from catalog.selectors import cheapest_buyable_price
 from sitecache.versioning import bump_catalog_version
 
 PUBLISHED = LanguageModel.Status.PUBLISHED
@@ -67,8 +69,9 @@ def _write(events: list[Event]) -> None:
         return
     # Bumping first takes the version row's lock (an UPDATE, held to commit) before any
     # event id is drawn: on PostgreSQL ids then follow commit order, so a partner who
-    # has seen event N never misses an N-1 committed later.
-    bump_catalog_version()
+    # has seen event N never misses an N-1 committed later. Not structural: `touch`
+    # moved the stamps of what changed (catalog.page_stamps).
+    bump_catalog_version(structure=False)
     at = timezone.now()
     ChangeEvent.objects.bulk_create(
         [
@@ -153,7 +156,12 @@ def touch(
             rows = list(queryset.filter(pk__in=ids).values_list("pk", key).order_by("pk"))
         if not rows:
             continue
-        queryset.filter(pk__in=[pk for pk, _ in rows]).update(updated_at=now)
+        changes = {"updated_at": now}
+        if resource == Resource.MODEL:
+            # In the same statement: the price the page cache checks (catalog.page_stamps)
+            # never moves without the stamp.
+            changes["cheapest_input_stored"] = cheapest_buyable_price("input")
+        queryset.filter(pk__in=[pk for pk, _ in rows]).update(**changes)
         events += [
             (resource, Action.UPDATED, str(value), "")
             for pk, value in rows

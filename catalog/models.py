@@ -154,6 +154,10 @@ class Provider(models.Model):
         return reverse("catalog:provider-detail", kwargs={"slug": self.slug})
 
 
+# LanguageModel columns only the page cache reads (catalog.page_stamps): not history.
+PAGE_STAMP_FIELDS = ("cheapest_input_stored", "scores_changed_at")
+
+
 class LanguageModelQuerySet(models.QuerySet):
     def published(self) -> LanguageModelQuerySet:
         return self.filter(status=LanguageModel.Status.PUBLISHED)
@@ -205,7 +209,14 @@ class LanguageModel(Reviewed):
     description = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="models")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Kept by catalog.page_stamps for the page cache (sitecache.dependencies), never
+    # edited: the cheapest buyable input price (selectors.cheapest_buyable_price), so a
+    # comparison page's "nearest input price" neighbours can be checked in SQL, and when
+    # the model's benchmark scores (or their benchmarks) last changed, which pages show
+    # and `updated_at` (the API's stamp) does not cover.
+    cheapest_input_stored = models.DecimalField(**MONEY, null=True, editable=False, db_index=True)
+    scores_changed_at = models.DateTimeField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", *PAGE_STAMP_FIELDS])
 
     objects = LanguageModelQuerySet.as_manager()
 

@@ -33,6 +33,7 @@ from catalog.models import (
     parameter_list,
     validate_parameter_names,
 )
+from catalog.page_stamps import stamp_scores
 from catalog.seed_builder import expand_url
 from catalog.services import move_current_prices
 from sitecache.versioning import bump_catalog_version
@@ -169,6 +170,8 @@ class _Loader:
         # One bulk insert of events, so partners syncing from the change log see a
         # seed top-up (and a first load costs one query per kind, not per record).
         changelog.record_bulk_creation(self.created, touched_offerings={*moved, *checked})
+        # Bulk inserts skip the signals that stamp a model's scores for the page cache.
+        stamp_scores(score.model_id for score in self.created.get(BenchmarkScore, []))
         if self.report.created:
             bump_catalog_version()
 

@@ -24,6 +24,7 @@ from catalog.models import (
     Price,
     RejectedModel,
 )
+from catalog.page_stamps import refresh_cheapest_inputs
 from sitecache.versioning import bump_catalog_version
 
 
@@ -94,6 +95,7 @@ def refresh_current_price(offering: Offering) -> Price | None:
     if offering.current_price_id != (price.pk if price else None):
         Offering.objects.filter(pk=offering.pk).update(current_price=price)
         offering.current_price = price
+        refresh_cheapest_inputs([offering.model_id])
     return price
 
 
@@ -159,7 +161,9 @@ def move_current_prices(*, on: date | None = None) -> list[int]:
         offering.current_price_id = in_force.get(offering.pk)
     if moved:
         Offering.objects.bulk_update(moved, ["current_price"])
-        bump_catalog_version()
+        # Not structural: every caller puts the moved offerings through changelog.touch,
+        # which moves their models' stamps and stored cheapest prices.
+        bump_catalog_version(structure=False)
     return [offering.pk for offering in moved]
 
 

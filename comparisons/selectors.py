@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -18,14 +18,15 @@ from django.urls import reverse
 from catalog import selectors as catalog_selectors
 from catalog.models import CAPABILITIES, Benchmark, BenchmarkScore, LanguageModel
 from catalog.pairs import compare_url
-from catalog.selectors import cheapest_buyable_price, with_cheapest_prices
+from catalog.selectors import with_cheapest_prices
 from comparisons.forms import MOST_MODELS
 from comparisons.leaderboard import BoardEntry
 from comparisons.models import Comparison, canonical_lineup
 from comparisons.narrative import cheapest_offering
+from comparisons.page_dependencies import shows_nearest_prices
 from comparisons.pricing import DEFAULT_BLEND, blended_price
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
-from sitecache.versioning import cached_for_catalog_version
+from sitecache.versioning import cached_for_catalog_version, cached_for_structure
 
 SEPARATOR = "-vs-"
 PAIR_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -121,33 +122,48 @@ class Candidate:
     release_date: date | None
     capabilities: tuple[bool | None, ...]
     cheapest_input: Decimal | None
+    pk: int = 0  # for the page cache's nearest-price rows (page_dependencies)
 
 
 def related_candidates() -> list[Candidate]:
     """Every published model, newest first, with its capabilities and cheapest current
-    input price. One query, cached per catalog version, so a comparison page usually
-    pays nothing for its related pairs."""
+    input price (as catalog.page_stamps stores it, so the page cache checks the same
+    figure). Kept in this process: the list itself per structure version (only
+    structural edits change it), the prices per catalog version (one small query after
+    an edit), so a comparison page usually pays nothing for its related pairs."""
 
-    def build() -> list[Candidate]:
+    built: list[list[Candidate]] = []
+
+    def listing() -> list[Candidate]:
         rows = (
             LanguageModel.objects.published()
-            .annotate(cheapest=cheapest_buyable_price("input"))
             .order_by(F("release_date").desc(nulls_last=True), "name")
             .values_list(
+                "pk",
                 "slug",
                 "name",
                 "organization__slug",
                 "release_date",
-                "cheapest",
+                "cheapest_input_stored",
                 *[key for key, _label in CAPABILITIES],
             )
         )
-        return [
-            Candidate(slug, name, org, released, tuple(caps), cheapest)
-            for slug, name, org, released, cheapest, *caps in rows
-        ]
+        built.append(
+            [
+                Candidate(slug, name, org, released, tuple(caps), cheapest, pk)
+                for pk, slug, name, org, released, cheapest, *caps in rows
+            ]
+        )
+        return built[0]
 
-    return cached_for_catalog_version("related-candidates", build)
+    def priced() -> list[Candidate]:
+        candidates = cached_for_structure("related-listing", listing)
+        if built:  # just read, prices and all: one query
+            return candidates
+        prices = dict(LanguageModel.objects.published().values_list("pk", "cheapest_input_stored"))
+        return [replace(c, cheapest_input=prices[c.pk]) for c in candidates if c.pk in prices]
+
+    return cached_for_catalog_version("related-candidates", priced)
 
 
 @dataclass(frozen=True)
@@ -231,7 +247,11 @@ def nearest_by_input_price(
 
 def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPair]:
     """ "Continue comparing": pairs with a model of the same organisation, the same
-    capability set, or the nearest cheapest input price."""
+    capability set, or the nearest cheapest input price.
+
+    Records, for the page cache, the price windows the nearest-price part looked in
+    (comparisons.page_dependencies): the other parts change only with the structure."""
+    candidates = related_candidates()
     a, b = pair.a, pair.b
     index = related_index()
     excluded = {a.slug, b.slug}
@@ -271,14 +291,29 @@ def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPai
         if offering is not None and offering.input is not None:
             targets.append((me, offering.input))
     if targets:
-        nearest = nearest_by_input_price(
-            index, [price for _me, price in targets], count=per_reason * 4, excluded=excluded
-        )
-        added = 0
-        for other in nearest:
+        prices = [price for _me, price in targets]
+
+        def distance(candidate: Candidate) -> Decimal:
+            return min(abs(candidate.cheapest_input - price) for price in prices)
+
+        considered = nearest_by_input_price(index, prices, count=per_reason * 4, excluded=excluded)
+        added, last = 0, None
+        for other in considered:
+            if added >= per_reason * 2:
+                break
             me = min(targets, key=lambda t: abs(t[1] - other.cheapest_input))[0]
-            if added < per_reason * 2:
-                added += add(me, other, "Nearest input price")
+            added += add(me, other, "Nearest input price")
+            last = other
+        # Only models within the distance of the last one looked at can change the list;
+        # with no more priced models than it looks at, any priced model can.
+        priced = len(index.priced) - sum(c.slug in excluded for c in index.priced)
+        if added >= per_reason * 2 or priced > len(considered):
+            reach = distance(last)
+            shows_nearest_prices(
+                candidates, [(price - reach, price + reach) for _me, price in targets]
+            )
+        else:
+            shows_nearest_prices(candidates, None)
     return found
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -18,12 +18,13 @@ from django.utils import timezone
 from catalog import selectors
 from catalog.models import BUYABLE_LIFECYCLES, CAPABILITIES, LanguageModel, own_limit
 from comparisons.models import Comparison, canonical_lineup, canonical_pair
+from comparisons.page_dependencies import shows_comparison, shows_models
 from comparisons.pricing import ContextTier, Rates
 from sitecache.versioning import (
     RequestVersion,
     cached_for_catalog_version,
     request_version,
-    version_memo,
+    stamped_memo,
 )
 
 
@@ -248,9 +249,9 @@ def build_pair_snapshot(
     Runs at most 5 queries (models, offerings with current prices, long-context tiers,
     scores, sources) plus one for the Comparison rows; pass `models` (from
     `selectors.models_by_slug`) to skip the first. A model's own part does not depend on
-    the pair, so it is kept per catalog version and day and shared by every pair that
-    model is in, and the Comparison rows are kept per catalog version: a warm page runs
-    no query here.
+    the pair, so it is kept per model stamp and day and shared by every pair that model
+    is in, and the Comparison rows are kept per catalog version: a warm page runs no
+    query here.
     """
     with one_version_read():
         return _pair_snapshot(slug_a, slug_b, include_drafts=include_drafts, models=models)
@@ -285,6 +286,7 @@ def _pair_snapshot(
         return None
     snapshot_a, snapshot_b = remembered_snapshots(pair)
     editorial = editorial_layers().get((pair[0].pk, pair[1].pk))
+    shows_comparison(pair[0].pk, pair[1].pk, editorial)
     return PairSnapshot(
         a=snapshot_a,
         b=snapshot_b,
@@ -299,6 +301,8 @@ def _pair_snapshot(
 class EditorialLayer:
     """What an editor set on a pair (its Comparison row)."""
 
+    pk: int
+    updated_at: datetime
     editor_note: str
     verdict_override: str
     noindex: bool
@@ -312,7 +316,14 @@ def editorial_layers() -> dict[tuple[int, int], EditorialLayer]:
 
     def build() -> dict[tuple[int, int], EditorialLayer]:
         rows = Comparison.objects.values_list(
-            "model_a_id", "model_b_id", "editor_note", "verdict_override", "noindex", "featured"
+            "model_a_id",
+            "model_b_id",
+            "pk",
+            "updated_at",
+            "editor_note",
+            "verdict_override",
+            "noindex",
+            "featured",
         )
         return {(a, b): EditorialLayer(*layer) for a, b, *layer in rows}
 
@@ -320,16 +331,27 @@ def editorial_layers() -> dict[tuple[int, int], EditorialLayer]:
 
 
 def remembered_snapshots(models: Sequence[LanguageModel]) -> list[ModelSnapshot]:
-    """Snapshots of `models`, in their order, kept per catalog version and day: only
-    models not seen today cost `model_snapshots`' 4 queries."""
-    # Snapshots hold dated facts (the price in force), so the day is part of the key;
-    # one memo name, so days gone do not stay behind.
-    known = version_memo("model-snapshots")
+    """Snapshots of `models`, in their order, kept per model while its stamps (and the
+    day) stay the same: only models edited since, or not seen today, cost
+    `model_snapshots`' 4 queries. Records the models as what the page shows
+    (comparisons.page_dependencies)."""
+    shows_models(models)
+    known = stamped_memo("model-snapshots")
+    # Snapshots hold dated facts (the price in force), so the day is part of the stamp.
+    # A draft's edits move no stamp (catalog.page_stamps): never kept.
     day = timezone.localdate()
-    missing = [m for m in models if (day, m.slug) not in known]
+    stamps = {
+        m.pk: (day, m.updated_at, m.scores_changed_at) if m.is_published else None for m in models
+    }
+    found = {m.pk: known.get(m.pk, stamps[m.pk]) for m in models if stamps[m.pk] is not None}
+    missing = [m for m in models if found.get(m.pk) is None]
     if missing:
-        known.update({(day, slug): snap for slug, snap in model_snapshots(missing).items()})
-    return [known[(day, m.slug)] for m in models]
+        built = model_snapshots(missing)
+        for m in missing:
+            found[m.pk] = built[m.slug]
+            if stamps[m.pk] is not None:
+                known.put(m.pk, stamps[m.pk], built[m.slug])
+    return [found[m.pk] for m in models]
 
 
 def build_lineup_snapshot(

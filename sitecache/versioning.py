@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -24,11 +25,19 @@ T = TypeVar("T")
 class Version:
     number: int
     changed_at: datetime
+    # Bumped only by writes that change what many pages show (CatalogVersion.structure).
+    structure: int = 0
+    structure_changed_at: datetime | None = None
 
     @property
     def token(self) -> str:
         """Changes with every edit, and after a database is replaced (restore, re-seed)."""
-        return f"{self.number}.{int(self.changed_at.timestamp() * 1_000_000)}"
+        return f"{self.number}.{microseconds(self.changed_at)}"
+
+    @property
+    def structure_token(self) -> str:
+        """Changes with every structural edit (and after a database is replaced)."""
+        return f"{self.structure}.{microseconds(self.structure_changed_at)}"
 
     def etag_for(self, key: str) -> str:
         digest = hashlib.sha256(f"{self.token}|{key}".encode()).hexdigest()[:24]
@@ -59,23 +68,29 @@ def current_version() -> Version:
     the rest of the hit (the profile of a cached page: 65%), so it is plain SQL on the
     default connection: still one query, still counted by query-count assertions."""
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql(), [ROW_ID])
+        cursor.execute(version_columns_sql(), [ROW_ID])
         row = cursor.fetchone()
     if row is None:
         return bump_catalog_version()
-    number, changed_at = row
-    return Version(int(number), _aware(changed_at))
+    return version_from_row(row)
+
+
+def version_from_row(row) -> Version:
+    number, changed_at, structure, structure_changed_at = row
+    return Version(int(number), _aware(changed_at), int(structure), _aware(structure_changed_at))
 
 
 @cache
-def _version_sql() -> str:
+def version_columns_sql() -> str:
+    """The version row's four columns, as `current_version` reads them: the start of the
+    page cache's dependency check (sitecache.dependencies) too."""
     opts = CatalogVersion._meta
     q = connection.ops.quote_name
-    return (
-        f"SELECT {q(opts.get_field('version').column)}, "
-        f"{q(opts.get_field('changed_at').column)} FROM {q(opts.db_table)} "
-        f"WHERE {q(opts.pk.column)} = %s"
+    columns = ", ".join(
+        q(opts.get_field(name).column)
+        for name in ("version", "changed_at", "structure", "structure_changed_at")
     )
+    return f"SELECT {columns} FROM {q(opts.db_table)} WHERE {q(opts.pk.column)} = %s"
 
 
 def _aware(value) -> datetime:
@@ -86,6 +101,14 @@ def _aware(value) -> datetime:
     if timezone.is_naive(value):
         value = value.replace(tzinfo=UTC)
     return value
+
+
+def microseconds(value) -> int | None:
+    """A stored instant as whole microseconds since the epoch, however the database
+    handed it back (text, naive or aware): the one form stamps are compared in."""
+    if value is None:
+        return None
+    return int(_aware(value).timestamp() * 1_000_000)
 
 
 def version_for_request() -> Version:
@@ -102,6 +125,18 @@ _derived: dict[str, tuple] = {}
 def cached_for_catalog_version(name: str, build: Callable[[], T]) -> T:
     """`build()`'s result, computed once per catalog version in this process."""
     token = version_for_request().token
+    hit = _derived.get(name)
+    if hit is not None and hit[0] == token:
+        return hit[1]
+    value = build()
+    _derived[name] = (token, value)
+    return value
+
+
+def cached_for_structure(name: str, build: Callable[[], T]) -> T:
+    """`build()`'s result, computed once per structure version (CatalogVersion.structure)
+    in this process: for derived data only structural edits change."""
+    token = "structure:" + version_for_request().structure_token
     hit = _derived.get(name)
     if hit is not None and hit[0] == token:
         return hit[1]
@@ -128,24 +163,105 @@ def version_memo(name: str) -> dict:
     return memo
 
 
+class StampedMemo:
+    """Values kept in this process per key, each valid while the stamp it was built
+    under is the one asked for: for per-record data many pages share (a model's
+    snapshot, its API representation), so an edit rebuilds only the records it touched.
+    One value per key (a newer stamp replaces the older), so it holds at most one value
+    per record. Values are shared: treat them as read-only."""
+
+    def __init__(self) -> None:
+        self._values: dict = {}
+
+    def get(self, key, stamp):
+        hit = self._values.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        return None
+
+    def put(self, key, stamp, value) -> None:
+        self._values[key] = (stamp, value)
+
+    def clear(self) -> None:
+        self._values.clear()
+
+
+_stamped: dict[str, StampedMemo] = {}
+
+
+def stamped_memo(name: str) -> StampedMemo:
+    memo = _stamped.get(name)
+    if memo is None:
+        memo = _stamped.setdefault(name, StampedMemo())
+    return memo
+
+
 def forget_derived() -> None:
     _derived.clear()
+    for memo in _stamped.values():
+        memo.clear()
 
 
-def bump_catalog_version() -> Version:
+def bump_catalog_version(*, structure: bool = True) -> Version:
     """Record that the catalog changed. Call it after writes that skip model signals
-    (queryset.update, bulk_create); ordinary saves and deletes bump it by themselves."""
+    (queryset.update, bulk_create); ordinary saves and deletes bump it by themselves.
+
+    `structure=False` only where the write moved the stamps of every record it changed
+    (catalog.changelog.touch does: the models' `updated_at`), so pages that record their
+    dependencies can stay valid; a caller that does not know keeps the default, which
+    makes every cached page cold."""
     now = timezone.now()
-    updated = CatalogVersion.objects.filter(pk=ROW_ID).update(
-        version=F("version") + 1, changed_at=now
-    )
+    returned = _bump_returning(now, structure)
+    if returned is not None:
+        number, structure_number, structure_changed_at = returned
+        return Version(int(number), now, int(structure_number), _aware(structure_changed_at))
+    changes = {"version": F("version") + 1, "changed_at": now}
+    if structure:
+        changes |= {"structure": F("structure") + 1, "structure_changed_at": now}
+    updated = CatalogVersion.objects.filter(pk=ROW_ID).update(**changes)
     if not updated:
         try:
             with transaction.atomic():
-                CatalogVersion.objects.create(pk=ROW_ID, version=1, changed_at=now)
+                CatalogVersion.objects.create(
+                    pk=ROW_ID, version=1, changed_at=now, structure=1, structure_changed_at=now
+                )
         except IntegrityError:  # another process created it first
-            CatalogVersion.objects.filter(pk=ROW_ID).update(
-                version=F("version") + 1, changed_at=now
-            )
-    number = CatalogVersion.objects.values_list("version", flat=True).get(pk=ROW_ID)
-    return Version(number, now)
+            CatalogVersion.objects.filter(pk=ROW_ID).update(**changes)
+    number, structure_number, structure_changed_at = CatalogVersion.objects.values_list(
+        "version", "structure", "structure_changed_at"
+    ).get(pk=ROW_ID)
+    return Version(number, now, structure_number, structure_changed_at)
+
+
+def _bump_returning(now: datetime, structure: bool) -> tuple | None:
+    """The bump and the read of what it stored in one statement (UPDATE ... RETURNING):
+    every catalog write bumps at least twice, so this halves what the bumps cost. None
+    when the database cannot, or the row is missing (the caller's slower path)."""
+    if not (
+        connection.vendor == "postgresql"
+        or (connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35))
+    ):
+        return None
+    opts = CatalogVersion._meta
+    q = connection.ops.quote_name
+    column = {name: q(opts.get_field(name).column) for name in _VERSION_FIELDS}
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    sets = [f"{column['version']} = {column['version']} + 1", f"{column['changed_at']} = %s"]
+    params: list = [stamp]
+    if structure:
+        sets += [
+            f"{column['structure']} = {column['structure']} + 1",
+            f"{column['structure_changed_at']} = %s",
+        ]
+        params.append(stamp)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(opts.db_table)} SET {', '.join(sets)} WHERE {q(opts.pk.column)} = %s "
+            f"RETURNING {column['version']}, {column['structure']}, "
+            f"{column['structure_changed_at']}",
+            [*params, ROW_ID],
+        )
+        return cursor.fetchone()
+
+
+_VERSION_FIELDS = ("version", "changed_at", "structure", "structure_changed_at")

@@ -57,8 +57,9 @@ def test_snapshot_carries_a_providers_own_limits_in_the_same_queries(django_asse
     lite.offerings.filter(provider__slug="openrouter").update(context_window=128_000)
     lite.offerings.filter(provider__slug="google-ai-studio").update(max_output_tokens=65_536)
 
-    # Models, the catalog version, tiers, offerings, scores, sources and the Comparison
-    # row: as before, no query per offering for its model's limits.
+    # Models, tiers, offerings, scores, sources, the catalog version and the Comparison
+    # rows (kept per catalog version; snapshots are kept per model stamp): as before, no
+    # query per offering for its model's limits.
     with django_assert_num_queries(7):
         pair = build_pair_snapshot(live.slug, lite.slug)
     by_provider = {o.provider_slug: o for o in pair.b.offerings}

@@ -21,6 +21,7 @@ from catalog.models import (
     Provider,
     Source,
 )
+from catalog.page_stamps import refresh_cheapest_inputs
 from sitecache.versioning import bump_catalog_version
 
 
@@ -134,6 +135,7 @@ def build_synthetic_catalog(
         for b in benches
         if rng.random() < 0.6
     )
+    refresh_cheapest_inputs()  # bulk writes skip the signals that keep it
     bump_catalog_version()
     return {
         "models": len(llms),
