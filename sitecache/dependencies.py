@@ -30,16 +30,15 @@ from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 
 from django.db import connection
 
-from sitecache.models import CatalogVersion
 from sitecache.versioning import (
     ROW_ID,
     Version,
     current_version,
     microseconds,
+    version_columns_sql,
     version_from_row,
 )
 
@@ -122,7 +121,7 @@ def current_stamps(encoded: str) -> tuple[Version, str]:
     deps = decode(encoded)
     # The version row first, each dependency's rows after it: five columns of the same
     # types column by column, as PostgreSQL's UNION wants.
-    parts = [_version_sql()]
+    parts = [version_columns_sql("-1, ")]
     params: list = [ROW_ID]
     for index, (kind, key) in enumerate(deps):
         sql, kind_params = _kinds[kind].sql(key)
@@ -135,20 +134,9 @@ def current_stamps(encoded: str) -> tuple[Version, str]:
     found: list[set[Row]] = [set() for _ in deps]
     for dep, pk, stamp, second, number in rows:
         if dep == -1:
-            version = version_from_row((pk, stamp, number, second))
+            version = version_from_row((pk, stamp, second, number))
         else:
             found[dep].add(row(pk, stamp, second, number))
     if version is None:  # no version row (an emptied database): read it the usual way
         return current_version(), ""
     return version, fingerprint(version, [sorted(rows) for rows in found])
-
-
-@cache
-def _version_sql() -> str:
-    opts = CatalogVersion._meta
-    q = connection.ops.quote_name
-    columns = ", ".join(
-        q(opts.get_field(name).column)
-        for name in ("version", "changed_at", "structure_changed_at", "structure")
-    )
-    return f"SELECT -1, {columns} FROM {q(opts.db_table)} WHERE {q(opts.pk.column)} = %s"

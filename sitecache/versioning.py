@@ -76,21 +76,24 @@ def current_version() -> Version:
 
 
 def version_from_row(row) -> Version:
-    number, changed_at, structure, structure_changed_at = row
+    number, changed_at, structure_changed_at, structure = row
     return Version(int(number), _aware(changed_at), int(structure), _aware(structure_changed_at))
 
 
+# The version row's columns, in the order version_from_row reads them: an integer, two
+# datetimes, an integer (the shape the page cache's dependency rows share in a UNION).
+VERSION_COLUMNS = ("version", "changed_at", "structure_changed_at", "structure")
+
+
 @cache
-def version_columns_sql() -> str:
-    """The version row's four columns, as `current_version` reads them: the start of the
-    page cache's dependency check (sitecache.dependencies) too."""
+def version_columns_sql(lead: str = "") -> str:
+    """SELECT `lead` (extra leading columns, e.g. "-1, ") and the version row's columns:
+    what `current_version` runs, and the start of the page cache's dependency check
+    (sitecache.dependencies)."""
     opts = CatalogVersion._meta
     q = connection.ops.quote_name
-    columns = ", ".join(
-        q(opts.get_field(name).column)
-        for name in ("version", "changed_at", "structure", "structure_changed_at")
-    )
-    return f"SELECT {columns} FROM {q(opts.db_table)} WHERE {q(opts.pk.column)} = %s"
+    columns = ", ".join(q(opts.get_field(name).column) for name in VERSION_COLUMNS)
+    return f"SELECT {lead}{columns} FROM {q(opts.db_table)} WHERE {q(opts.pk.column)} = %s"
 
 
 def _aware(value) -> datetime:
@@ -124,19 +127,16 @@ _derived: dict[str, tuple] = {}
 
 def cached_for_catalog_version(name: str, build: Callable[[], T]) -> T:
     """`build()`'s result, computed once per catalog version in this process."""
-    token = version_for_request().token
-    hit = _derived.get(name)
-    if hit is not None and hit[0] == token:
-        return hit[1]
-    value = build()
-    _derived[name] = (token, value)
-    return value
+    return _derived_for(name, version_for_request().token, build)
 
 
 def cached_for_structure(name: str, build: Callable[[], T]) -> T:
     """`build()`'s result, computed once per structure version (CatalogVersion.structure)
     in this process: for derived data only structural edits change."""
-    token = "structure:" + version_for_request().structure_token
+    return _derived_for(name, "structure:" + version_for_request().structure_token, build)
+
+
+def _derived_for(name: str, token: str, build: Callable[[], T]) -> T:
     hit = _derived.get(name)
     if hit is not None and hit[0] == token:
         return hit[1]
