@@ -181,8 +181,10 @@ def connect_page_stamp_signals() -> None:
     connect(post_delete, _score_deleted, BenchmarkScore, "score-delete")
     connect(post_save, _benchmark_saved, Benchmark, "benchmark-save")
     # Their writes move the stamps above (or the change log's), or no page shows them.
+    # An organisation's slug groups the related lists' candidates, which are kept per
+    # structure version: a slug change is structural, other organisation edits are not.
+    stamps_cover(Organization, _organization_write_is_covered)
     for model in (
-        Organization,
         Provider,
         Offering,
         OfferingAlias,
@@ -197,3 +199,11 @@ def connect_page_stamp_signals() -> None:
         LanguageModel.sources.through,
     ):
         stamps_cover(model)
+
+
+def _organization_write_is_covered(organization, action: str) -> bool:
+    if action != "saved":
+        return True
+    # What the change log's pre_save receiver read of the stored row: (slug,).
+    before = getattr(organization, "_changelog_before", None)
+    return before is not None and before[0] == organization.slug

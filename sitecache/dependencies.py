@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.utils import timezone
 
 from sitecache.versioning import (
     ROW_ID,
@@ -96,7 +97,9 @@ class PageDependencies:
 
 
 def fingerprint(version: Version, rows: list[list[Row]]) -> str:
-    text = json.dumps([version.structure_token, rows])
+    # Today's date too: prices (long-context tiers included) are chosen by the day they
+    # take effect, which moves no stamp, so every page is rebuilt once a day.
+    text = json.dumps([version.structure_token, timezone.localdate().isoformat(), rows])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -140,3 +143,9 @@ def current_stamps(encoded: str) -> tuple[Version, str]:
     if version is None:  # no version row (an emptied database): read it the usual way
         return current_version(), ""
     return version, fingerprint(version, [sorted(rows) for rows in found])
+
+
+def version_fingerprint(version: Version) -> str:
+    """The fingerprint of a page that depends on the whole catalog: its version, and
+    the day (see `fingerprint`)."""
+    return f"{version.token}@{timezone.localdate().isoformat()}"

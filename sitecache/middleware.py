@@ -27,7 +27,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
-from sitecache.dependencies import PageDependencies, current_stamps, recording
+from sitecache.dependencies import (
+    PageDependencies,
+    current_stamps,
+    recording,
+    version_fingerprint,
+)
 from sitecache.outage import database_unavailable_response
 from sitecache.query_params import keep_query_params, query_params_read_by
 from sitecache.versioning import RequestVersion, Version, current_version, request_version
@@ -94,7 +99,7 @@ class CatalogPageCacheMiddleware:
                 version, fingerprint = current_stamps(stored[0])
             else:
                 version = current_version()
-                fingerprint = version.token
+                fingerprint = version_fingerprint(version)
         except (OperationalError, InterfaceError):
             # Django turns an exception here into a 500 before outer middleware sees
             # it, so answer the outage ourselves.
@@ -143,7 +148,7 @@ class CatalogPageCacheMiddleware:
             if dependencies.entries:
                 encoded, fingerprint = dependencies.encoded(), dependencies.fingerprint(version)
             else:
-                encoded, fingerprint = "", version.token
+                encoded, fingerprint = "", version_fingerprint(version)
             cache.set(
                 key,
                 (encoded, fingerprint, response.content, response["Content-Type"]),

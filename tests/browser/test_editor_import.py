@@ -199,6 +199,13 @@ def test_editor_imports_openrouters_listing_and_follows_the_result_to_each_chang
         f"/admin/catalog/offering/{flash.pk}/change/",
     ]
     page.screenshot(path=tmp_path / "2-result.png", full_page=True)
+    # On a phone the result's wide table scrolls in its own box, not the page.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    page.screenshot(path=tmp_path / "2-result-390.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     if AXE.exists():  # axe-core, from `npm ci` (tests/browser/test_accessibility.py)
         assert preview_violations == [] and serious_violations(page) == []
 

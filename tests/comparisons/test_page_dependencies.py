@@ -5,11 +5,13 @@ model leaves the cached pages of other pairs valid, and nothing stale is ever se
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import combinations
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from catalog.management.commands.build_synthetic_catalog import build_synthetic_catalog
 from catalog.models import LanguageModel, Offering
@@ -23,6 +25,7 @@ from tests.factories import (
     BenchmarkScoreFactory,
     LanguageModelFactory,
     OrganizationFactory,
+    PriceFactory,
     ProviderFactory,
     offer,
 )
@@ -358,3 +361,39 @@ def test_structural_edits_make_every_recorded_page_cold(client):
     model.release_date = date(2020, 1, 1)  # the related lists are newest first
     model.save()
     assert {kind for kind, _ in served(client, urls).values()} == {"miss"}
+
+
+def test_an_organisations_new_slug_regroups_also_by_on_every_page(client, settings):
+    """The related lists group candidates by the maker's slug, kept per structure
+    version: renaming the slug is structural, so no page keeps the old grouping."""
+    models = spread_catalog(12)
+    urls = pair_urls(models)
+    cache_all(client, urls)
+    maker = models[0].organization
+    maker.slug = "renamed-lab"
+    maker.save()
+    assert_nothing_stale(client, settings, urls)
+
+
+def test_a_long_context_price_taking_effect_tomorrow_is_shown_tomorrow(client, settings):
+    """A price dated tomorrow moves no stamp when the day comes: the day is part of
+    every page's fingerprint."""
+    org, host = OrganizationFactory(), ProviderFactory()
+    a = LanguageModelFactory(organization=org, context_window=1_000_000)
+    b = LanguageModelFactory(organization=org, context_window=1_000_000)
+    offer(a, host, input="1.00", output="4.00")
+    long_context = offer(b, host, input="2.00", output="8.00")
+    today = timezone.localdate()
+    PriceFactory(
+        offering=long_context,
+        context_threshold=200_000,
+        input=Decimal("50"),
+        output=Decimal("90"),
+        effective_date=today + timedelta(days=1),
+    )
+    url = compare_url(a.slug, b.slug) + "?prompt_tokens=300000"
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with mock.patch("django.utils.timezone.localdate", return_value=today + timedelta(days=1)):
+        assert_nothing_stale(client, settings, [url])
+        assert "long-context price applies" in client.get(url).content.decode()
