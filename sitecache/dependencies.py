@@ -120,8 +120,15 @@ def decode(encoded: str) -> list[tuple[str, tuple[str, ...]]]:
 
 def current_stamps(encoded: str) -> tuple[Version, str]:
     """The catalog version and the fingerprint the dependencies `encoded` have now: one
-    query, whatever their number."""
-    deps = decode(encoded)
+    query, whatever their number. Dependencies this code cannot read (an entry stored by
+    an earlier release that recorded a kind since dropped) give an empty fingerprint,
+    which matches no entry: the page is rendered afresh, never an error."""
+    try:
+        deps = decode(encoded)
+        if not all(kind in _kinds for kind, _key in deps):
+            raise KeyError("unknown dependency kind")
+    except (ValueError, KeyError, TypeError):
+        return current_version(), ""
     # The version row first, each dependency's rows after it: five columns of the same
     # types column by column, as PostgreSQL's UNION wants.
     parts = [version_columns_sql("-1, ")]

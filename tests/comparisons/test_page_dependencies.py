@@ -11,6 +11,8 @@ from itertools import combinations
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
 from django.utils import timezone
 
 from catalog.management.commands.build_synthetic_catalog import build_synthetic_catalog
@@ -19,6 +21,7 @@ from catalog.pairs import compare_url
 from catalog.selectors import cheapest_buyable_price
 from catalog.services import PriceInput, record_price
 from comparisons.models import Comparison
+from sitecache.middleware import page_cache_key
 from sitecache.versioning import current_version, forget_derived
 from tests.factories import (
     BenchmarkFactory,
@@ -397,3 +400,21 @@ def test_a_long_context_price_taking_effect_tomorrow_is_shown_tomorrow(client, s
     with mock.patch("django.utils.timezone.localdate", return_value=today + timedelta(days=1)):
         assert_nothing_stale(client, settings, [url])
         assert "long-context price applies" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("dependencies", ['[["a-kind-since-dropped", ["1"]]]', "not json"])
+def test_an_entry_whose_dependencies_this_release_cannot_read_is_rendered_afresh(
+    client, dependencies
+):
+    """An entry left in a shared cache by an earlier release is a miss, never a 500."""
+    a, b = spread_catalog(2)
+    url = compare_url(a.slug, b.slug)
+    fresh_body = client.get(url).content
+    key = page_cache_key(RequestFactory().get(url))
+    _deps, fingerprint, _body, content_type = cache.get(key)
+    cache.set(key, (dependencies, fingerprint, b"old release's page", content_type))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "miss"
+    assert response.content == fresh_body
+    assert client.get(url)["X-Page-Cache"] == "hit"
