@@ -6,13 +6,12 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
 from pricewatch.models import Finding
-from tests.browser.test_editor_import import PASSWORD, editor_group, plain_http_server
-from tests.browser.test_journeys import new_page
+from tests.browser.test_editor_import import plain_http_server
+from tests.browser.test_editor_journey import sign_in_as_editor
 from tests.factories import (
     BenchmarkFactory,
     BenchmarkScoreFactory,
@@ -79,16 +78,9 @@ def long_named_catalog():
 
 
 def logged_in_editor(chromium, django_user_model, site):
-    user = django_user_model.objects.create_user(username="edith", password=PASSWORD, is_staff=True)
-    user.groups.add(editor_group())
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_finding"]))
-    page = new_page(chromium, WIDTH, 800)
-    page.goto(f"{site}/admin/login/?next=/admin/")
-    page.fill("#id_username", "edith")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{site}/admin/")
-    return page
+    return sign_in_as_editor(
+        chromium, django_user_model, site, WIDTH, 800, permissions=["view_finding"]
+    )
 
 
 def page_width(page) -> int:

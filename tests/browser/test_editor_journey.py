@@ -8,6 +8,7 @@ import re
 import shutil
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from tests.browser.test_editor_import import PASSWORD, editor_group, plain_http_server
@@ -24,9 +25,12 @@ pytestmark = [
 __all__ = ["plain_http_server"]
 
 
-def sign_in_as_editor(chromium, django_user_model, site, width, height):
+def sign_in_as_editor(chromium, django_user_model, site, width, height, permissions=()):
+    """A page signed in to the admin as a new Editor (not a superuser), given the extra
+    permission codenames `permissions`."""
     user = django_user_model.objects.create_user(username="edith", password=PASSWORD, is_staff=True)
     user.groups.add(editor_group())
+    user.user_permissions.add(*Permission.objects.filter(codename__in=permissions))
     assert not user.is_superuser
     page = new_page(chromium, width, height)
     page.goto(f"{site}/admin/login/?next=/admin/")
