@@ -231,6 +231,10 @@ WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY") or "1")
 # Whole-page cache for anonymous visitors, keyed on the catalog version (sitecache).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
+# How long a shared cache's copy of the catalog version lives before a hit reads the
+# database again (sitecache.versioning): the bound on how long it can be wrong after a
+# failure between a bump and its copy.
+PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_SECONDS", "10"))
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/static/", "/api/"]
 # Browsers and CDNs revalidate every time; a revalidation is a cheap 304.
 PAGE_CACHE_CONTROL = os.environ.get("PAGE_CACHE_CONTROL", "public, max-age=0, must-revalidate")

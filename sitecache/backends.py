@@ -23,6 +23,11 @@ Two costs of Django's own Redis client are cut, as measured on a page-cache hit
   `CompressingSerializer` stores values from COMPRESS_MIN_BYTES up as zstd (about 7 KB for
   that page, 10 µs to decompress), so Redis's `maxmemory` holds seven times the pages and
   a Redis on another host sends a seventh of the bytes.
+
+It also keeps a copy of the catalog version beside the pages (`get_with_raw`,
+`set_raw_if_newer`: sitecache.versioning explains the rules), so a page-cache hit is one
+round trip and no SQL. That copy never goes to the in-process fallback, and a process
+whose write of it was lost to an outage deletes it when Redis answers again.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import logging
 import pickle
 import threading
 import time
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from django.core.cache.backends.locmem import LocMemCache
@@ -52,6 +58,8 @@ class Outage:
         self.since: float | None = None
         self.next_attempt = 0.0
         self._lock = threading.Lock()
+        # Raw keys this process could not write during the outage: stale in Redis now.
+        self.lost_writes: set[str] = set()
 
     def skip_redis(self) -> bool:
         return self.since is not None and time.monotonic() < self.next_attempt
@@ -71,17 +79,20 @@ class Outage:
             self.retry_seconds,
         )
 
-    def succeeded(self) -> None:
+    def succeeded(self) -> bool:
+        """Record a call that reached Redis; True when it ended an outage."""
         if self.since is None:
-            return
+            return False
         with self._lock:
             since, self.since = self.since, None
-        if since is not None:
-            logger.warning(
-                "Shared cache (Redis at %s) is back after %.0f s.",
-                self.where,
-                time.monotonic() - since,
-            )
+        if since is None:
+            return False
+        logger.warning(
+            "Shared cache (Redis at %s) is back after %.0f s.",
+            self.where,
+            time.monotonic() - since,
+        )
+        return True
 
 
 # One per Redis location in this process: Django makes a cache object per thread.
@@ -144,6 +155,21 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return client
 
 
+# Writes `ARGV[2]` to `KEYS[1]` for `ARGV[3]` ms unless the value there starts with a
+# larger number than `ARGV[1]` (or is the same value): a copy that only moves forward,
+# whatever order its writers' calls arrive in.
+SET_IF_NEWER = """
+local current = redis.call('GET', KEYS[1])
+if current then
+  if current == ARGV[2] then return 0 end
+  local number = tonumber(string.match(current, '^%d+'))
+  if number and number > tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+"""
+
+
 class FailoverRedisCache(RedisCache):
     def __init__(self, server, params):
         params = dict(params)
@@ -168,9 +194,57 @@ class FailoverRedisCache(RedisCache):
             except RedisError as error:
                 self._outage.failed(error)
             else:
-                self._outage.succeeded()
+                self._succeeded()
                 return result
         return getattr(self._fallback, name)(*args, **kwargs)
+
+    def _succeeded(self) -> bool:
+        """Record a call that reached Redis; True when it ended an outage during which
+        this process lost writes of raw keys (deleted now: their values are stale)."""
+        if not (self._outage.succeeded() and self._outage.lost_writes):
+            return False
+        lost, self._outage.lost_writes = self._outage.lost_writes, set()
+        try:
+            self._cache.get_client(write=True).delete(*lost)
+        except RedisError as error:
+            self._outage.lost_writes |= lost
+            self._outage.failed(error)
+        return True
+
+    def get_with_raw(self, key: str, raw_key: str) -> tuple[object, bytes | None]:
+        """The value at `key` (as `get` reads it) and the bytes at `raw_key` (written by
+        `set_raw_if_newer`), in one round trip to the primary. While Redis is out: the
+        fallback's value and None (the raw copy is never kept in this process)."""
+        if not self._outage.skip_redis():
+            keys = [self.make_and_validate_key(key), self.make_and_validate_key(raw_key)]
+            try:
+                value, raw = self._cache.get_client(write=True).mget(keys)
+            except RedisError as error:
+                self._outage.failed(error)
+            else:
+                if self._succeeded():  # `raw` may be one of the stale values just deleted
+                    raw = None
+                return (None if value is None else self._cache._serializer.loads(value)), raw
+        return self._fallback.get(key), None
+
+    def set_raw_if_newer(self, raw_key: str, number: int, raw: str, timeout: float) -> None:
+        """Store `raw` (text starting with `number`) at `raw_key` for `timeout` seconds
+        unless a larger number is there already (SET_IF_NEWER). Not kept anywhere while
+        Redis is out; the key is deleted when it answers again."""
+        key = self.make_and_validate_key(raw_key)
+        if not self._outage.skip_redis():
+            try:
+                self._set_if_newer(keys=[key], args=[number, raw, int(timeout * 1000)])
+            except RedisError as error:
+                self._outage.failed(error)
+            else:
+                self._succeeded()
+                return
+        self._outage.lost_writes.add(key)
+
+    @cached_property
+    def _set_if_newer(self):
+        return self._cache.get_client(write=True).register_script(SET_IF_NEWER)
 
     def add(self, *args, **kwargs):
         return self._call("add", *args, **kwargs)

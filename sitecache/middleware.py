@@ -2,10 +2,21 @@
 
 A page is stored under its path alone, with what decides whether it is still right: the
 catalog version it was rendered at, or, for a page that recorded the records it shows
-(sitecache.dependencies), those records and a fingerprint of their stamps. A hit costs
-one cache read and one small query (the version row, and the current stamps of exactly
-the recorded records), and skips the session, auth and view layers, so a cached page is
-nearly as cheap as a static file. Conditional requests answer 304 from the same query.
+(sitecache.dependencies), those records and a fingerprint of their stamps; and the last
+catalog version at which that fingerprint was found right. A hit skips the session, auth
+and view layers:
+
+- while the catalog stays at the version the entry was last checked at, it is one cache
+  read and the version: on Redis one round trip for both and no SQL (the copy of the
+  version kept beside the pages, sitecache.versioning), on a cache in each process's
+  memory one small query (the version row);
+- after an edit, a page that recorded what it shows is checked once with one query (the
+  version row and the current stamps of exactly the recorded records) and, if nothing
+  it shows changed, stored again as checked at the new version: an edit of one model
+  leaves the pages of other models cached.
+
+Conditional requests answer 304 from the same reads. The body goes out in the content
+coding the client prefers, compressed once per coding and kept with the page.
 Anything personal is never cached: requests carrying a session (staff previewing
 drafts, editors), responses that set cookies, non-GET methods, errors.
 
@@ -19,7 +30,9 @@ its entry cap (CACHES OPTIONS MAX_ENTRIES, or Redis's maxmemory) times that.
 from __future__ import annotations
 
 import hashlib
+from typing import NamedTuple
 
+from compression_middleware.middleware import MIN_IMPROVEMENT, MIN_LEN, compressor
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
@@ -35,7 +48,16 @@ from sitecache.dependencies import (
 )
 from sitecache.outage import database_unavailable_response
 from sitecache.query_params import keep_query_params, query_params_read_by
-from sitecache.versioning import RequestVersion, Version, current_version, request_version
+from sitecache.versioning import (
+    SHARED_VERSION_KEY,
+    RequestVersion,
+    Version,
+    current_version,
+    decode_version,
+    publish_version,
+    request_version,
+    shares_version,
+)
 
 CACHEABLE_METHODS = {"GET", "HEAD"}
 
@@ -53,12 +75,55 @@ def page_etag(fingerprint: str, request: HttpRequest) -> str:
     return f'W/"{digest[:24]}"'
 
 
-def stored_entry(value) -> tuple[str, str, bytes, str] | None:
-    """(dependencies, fingerprint, body, content type), or None for anything else (an
-    entry of an older format)."""
-    if isinstance(value, tuple | list) and len(value) == 4:
-        return tuple(value)
+class Entry(NamedTuple):
+    """A stored page. Kept in the cache as a plain tuple (a pickle that names no class)."""
+
+    dependencies: str  # sitecache.dependencies' encoding; "" for a page kept per version
+    fingerprint: str  # of the stamps of what it shows (or of the version) when rendered
+    body: bytes
+    content_type: str
+    # version_fingerprint of the last database version at which `fingerprint` was found
+    # right: while the catalog stays at that version, a hit needs no check of the stamps.
+    checked: str
+    # The body in each content coding a client asked for, added on the first such hit.
+    encodings: dict[str, bytes]
+
+
+def stored_entry(value) -> Entry | None:
+    """The entry, or None for anything else (an entry of an older format)."""
+    if isinstance(value, tuple | list) and len(value) == len(Entry._fields):
+        return Entry._make(value)
     return None
+
+
+def read_page(key: str) -> tuple[Entry | None, Version | None]:
+    """The stored entry and, where the cache is shared, its copy of the catalog version
+    (sitecache.versioning): one round trip. The version is None without a copy."""
+    if shares_version():
+        value, raw = cache.get_with_raw(key, SHARED_VERSION_KEY)
+        return stored_entry(value), decode_version(raw)
+    return stored_entry(cache.get(key)), None
+
+
+def page_state(entry: Entry | None, shared: Version | None) -> tuple[Version, str, bool]:
+    """(the catalog version, the fingerprint the page has now, whether the stamps were
+    just checked against the database). Without a stored page the version comes from the
+    database, which the page will be rendered from."""
+    if shared is not None and entry is not None and entry.checked == version_fingerprint(shared):
+        return shared, entry.fingerprint, False
+    if entry is not None and entry.dependencies:
+        if shared is None:  # no shared copy: the version row is the cheap first question
+            version = current_version()
+            if entry.checked == version_fingerprint(version):
+                return version, entry.fingerprint, False
+        version, fingerprint = current_stamps(entry.dependencies)
+        checked = True
+    else:
+        version = current_version()
+        fingerprint, checked = version_fingerprint(version), False
+    if shared is None or shared.number < version.number:
+        publish_version(version)  # the copy was missing, expired or behind
+    return version, fingerprint, checked
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:
@@ -93,25 +158,27 @@ class CatalogPageCacheMiddleware:
         if request.META.get("QUERY_STRING"):  # resolving the view costs ~25 us: only then
             keep_query_params(request, query_params_read_by(request.path_info))
         key = page_cache_key(request)
-        stored = stored_entry(cache.get(key))
+        entry, shared = read_page(key)
         try:
-            if stored is not None and stored[0]:
-                version, fingerprint = current_stamps(stored[0])
-            else:
-                version = current_version()
-                fingerprint = version_fingerprint(version)
+            version, fingerprint, checked = page_state(entry, shared)
         except (OperationalError, InterfaceError):
             # Django turns an exception here into a 500 before outer middleware sees
             # it, so answer the outage ourselves.
             return database_unavailable_response(request)
         token = request_version.set(RequestVersion(version))
         try:
-            return self._respond(request, key, version, stored, fingerprint)
+            return self._respond(request, key, version, entry, fingerprint, checked)
         finally:
             request_version.reset(token)
 
     def _respond(
-        self, request: HttpRequest, key: str, version: Version, stored, fingerprint: str
+        self,
+        request: HttpRequest,
+        key: str,
+        version: Version,
+        entry: Entry | None,
+        fingerprint: str,
+        checked: bool,
     ) -> HttpResponse:
         etag = page_etag(fingerprint, request)
         # Django's reading of If-None-Match (the weak comparison: W/"x" matches "x") and
@@ -125,10 +192,10 @@ class CatalogPageCacheMiddleware:
                 add_validators(conditional, etag, version)
             return conditional
 
-        if stored is not None and stored[1] == fingerprint:
-            _dependencies, _fingerprint, content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
+        if entry is not None and entry.fingerprint == fingerprint:
+            if checked:  # right at this version: the next hits need no stamps
+                entry = entry._replace(checked=version_fingerprint(version))
+            response = self._hit(request, key, entry, stale=checked)
             add_validators(response, etag, version)
             return response
 
@@ -149,10 +216,16 @@ class CatalogPageCacheMiddleware:
                 encoded, fingerprint = dependencies.encoded(), dependencies.fingerprint(version)
             else:
                 encoded, fingerprint = "", version_fingerprint(version)
-            cache.set(
+            store(
                 key,
-                (encoded, fingerprint, response.content, response["Content-Type"]),
-                settings.PAGE_CACHE_SECONDS,
+                Entry(
+                    encoded,
+                    fingerprint,
+                    response.content,
+                    response["Content-Type"],
+                    version_fingerprint(version),
+                    {},
+                ),
             )
             response["X-Page-Cache"] = "miss"
             new_etag = page_etag(fingerprint, request)
@@ -162,3 +235,35 @@ class CatalogPageCacheMiddleware:
                     request, etag=new_etag, last_modified=last_modified, response=response
                 )
         return response
+
+    @staticmethod
+    def _hit(request: HttpRequest, key: str, entry: Entry, *, stale: bool) -> HttpResponse:
+        """The stored page, in the content coding ResponseCompressionMiddleware would
+        choose for this client (config.middleware: the same library, the same choice),
+        compressed once per coding and kept with the page instead of on every hit (a
+        body that has a coding passes that middleware as it is; it adds the Vary).
+        `stale`: the entry changed and is written back."""
+        body, coding = entry.body, None
+        if len(body) >= MIN_LEN:
+            coding, compress, _stream = compressor(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        if coding is not None:
+            compressed = entry.encodings.get(coding)
+            if compressed is None:
+                compressed = compress(body)
+                entry = entry._replace(encodings={**entry.encodings, coding: compressed})
+                stale = True
+            if len(compressed) < len(body) - MIN_IMPROVEMENT:
+                body = compressed
+            else:
+                coding = None
+        if stale:
+            store(key, entry)
+        response = HttpResponse(body, content_type=entry.content_type)
+        if coding is not None:
+            response["Content-Encoding"] = coding
+        response["X-Page-Cache"] = "hit"
+        return response
+
+
+def store(key: str, entry: Entry) -> None:
+    cache.set(key, tuple(entry), settings.PAGE_CACHE_SECONDS)

@@ -1,4 +1,26 @@
-"""Read and bump the catalog version."""
+"""Read and bump the catalog version.
+
+The database row (sitecache.models.CatalogVersion) is the truth. Where the cache is
+shared (Redis: a backend with `get_with_raw`), every bump also writes a copy there
+(`publish_version`), so the page cache can tell a stored page is still valid with one
+round trip to Redis and no SQL (sitecache.middleware). The copy is safe to trust because:
+
+- a stored page records the version it was last found valid at, and that is always a
+  version read from the database (with the stamps of what the page shows, or when it
+  was rendered), never the copy: the copy only ever decides "nothing changed since";
+- a bump publishes before its transaction commits, so from the moment an edit is
+  visible in the database the copy no longer matches any page checked before it (a
+  bump that rolls back leaves a copy no page matches: hits read the database until
+  the next bump or the copy's expiry);
+- the copy never moves back: a write carrying a smaller number than the one stored is
+  refused, so writes arriving out of order, and a request publishing what it read just
+  before an edit, cannot undo a newer bump;
+- it expires after PAGE_CACHE_VERSION_SECONDS, and a hit that finds none reads the
+  database and publishes what it read. That bounds how long the copy can be wrong in
+  the cases the rules above do not cover: a process that could not reach Redis when it
+  bumped (the outage code deletes the copy when it can reach Redis again), and a
+  database restored to an older version outside the app.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +30,11 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache as memoize
 from typing import TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -85,7 +109,7 @@ def version_from_row(row) -> Version:
 VERSION_COLUMNS = ("version", "changed_at", "structure_changed_at", "structure")
 
 
-@cache
+@memoize
 def version_columns_sql(lead: str = "") -> str:
     """SELECT `lead` (extra leading columns, e.g. "-1, ") and the version row's columns:
     what `current_version` runs, and the start of the page cache's dependency check
@@ -112,6 +136,49 @@ def microseconds(value) -> int | None:
     if value is None:
         return None
     return int(_aware(value).timestamp() * 1_000_000)
+
+
+# Where the shared cache keeps its copy of the version.
+SHARED_VERSION_KEY = "catalog-version"
+
+
+def encode_version(version: Version) -> str:
+    """The version as the shared cache keeps it: its number first (SET_IF_NEWER in
+    sitecache.backends compares it), its instants exact."""
+    changed = version.structure_changed_at.isoformat() if version.structure_changed_at else ""
+    return f"{version.number}|{version.changed_at.isoformat()}|{version.structure}|{changed}"
+
+
+def decode_version(raw: bytes | None) -> Version | None:
+    """A copy `encode_version` wrote, or None for none (or anything else)."""
+    if raw is None:
+        return None
+    try:
+        number, changed_at, structure, structure_changed_at = raw.decode().split("|")
+        return Version(
+            int(number),
+            datetime.fromisoformat(changed_at),
+            int(structure),
+            datetime.fromisoformat(structure_changed_at) if structure_changed_at else None,
+        )
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def shares_version() -> bool:
+    return hasattr(cache, "set_raw_if_newer")
+
+
+def publish_version(version: Version) -> None:
+    """Write `version` to the shared cache's copy (unless it holds a newer one). Nothing
+    when the cache is each process's own."""
+    if shares_version():
+        cache.set_raw_if_newer(
+            SHARED_VERSION_KEY,
+            version.number,
+            encode_version(version),
+            settings.PAGE_CACHE_VERSION_SECONDS,
+        )
 
 
 def version_for_request() -> Version:
@@ -210,6 +277,12 @@ def bump_catalog_version(*, structure: bool = True) -> Version:
     (catalog.changelog.touch does: the models' `updated_at`), so pages that record their
     dependencies can stay valid; a caller that does not know keeps the default, which
     makes every cached page cold."""
+    version = _bump(structure)
+    publish_version(version)  # before the commit: see this module's docstring
+    return version
+
+
+def _bump(structure: bool) -> Version:
     now = timezone.now()
     returned = _bump_returning(now, structure)
     if returned is not None:

@@ -21,7 +21,7 @@ from catalog.pairs import compare_url
 from catalog.selectors import cheapest_buyable_price
 from catalog.services import PriceInput, record_price
 from comparisons.models import Comparison
-from sitecache.middleware import page_cache_key
+from sitecache.middleware import Entry, page_cache_key
 from sitecache.versioning import current_version, forget_derived
 from tests.factories import (
     BenchmarkFactory,
@@ -406,15 +406,21 @@ def test_a_long_context_price_taking_effect_tomorrow_is_shown_tomorrow(client, s
 def test_an_entry_whose_dependencies_this_release_cannot_read_is_rendered_afresh(
     client, dependencies
 ):
-    """An entry left in a shared cache by an earlier release is a miss, never a 500."""
+    """An entry left in a shared cache by an earlier release is a miss, never a 500: one
+    in the old four-field format, and one whose recorded dependencies this release
+    cannot read, checked at an earlier version (so its dependencies are consulted)."""
     a, b = spread_catalog(2)
     url = compare_url(a.slug, b.slug)
     fresh_body = client.get(url).content
     key = page_cache_key(RequestFactory().get(url))
-    _deps, fingerprint, _body, content_type = cache.get(key)
-    cache.set(key, (dependencies, fingerprint, b"old release's page", content_type))
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response["X-Page-Cache"] == "miss"
-    assert response.content == fresh_body
-    assert client.get(url)["X-Page-Cache"] == "hit"
+    stored = Entry._make(cache.get(key))
+    for planted in (
+        (dependencies, stored.fingerprint, b"old release's page", stored.content_type),
+        tuple(stored._replace(dependencies=dependencies, checked="1.0@2020-01-01", body=b"old")),
+    ):
+        cache.set(key, planted)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "miss"
+        assert response.content == fresh_body
+        assert client.get(url)["X-Page-Cache"] == "hit"

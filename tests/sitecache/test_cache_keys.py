@@ -10,6 +10,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client
 
+from sitecache.versioning import SHARED_VERSION_KEY
 from tests.factories import LanguageModelFactory, gemini_seed_pair
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,12 @@ SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def stored_entries() -> int:
-    """How many entries the default cache holds (this process's memory or Redis)."""
+    """How many entries the default cache holds (this process's memory or Redis), the
+    shared copy of the catalog version aside."""
     if hasattr(cache, "_fallback"):  # sitecache.backends.FailoverRedisCache
-        return cache._cache.get_client(write=False).dbsize() + len(cache._fallback._cache)
+        redis = cache._cache.get_client(write=False)
+        version_copy = redis.exists(cache.make_and_validate_key(SHARED_VERSION_KEY))
+        return redis.dbsize() - version_copy + len(cache._fallback._cache)
     return len(cache._cache)
 
 
