@@ -28,10 +28,11 @@ django.setup()
 
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
 
 from catalog.models import LanguageModel  # noqa: E402
-from sitecache.versioning import _version_sql, current_version  # noqa: E402
+from sitecache.middleware import page_cache_key, read_page  # noqa: E402
+from sitecache.versioning import current_version, version_columns_sql  # noqa: E402
 
 
 def bench(pieces: dict, n: int = 2000, rounds: int = 5) -> None:
@@ -60,8 +61,13 @@ def main() -> None:
         f"{response.get('X-Page-Cache')}"
     )
     pickled = pickle.dumps(payload)
+    key = page_cache_key(RequestFactory().get(url))
     pieces = {
         "whole hit (django.test.Client, middleware and all)": lambda: client.get(url),
+        "whole hit, Accept-Encoding: gzip, deflate, br, zstd": lambda: client.get(
+            url, HTTP_ACCEPT_ENCODING="gzip, deflate, br, zstd"
+        ),
+        "read_page (the entry, and the shared version copy if any)": lambda: read_page(key),
         "version read (sitecache.versioning.current_version)": current_version,
         "health check (connection.is_usable, SELECT 1)": connection.is_usable,
         "cache.get of the page": lambda: cache.get("bench:hit-path"),
@@ -71,7 +77,7 @@ def main() -> None:
         import psycopg  # noqa: PLC0415 (PostgreSQL only)
 
         raw = connection.connection
-        sql = _version_sql()
+        sql = version_columns_sql()
 
         def client_bound():
             with raw.cursor() as cursor:  # Django's own cursor class: client-side binding

@@ -16,7 +16,8 @@ and view layers:
   leaves the pages of other models cached.
 
 Conditional requests answer 304 from the same reads. The body goes out in the content
-coding the client prefers, compressed once per coding and kept with the page.
+coding the client prefers, compressed once per coding and kept with the page
+(sitecache.codings).
 Anything personal is never cached: requests carrying a session (staff previewing
 drafts, editors), responses that set cookies, non-GET methods, errors.
 
@@ -32,7 +33,6 @@ from __future__ import annotations
 import hashlib
 from typing import NamedTuple
 
-from compression_middleware.middleware import MIN_IMPROVEMENT, MIN_LEN, compressor
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
@@ -40,6 +40,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+from sitecache.codings import in_clients_coding
 from sitecache.dependencies import (
     PageDependencies,
     current_stamps,
@@ -238,24 +239,12 @@ class CatalogPageCacheMiddleware:
 
     @staticmethod
     def _hit(request: HttpRequest, key: str, entry: Entry, *, stale: bool) -> HttpResponse:
-        """The stored page, in the content coding ResponseCompressionMiddleware would
-        choose for this client (config.middleware: the same library, the same choice),
-        compressed once per coding and kept with the page instead of on every hit (a
-        body that has a coding passes that middleware as it is; it adds the Vary).
-        `stale`: the entry changed and is written back."""
-        body, coding = entry.body, None
-        if len(body) >= MIN_LEN:
-            coding, compress, _stream = compressor(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        if coding is not None:
-            compressed = entry.encodings.get(coding)
-            if compressed is None:
-                compressed = compress(body)
-                entry = entry._replace(encodings={**entry.encodings, coding: compressed})
-                stale = True
-            if len(compressed) < len(body) - MIN_IMPROVEMENT:
-                body = compressed
-            else:
-                coding = None
+        """The stored page, in the client's content coding (sitecache.codings: compressed
+        once per coding and kept with the page). `stale`: the entry changed and is
+        written back."""
+        body, coding, encodings = in_clients_coding(request, entry.body, entry.encodings)
+        if encodings is not None:
+            entry, stale = entry._replace(encodings=encodings), True
         if stale:
             store(key, entry)
         response = HttpResponse(body, content_type=entry.content_type)

@@ -1,3 +1,4 @@
+import gzip
 import time
 from datetime import timedelta
 from unittest import mock
@@ -76,6 +77,23 @@ def test_a_cached_answer_is_the_first_answer_byte_for_byte(api, catalog):
     assert second["Content-Type"] == first["Content-Type"] == "application/json"
     assert second["ETag"] == first["ETag"]
     assert second["Vary"] == first["Vary"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/models/", "/api/v1/comparisons/alpha-1-vs-beta-2/"])
+def test_a_cached_answer_goes_out_compressed_with_the_same_etag_compressed_once(api, catalog, url):
+    plain = api.get(url)
+    gzipped = api.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert gzipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(gzipped.content) == plain.content
+    assert gzipped["ETag"] == plain["ETag"]
+    assert "Accept-Encoding" in gzipped["Vary"]
+    etag = gzipped["ETag"]
+    assert api.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with mock.patch("sitecache.codings.compressor") as compressor:
+        compressor.return_value = ("gzip", mock.Mock(side_effect=AssertionError), None)
+        again = api.get(url, HTTP_ACCEPT_ENCODING="gzip")  # the kept bytes, not compressed
+    assert again.content == gzipped.content
+    assert not api.get(url).has_header("Content-Encoding")
 
 
 def test_an_indented_answer_is_cached_apart_from_the_compact_one(api, catalog):
