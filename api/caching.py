@@ -16,7 +16,15 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from sitecache.codings import in_clients_coding
-from sitecache.versioning import version_for_request
+from sitecache.versioning import (
+    SHARED_VERSION_KEY,
+    Version,
+    decode_version,
+    publish_version,
+    request_version,
+    shares_version,
+    version_for_request,
+)
 
 # Set by answer_for_day on the request of an answer that stands for a day the URL
 # does not name.
@@ -33,22 +41,24 @@ def answer_for_day(request, day: date) -> None:
 
 def cached_response(request, build) -> HttpResponse:
     """The view's answer for this URL at this catalog version, computed once. Only
-    successful answers are kept; any edit to the catalog makes a new version.
+    successful answers are kept; any edit to the catalog makes a new version, and the
+    next request builds the answer again.
 
-    The rendered body is kept, not the data: a hit is then served without serialising
-    the data again, with its ETag (hashing a 650 KB list on every hit cost 0.4 ms) and
-    its compressed forms (sitecache.codings), each made once. The renderer and its
-    indent are part of the key, since they shape the body; other media-type parameters
-    do not, so they cannot multiply entries."""
-    version = version_for_request()
+    The key is the URL and what shapes the body; the entry carries the catalog version
+    it was built at, checked on each hit against the shared cache's copy of the version
+    (one round trip, no SQL) or the database. The rendered body is kept, not the data: a
+    hit is then served without serialising the data again, with its ETag (hashing a
+    650 KB list on every hit cost 0.4 ms) and its compressed forms (sitecache.codings),
+    each made once. The renderer and its indent are part of the key, since they shape
+    the body; other media-type parameters do not, so they cannot multiply entries."""
     variant = f"{request.get_full_path()}\n{body_variant(request)}"
     day = getattr(request, ANSWER_DAY, None)
     if day is not None:
         variant = f"{variant}\n{day.isoformat()}"
-    key = f"api:{version.token}:{hashlib.sha256(variant.encode()).hexdigest()}"
-    hit = cache.get(key)
-    if isinstance(hit, tuple) and len(hit) == len(ENTRY_FIELDS):  # else an older format
-        content_type, body, etag, encodings = hit
+    key = f"api:{hashlib.sha256(variant.encode()).hexdigest()}"
+    hit, shared = read_answer(key)
+    if hit is not None and answer_is_current(hit[TOKEN], shared):
+        content_type, body, etag, encodings, _token = hit
         response = HttpResponse(body, content_type=content_type)
         response.api_cache_hit = (key, etag, encodings)
         return response
@@ -59,8 +69,38 @@ def cached_response(request, build) -> HttpResponse:
     return response
 
 
-# What an entry holds, as a plain tuple.
-ENTRY_FIELDS = ("content type", "body", "etag", "encodings")
+# What an entry holds, as a plain tuple: the body as sent (content type, bytes, ETag),
+# its compressed forms, and the catalog version (read from the database) it was built at.
+ENTRY_FIELDS = ("content type", "body", "etag", "encodings", "version token")
+TOKEN = ENTRY_FIELDS.index("version token")
+
+
+def read_answer(key: str) -> tuple[tuple | None, Version | None]:
+    """The stored answer (None for none, or one of an older format) and, where the cache
+    is shared, its copy of the catalog version: one round trip."""
+    if shares_version():
+        value, raw = cache.get_with_raw(key, SHARED_VERSION_KEY)
+        shared = decode_version(raw)
+    else:
+        value, shared = cache.get(key), None
+    if isinstance(value, tuple) and len(value) == len(ENTRY_FIELDS):
+        return value, shared
+    return None, shared
+
+
+def answer_is_current(token: str, shared: Version | None) -> bool:
+    """Whether an answer built at catalog version `token` is still right. The shared
+    copy of the version can only say "nothing changed since" (sitecache.versioning): a
+    match is trusted, anything else is decided by the database, which then stands for
+    the rest of the request (a new answer is built from it)."""
+    holder = request_version.get()
+    if shared is not None and token == shared.token and holder is not None and not holder.read:
+        holder.use(shared)
+        return True
+    version = version_for_request()
+    if shared is None or shared.number < version.number:
+        publish_version(version)  # the copy was missing, expired or behind
+    return token == version.token
 
 
 def body_variant(request) -> str:
@@ -120,5 +160,8 @@ def apply_http_caching(request, response):
 
 
 def store(key: str, response, etag: str, encodings: dict[str, bytes]) -> None:
-    entry = (response["Content-Type"], response.content, etag, encodings)
+    """Keep the answer, marked with the version the request read from the database (a
+    miss always has: answer_is_current)."""
+    token = version_for_request().token
+    entry = (response["Content-Type"], response.content, etag, encodings, token)
     cache.set(key, entry, settings.PAGE_CACHE_SECONDS)

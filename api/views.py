@@ -34,7 +34,6 @@ from sitecache.site_url import absolute_url
 from sitecache.versioning import (
     RequestVersion,
     Version,
-    current_version,
     request_version,
     version_for_request,
 )
@@ -89,7 +88,9 @@ class HttpCachingMixin:
     links do not depend on the order a caller wrote them in."""
 
     def dispatch(self, request, *args, **kwargs):
-        token = request_version.set(RequestVersion(current_version()))
+        # Read on first use: a cached answer may be served on the shared cache's copy of
+        # the version alone (api.caching).
+        token = request_version.set(RequestVersion())
         try:
             return super().dispatch(request, *args, **kwargs)
         finally:

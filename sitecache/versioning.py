@@ -79,6 +79,15 @@ class RequestVersion:
             self._version = current_version()
         return self._version
 
+    @property
+    def read(self) -> bool:
+        return self._version is not None
+
+    def use(self, version: Version) -> None:
+        """Take `version` (a shared cache's copy, found to match what a cached answer
+        was built at) as this request's, instead of reading the database."""
+        self._version = version
+
 
 # Set for the length of a request (page-cache middleware, API views) so everything that
 # needs the version in that request shares one read; always reset afterwards.

@@ -51,8 +51,14 @@ def version_copy(server: OwnRedis) -> Version | None:
 # --- in each process's memory (the SQLite stack) --------------------------------------
 
 
+@pytest.fixture
+def process_memory(settings):
+    """The cache in each process's memory, whatever REDIS_URL says (CI's Redis pass)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 def test_after_an_edit_elsewhere_a_page_is_checked_once_then_served_on_the_version_alone(
-    client, django_assert_num_queries
+    process_memory, client, django_assert_num_queries
 ):
     a, b, c = spread_catalog(3)
     url = compare_url(a.slug, b.slug)
@@ -208,3 +214,37 @@ def test_a_copy_that_cannot_be_read_counts_as_none():
     assert decode_version(raw).token == version.token
     for raw in (None, b"", b"garbage", b"1|not a date|2|", "é".encode("latin-1")):
         assert decode_version(raw) is None
+
+
+@needs_redis_server
+def test_on_redis_a_cached_api_answer_runs_no_sql_and_an_edit_shows_at_once(
+    own_redis, client, django_assert_num_queries
+):
+    model = LanguageModelFactory(name="API Before")
+    url = f"/api/v1/models/{model.slug}/"
+    client.get(url)
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    assert hit.status_code == 200 and hit.json()["name"] == "API Before"
+
+    model.name = "API After"
+    model.save()  # publishes the new version: the stored answer's no longer matches
+    fresh = client.get(url)
+    assert fresh.json()["name"] == "API After"
+    assert fresh["ETag"] != hit["ETag"]
+    with django_assert_num_queries(0):
+        assert client.get(url).json()["name"] == "API After"
+
+    own_redis.client().delete(cache.make_and_validate_key(SHARED_VERSION_KEY))  # expired
+    with django_assert_num_queries(1):  # the database's version, published again
+        assert client.get(url)["ETag"] == fresh["ETag"]
+    assert version_copy(own_redis) == current_version()
+
+
+def test_a_cached_api_answer_built_at_another_version_is_never_served(client):
+    model = LanguageModelFactory(name="Version Before")
+    url = f"/api/v1/models/{model.slug}/"
+    assert client.get(url).json()["name"] == "Version Before"
+    model.name = "Version After"
+    model.save()
+    assert client.get(url).json()["name"] == "Version After"
