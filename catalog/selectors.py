@@ -31,6 +31,7 @@ from catalog.models import (
     Provider,
     buyable_offerings,
 )
+from catalog.prepared import PreparedRead
 from sitecache.versioning import cached_for_catalog_version
 
 
@@ -115,6 +116,69 @@ def source_links_for_models(model_ids: Iterable[int]) -> QuerySet:
         .select_related("source")
         .order_by("source__title", "source__url")
     )
+
+
+# The snapshot reads (comparisons.snapshot.model_snapshots): the querysets above as
+# prepared plain SQL (catalog.prepared), rows of the fields named, in that order.
+SNAPSHOT_OFFERING_FIELDS = (
+    "pk",
+    "model_id",
+    "provider__name",
+    "provider__slug",
+    "provider__url",
+    "provider__maker_id",
+    "url",
+    "provider_model_id",
+    "lifecycle",
+    "context_window",
+    "max_output_tokens",
+    "current_price_id",
+    "current_price__input",
+    "current_price__output",
+    "current_price__cache_read",
+    "current_price__cache_write",
+    "current_price__effective_date",
+    "current_price__checked_on",
+    "current_price__source_url",
+    # Annotations come last: the SQL selects them after the fields.
+    "checks_total",
+    "checks_agreeing",
+    "checks_on",
+)
+snapshot_offering_rows = PreparedRead(
+    lambda ids, _on: offerings_for_models(ids).values_list(*SNAPSHOT_OFFERING_FIELDS)
+)
+SNAPSHOT_TIER_FIELDS = ("offering_id", "context_threshold", "input", "output", "cache_read")
+snapshot_tier_rows = PreparedRead(
+    lambda ids, on: current_tier_prices(ids, on=on).values_list(*SNAPSHOT_TIER_FIELDS)
+)
+SNAPSHOT_SCORE_FIELDS = (
+    "model_id",
+    "benchmark__slug",
+    "benchmark__name",
+    "benchmark__variant",
+    "benchmark__metric",
+    "benchmark__scale",
+    "benchmark__higher_is_better",
+    "score",
+    "self_reported",
+    "source_url",
+    "measured_on",
+    "reported_by",
+    "attribution",
+)
+snapshot_score_rows = PreparedRead(
+    lambda ids, _on: scores_for_models(ids).values_list(*SNAPSHOT_SCORE_FIELDS)
+)
+SNAPSHOT_SOURCE_FIELDS = (
+    "languagemodel_id",
+    "source__url",
+    "source__title",
+    "source__retrieved_on",
+)
+snapshot_source_rows = PreparedRead(
+    lambda ids, _on: source_links_for_models(ids).values_list(*SNAPSHOT_SOURCE_FIELDS)
+)
 
 
 PRICE_FIELD = DecimalField(**MONEY)

@@ -9,7 +9,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
+from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -26,7 +28,7 @@ from comparisons.narrative import cheapest_offering
 from comparisons.page_dependencies import shows_nearest_prices
 from comparisons.pricing import DEFAULT_BLEND, blended_price
 from comparisons.snapshot import ModelSnapshot, PairSnapshot
-from sitecache.versioning import cached_for_catalog_version, cached_for_structure
+from sitecache.versioning import cached_for_structure, refreshed_for_catalog_version
 
 SEPARATOR = "-vs-"
 PAIR_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -128,42 +130,9 @@ class Candidate:
 def related_candidates() -> list[Candidate]:
     """Every published model, newest first, with its capabilities and cheapest current
     input price (as catalog.page_stamps stores it, so the page cache checks the same
-    figure). Kept in this process: the list itself per structure version (only
-    structural edits change it), the prices per catalog version (one small query after
-    an edit), so a comparison page usually pays nothing for its related pairs."""
-
-    built: list[list[Candidate]] = []
-
-    def listing() -> list[Candidate]:
-        rows = (
-            LanguageModel.objects.published()
-            .order_by(F("release_date").desc(nulls_last=True), "name")
-            .values_list(
-                "pk",
-                "slug",
-                "name",
-                "organization__slug",
-                "release_date",
-                "cheapest_input_stored",
-                *[key for key, _label in CAPABILITIES],
-            )
-        )
-        built.append(
-            [
-                Candidate(slug, name, org, released, tuple(caps), cheapest, pk)
-                for pk, slug, name, org, released, cheapest, *caps in rows
-            ]
-        )
-        return built[0]
-
-    def priced() -> list[Candidate]:
-        candidates = cached_for_structure("related-listing", listing)
-        if built:  # just read, prices and all: one query
-            return candidates
-        prices = dict(LanguageModel.objects.published().values_list("pk", "cheapest_input_stored"))
-        return [replace(c, cheapest_input=prices[c.pk]) for c in candidates if c.pk in prices]
-
-    return cached_for_catalog_version("related-candidates", priced)
+    figure). Kept in this process (RelatedCandidates), so a comparison page usually pays
+    nothing for its related pairs."""
+    return _related().candidates
 
 
 @dataclass(frozen=True)
@@ -202,10 +171,117 @@ def index_candidates(candidates: list[Candidate]) -> RelatedIndex:
 
 
 def related_index() -> RelatedIndex:
-    """`related_candidates()` indexed (RelatedIndex); kept per catalog version."""
-    return cached_for_catalog_version(
-        "related-index", lambda: index_candidates(related_candidates())
+    """`related_candidates()` indexed (RelatedIndex)."""
+    return _related().index
+
+
+@dataclass(frozen=True)
+class RelatedCandidates:
+    """`related_candidates()` and its index as of one catalog version.
+
+    The listing (everything but the prices) is kept per structure version: only
+    structural edits change it. Each catalog version re-reads the prices alone, as the
+    database returns them, and rebuilds only what they changed: an edit that moves no
+    price (most edits) reuses the candidates and the index as they were, one that moves
+    a few replaces those candidates and re-sorts the index. Rebuilding every candidate
+    and the index after each edit had been a fifth of the first page after it (issue
+    #16, docs/benchmarks.md)."""
+
+    listing: list[Candidate]  # the structure version's, these were priced from
+    # pk -> cheapest input as the database returned it (before conversion to Decimal),
+    # None when the prices are the listing's own.
+    stored: dict[int, object] | None
+    candidates: list[Candidate]
+    index: RelatedIndex
+
+
+def _related() -> RelatedCandidates:
+    return refreshed_for_catalog_version("related-candidates", _priced_candidates)
+
+
+def _priced_candidates(kept: RelatedCandidates | None) -> RelatedCandidates:
+    built: list[list[Candidate]] = []
+
+    def listing() -> list[Candidate]:
+        built.append(listed_candidates())
+        return built[0]
+
+    candidates = cached_for_structure("related-listing", listing)
+    if built:  # just read, prices and all: one query
+        return RelatedCandidates(candidates, None, candidates, index_candidates(candidates))
+    stored = _stored_cheapest_inputs()
+    if kept is not None and kept.listing is candidates and kept.stored is not None:
+        if kept.stored == stored:
+            return kept
+        previous, known = kept.candidates, kept.stored
+    else:
+        previous, known = candidates, {}
+    field = LanguageModel._meta.get_field("cheapest_input_stored")
+    column = field.cached_col
+    converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+
+    def priced(candidate: Candidate) -> Candidate:
+        value = stored[candidate.pk]
+        # Equal as stored, equal as shown: the column has a fixed number of decimal
+        # places, which the conversion quantizes to.
+        if candidate.pk in known and known[candidate.pk] == value:
+            return candidate
+        for converter in converters:
+            value = converter(value, column, connection)
+        # The same figure written the same way (Decimal's == would take 1.1 for 1.10).
+        if str(value) == str(candidate.cheapest_input):
+            return candidate
+        return replace(candidate, cheapest_input=value)
+
+    repriced = [priced(c) for c in previous if c.pk in stored]
+    unchanged = len(repriced) == len(previous) and all(
+        new is old for new, old in zip(repriced, previous, strict=True)
     )
+    if unchanged and kept is not None and kept.candidates is previous:
+        return RelatedCandidates(candidates, stored, previous, kept.index)
+    return RelatedCandidates(candidates, stored, repriced, index_candidates(repriced))
+
+
+def listed_candidates() -> list[Candidate]:
+    """Every published model as a Candidate, newest first, prices and all, read afresh:
+    one query."""
+    rows = (
+        LanguageModel.objects.published()
+        .order_by(F("release_date").desc(nulls_last=True), "name")
+        .values_list(
+            "pk",
+            "slug",
+            "name",
+            "organization__slug",
+            "release_date",
+            "cheapest_input_stored",
+            *[key for key, _label in CAPABILITIES],
+        )
+    )
+    return [
+        Candidate(slug, name, org, released, tuple(caps), cheapest, pk)
+        for pk, slug, name, org, released, cheapest, *caps in rows
+    ]
+
+
+@cache
+def _cheapest_inputs_sql() -> tuple[str, tuple]:
+    return (
+        LanguageModel.objects.published()
+        .order_by()
+        .values_list("pk", "cheapest_input_stored")
+        .query.sql_with_params()
+    )
+
+
+def _stored_cheapest_inputs() -> dict[int, object]:
+    """{pk: cheapest input} of every published model as the database returns it, in one
+    query: plain SQL, built once, since building it through the ORM each time cost three
+    times its running."""
+    sql, params = _cheapest_inputs_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def nearest_by_input_price(

@@ -371,84 +371,121 @@ def build_lineup_snapshot(
 
 def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
     """Snapshots of models with their offerings, tiers, scores and sources: 4 queries
-    whatever the number of models."""
+    whatever the number of models (prepared plain SQL: catalog.prepared)."""
     ids = [m.pk for m in models]
 
     tiers: dict[int, dict[int, ContextTier]] = {}
-    for price in selectors.current_tier_prices(ids):
-        by_threshold = tiers.setdefault(price.offering_id, {})
+    for (
+        offering_id,
+        threshold,
+        tier_input,
+        tier_output,
+        tier_cache_read,
+    ) in selectors.snapshot_tier_rows.rows(ids, timezone.localdate()):
+        by_threshold = tiers.setdefault(offering_id, {})
         # Newest first per threshold: keep the first seen.
         by_threshold.setdefault(
-            price.context_threshold,
+            threshold,
             ContextTier(
-                threshold=price.context_threshold,
-                rates=Rates(input=price.input, output=price.output, cache_read=price.cache_read),
+                threshold=threshold,
+                rates=Rates(input=tier_input, output=tier_output, cache_read=tier_cache_read),
             ),
         )
 
     by_id = {m.pk: m for m in models}
     offerings: dict[int, list[OfferingSnapshot]] = {pk: [] for pk in ids}
-    for offering in selectors.offerings_for_models(ids):
-        price = offering.current_price
-        model = by_id[offering.model_id]
-        offerings[offering.model_id].append(
+    for (
+        pk,
+        model_id,
+        provider_name,
+        provider_slug,
+        provider_url,
+        maker_id,
+        offering_url,
+        provider_model_id,
+        lifecycle,
+        context_window,
+        max_output_tokens,
+        price_id,
+        price_input,
+        price_output,
+        price_cache_read,
+        price_cache_write,
+        price_effective_date,
+        price_checked_on,
+        price_source_url,
+        checks_total,
+        checks_agreeing,
+        checks_on,
+    ) in selectors.snapshot_offering_rows.rows(ids):
+        model = by_id[model_id]
+        offerings[model_id].append(
             OfferingSnapshot(
-                provider_name=offering.provider.name,
-                provider_slug=offering.provider.slug,
-                provider_url=offering.provider.url,
-                offering_url=offering.url,
-                provider_model_id=offering.provider_model_id,
-                lifecycle=offering.lifecycle,
-                first_party=offering.provider.maker_id is not None
-                and offering.provider.maker_id == model.organization_id,
-                input=price.input if price else None,
-                output=price.output if price else None,
-                cache_read=price.cache_read if price else None,
-                cache_write=price.cache_write if price else None,
-                price_effective_date=price.effective_date if price else None,
-                price_checked_on=price.checked_on if price else None,
-                price_source_url=price.source_url if price else "",
-                tiers=tuple(sorted(tiers.get(offering.pk, {}).values(), key=lambda t: t.threshold)),
-                context_window=own_limit(offering.context_window, model.context_window),
-                max_output_tokens=own_limit(offering.max_output_tokens, model.max_output_tokens),
-                sources_checked=offering.checks_total,
-                sources_agreeing=offering.checks_agreeing,
-                cross_checked_on=offering.checks_on,
+                provider_name=provider_name,
+                provider_slug=provider_slug,
+                provider_url=provider_url,
+                offering_url=offering_url,
+                provider_model_id=provider_model_id,
+                lifecycle=lifecycle,
+                first_party=maker_id is not None and maker_id == model.organization_id,
+                input=price_input,
+                output=price_output,
+                cache_read=price_cache_read,
+                cache_write=price_cache_write,
+                price_effective_date=price_effective_date,
+                price_checked_on=price_checked_on,
+                price_source_url=price_source_url if price_id is not None else "",
+                tiers=tuple(sorted(tiers.get(pk, {}).values(), key=lambda t: t.threshold)),
+                context_window=own_limit(context_window, model.context_window),
+                max_output_tokens=own_limit(max_output_tokens, model.max_output_tokens),
+                sources_checked=checks_total,
+                sources_agreeing=checks_agreeing,
+                cross_checked_on=checks_on,
             )
         )
 
     release_dates = {m.pk: m.release_date for m in models}
     scores: dict[int, list[ScoreSnapshot]] = {pk: [] for pk in ids}
-    for score in selectors.scores_for_models(ids):
-        bench = score.benchmark
-        scores[score.model_id].append(
+    for (
+        model_id,
+        benchmark_slug,
+        benchmark_name,
+        variant,
+        metric,
+        scale,
+        higher_is_better,
+        score,
+        self_reported,
+        source_url,
+        measured_on,
+        reported_by,
+        attribution,
+    ) in selectors.snapshot_score_rows.rows(ids):
+        scores[model_id].append(
             ScoreSnapshot(
-                benchmark_slug=bench.slug,
-                benchmark_name=bench.name,
-                variant=bench.variant,
-                metric=bench.metric,
-                scale=bench.scale,
-                higher_is_better=bench.higher_is_better,
-                score=score.score,
-                self_reported=score.self_reported,
-                source_url=score.source_url,
-                measured_on=score.measured_on,
-                reported_by=score.reported_by,
-                attribution=score.attribution,
+                benchmark_slug=benchmark_slug,
+                benchmark_name=benchmark_name,
+                variant=variant,
+                metric=metric,
+                scale=scale,
+                higher_is_better=higher_is_better,
+                score=score,
+                self_reported=self_reported,
+                source_url=source_url,
+                measured_on=measured_on,
+                reported_by=reported_by,
+                attribution=attribution,
                 preview=bool(
-                    score.measured_on
-                    and release_dates.get(score.model_id)
-                    and score.measured_on < release_dates[score.model_id]
+                    measured_on
+                    and release_dates.get(model_id)
+                    and measured_on < release_dates[model_id]
                 ),
             )
         )
 
     sources: dict[int, list[SourceSnapshot]] = {pk: [] for pk in ids}
-    for link in selectors.source_links_for_models(ids):
-        source = link.source
-        sources[link.languagemodel_id].append(
-            SourceSnapshot(url=source.url, title=source.title, retrieved_on=source.retrieved_on)
-        )
+    for model_id, url, title, retrieved_on in selectors.snapshot_source_rows.rows(ids):
+        sources[model_id].append(SourceSnapshot(url=url, title=title, retrieved_on=retrieved_on))
 
     return {
         m.slug: model_snapshot(

@@ -212,6 +212,23 @@ def cached_for_structure(name: str, build: Callable[[], T]) -> T:
     return _derived_for(name, "structure:" + version_for_request().structure_token, build)
 
 
+def refreshed_for_catalog_version(name: str, refresh: Callable[[T | None], T]) -> T:
+    """Like `cached_for_catalog_version`, but a new catalog version's value is
+    `refresh(kept)`, `kept` being the value this process holds for another version (None
+    when it holds none): for derived data an edit changes only a little of.
+
+    `kept` may be of an older version or, for a request that started before an edit, a
+    newer one: `refresh` reads what it needs and takes from `kept` only what it has
+    checked is unchanged."""
+    token = version_for_request().token
+    hit = _derived.get(name)
+    if hit is not None and hit[0] == token:
+        return hit[1]
+    value = refresh(None if hit is None else hit[1])
+    _derived[name] = (token, value)
+    return value
+
+
 def _derived_for(name: str, token: str, build: Callable[[], T]) -> T:
     hit = _derived.get(name)
     if hit is not None and hit[0] == token:

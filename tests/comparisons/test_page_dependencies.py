@@ -21,6 +21,12 @@ from catalog.pairs import compare_url
 from catalog.selectors import cheapest_buyable_price
 from catalog.services import PriceInput, record_price
 from comparisons.models import Comparison
+from comparisons.selectors import (
+    index_candidates,
+    listed_candidates,
+    related_candidates,
+    related_index,
+)
 from sitecache.middleware import Entry, page_cache_key
 from sitecache.versioning import current_version, forget_derived
 from tests.factories import (
@@ -210,6 +216,76 @@ def test_a_price_that_moves_a_model_into_a_pages_related_list_rebuilds_that_page
     )
     now = assert_nothing_stale(client, settings, urls)
     assert mover.name.encode() not in now[url][1]
+
+
+def shown(candidates) -> list[tuple]:
+    """Candidates with their prices as a page writes them (== takes 1.1 for 1.10)."""
+    return [(c, str(c.cheapest_input)) for c in candidates]
+
+
+def test_the_kept_related_candidates_follow_every_price_move(client):
+    """After each edit, the related candidates this process keeps (re-priced from the
+    last catalog version's) are what a fresh read of the catalog gives, and so is
+    their index: prices moved up, down, back, not at all, by a retired offering, by a
+    deleted one and by a new model."""
+    models = spread_catalog(16)
+    mover = models[12]
+    offering = mover.offerings.order_by("pk").first()
+
+    def price(value: str):
+        return lambda: record_price(
+            offering=offering, price=PriceInput(input=Decimal(value), output=Decimal("9"))
+        )
+
+    steps = [
+        price("0.41"),
+        lambda: edit_spec(models),
+        price("0.410"),  # the same figure
+        price("1.30"),
+        lambda: retire_offering(models),
+        price("0.05"),
+        lambda: delete_offering(models),
+        lambda: edit_score(models),
+        price("1.30"),
+        lambda: new_model(models),
+        price("0.41"),
+    ]
+    assert client.get(compare_url(models[0].slug, models[1].slug)).status_code == 200
+    for step in steps:
+        step()
+        truth = listed_candidates()
+        assert shown(related_candidates()) == shown(truth)
+        assert related_index() == index_candidates(truth)
+    assert stored_cheapest() == cheapest_truth()
+
+
+def test_pages_first_asked_for_after_price_moves_show_them(client, settings):
+    """Pages rendered after price edits, with this process's memos kept from render to
+    render (no page cache), are what a fresh render gives: a model moved next to a
+    page's prices is among its "nearest input price" pairs, and gone once it moves
+    away. Two moves between fresh renders, so the second re-prices what the first
+    re-priced."""
+    models = spread_catalog(30)
+    low, high, mover = models[2], models[4], models[25]  # $0.30, $0.50; mover at $2.60
+    offering = mover.offerings.order_by("pk").first()
+    page = compare_url(low.slug, high.slug)
+    link = compare_url(high.slug, mover.slug).encode()  # $0.41 and $0.42 are nearer $0.50
+    others = pair_urls(models)[::41]
+    settings.PAGE_CACHE_ENABLED = False
+    assert link not in client.get(page).content
+
+    def move_to(value: str) -> dict[str, bytes]:
+        record_price(offering=offering, price=PriceInput(input=Decimal(value), output=Decimal("9")))
+        edit_spec(models)  # and an edit that moves no price
+        rendered = {url: client.get(url).content for url in [page, *others]}
+        assert (link in rendered[page]) is (value in ("0.41", "0.42"))
+        return rendered
+
+    for first, second in [("0.41", "90"), ("90", "0.42"), ("0.42", "2.60"), ("2.60", "0.41")]:
+        move_to(first)
+        rendered = move_to(second)
+        assert rendered == fresh(client, settings, list(rendered))
+        settings.PAGE_CACHE_ENABLED = False
 
 
 def test_capabilities_and_makers_changes_rebuild_the_related_lists(client, settings):

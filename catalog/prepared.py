@@ -1,0 +1,99 @@
+"""Reads written as ORM querysets, turned into SQL once and then run as plain SQL.
+
+The first page after an edit rebuilds the edited model's snapshot (four small queries),
+and building each query through the ORM cost more than the database took to answer it
+(docs/benchmarks.md, "right after an edit"). A PreparedRead builds its queryset once
+per number of ids, with stand-in arguments, remembers the SQL, where the arguments go
+among its parameters, and how the ORM converts each column, and from then on runs the
+SQL with the real arguments: the same statement, the same values, as tuples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+from django.db.models import QuerySet
+
+# Stand-ins no real argument equals: ids below any primary key, a day before any price.
+_FIRST_STAND_IN_ID = -(10**15)
+_STAND_IN_DAY = date(1901, 2, 3)
+# Statements kept per number of ids, up to this many (a lineup misses at most four
+# models); a longer list is prepared afresh each time.
+MOST_KEPT_IDS = 8
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: tuple
+    # For each parameter: the index of the id it takes, "on" for the day, None to keep.
+    arguments: tuple[int | str | None, ...]
+    converters: tuple[tuple[int, list, object], ...]  # (column, converters, expression)
+
+
+class PreparedRead:
+    """`build(ids, on)` is a `values_list` queryset of the rows of those ids (and, if it
+    filters by day, `on`); `rows(ids, on)` runs it. Each row holds the queryset's
+    fields, then its annotations, in that order (the order the SQL selects them)."""
+
+    def __init__(self, build: Callable[[list[int], date], QuerySet]):
+        self._build = build
+        self._kept: dict[int, _Statement] = {}
+
+    def rows(self, ids: Sequence[int], on: date | None = None) -> list[tuple]:
+        statement = self._kept.get(len(ids))
+        if statement is None:
+            statement = self._prepare(len(ids))
+            if len(ids) <= MOST_KEPT_IDS:
+                self._kept[len(ids)] = statement
+        day = connection.ops.adapt_datefield_value(on) if on is not None else None
+        params = [
+            value if at is None else day if at == "on" else ids[at]
+            for value, at in zip(statement.params, statement.arguments, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, params)
+            rows = cursor.fetchall()
+        if not statement.converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for column, converters, expression in statement.converters:
+                value = row[column]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[column] = value
+            converted.append(tuple(row))
+        return converted
+
+    def _prepare(self, count: int) -> _Statement:
+        stand_ins = {_FIRST_STAND_IN_ID - i: i for i in range(count)}
+        queryset = self._build(list(stand_ins), _STAND_IN_DAY)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        day = connection.ops.adapt_datefield_value(_STAND_IN_DAY)
+        arguments = []
+        for value in params:
+            if isinstance(value, int) and value in stand_ins:
+                arguments.append(stand_ins[value])
+            elif value == day:
+                arguments.append("on")
+            else:
+                arguments.append(None)
+        if sorted(at for at in arguments if isinstance(at, int)) != list(range(count)):
+            raise ValueError("A prepared read must take each id once, as a parameter.")
+        columns = [expression for expression, _sql, _alias in compiler.select]
+        converters = compiler.get_converters(columns[: compiler.col_count])
+        return _Statement(
+            sql=sql,
+            params=tuple(params),
+            arguments=tuple(arguments),
+            converters=tuple(
+                (column, converters, expression)
+                for column, (converters, expression) in converters.items()
+            ),
+        )

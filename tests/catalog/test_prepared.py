@@ -1,0 +1,109 @@
+"""Prepared reads (catalog.prepared): the snapshot's queries run as plain SQL give what
+the ORM gives, for any ids and any day."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from catalog import selectors
+from catalog.models import LanguageModel
+from catalog.prepared import MOST_KEPT_IDS, PreparedRead
+from pricewatch.models import SOURCES, OfferingCheck
+from tests.factories import (
+    BenchmarkScoreFactory,
+    LanguageModelFactory,
+    PriceFactory,
+    ProviderFactory,
+    SourceFactory,
+    offer,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def models() -> list[LanguageModel]:
+    """Models with offerings (one with a price check, one with a long-context price
+    dated tomorrow), scores and sources, and one with none of these."""
+    host, other = ProviderFactory(), ProviderFactory()
+    today = timezone.localdate()
+    made = []
+    for index in range(MOST_KEPT_IDS + 2):
+        model = LanguageModelFactory()
+        offering = offer(model, host, input=f"{index + 1}.25", output="9.5")
+        offer(model, other, input="0.10", output="0.40")
+        PriceFactory(
+            offering=offering,
+            context_threshold=200_000,
+            input=Decimal("7"),
+            output=Decimal("8"),
+            effective_date=today + timedelta(days=index % 2),
+        )
+        BenchmarkScoreFactory(model=model, measured_on=date(2025, 3, index + 1))
+        model.sources.add(SourceFactory(retrieved_on=date(2025, 4, index + 1)))
+        made.append(model)
+    OfferingCheck.objects.create(
+        offering=made[0].offerings.first(), source=SOURCES[0], agrees=True, checked_on=today
+    )
+    made.append(LanguageModelFactory())
+    return made
+
+
+READS = [
+    (selectors.snapshot_offering_rows, selectors.offerings_for_models, "offering"),
+    (selectors.snapshot_score_rows, selectors.scores_for_models, "score"),
+    (selectors.snapshot_source_rows, selectors.source_links_for_models, "source"),
+]
+
+
+@pytest.mark.parametrize("count", [1, 2, MOST_KEPT_IDS + 1])
+def test_each_snapshot_read_gives_what_the_orm_gives(models, count):
+    fields = {
+        "offering": selectors.SNAPSHOT_OFFERING_FIELDS,
+        "score": selectors.SNAPSHOT_SCORE_FIELDS,
+        "source": selectors.SNAPSHOT_SOURCE_FIELDS,
+    }
+    with_rows, last = [m.pk for m in models[:count]], [m.pk for m in models[-count:]]
+    for prepared, queryset, name in READS:
+        for ids in (with_rows, last):  # the last model has no offerings, scores or sources
+            expected = list(queryset(ids).values_list(*fields[name]))
+            assert prepared.rows(ids) == expected, name
+            assert prepared.rows(ids) == expected, name  # again, from the kept statement
+        assert prepared.rows(with_rows), name
+
+
+def test_the_tier_read_takes_the_day_it_is_given(models):
+    ids = [m.pk for m in models]
+    today = timezone.localdate()
+    for day in (today, today + timedelta(days=1), today - timedelta(days=1)):
+        expected = list(
+            selectors.current_tier_prices(ids, on=day).values_list(*selectors.SNAPSHOT_TIER_FIELDS)
+        )
+        assert selectors.snapshot_tier_rows.rows(ids, day) == expected
+    tomorrow = selectors.snapshot_tier_rows.rows(ids, today + timedelta(days=1))
+    assert len(tomorrow) > len(selectors.snapshot_tier_rows.rows(ids, today)) > 0
+
+
+def test_the_converted_values_are_the_orms_types(models):
+    (row,) = selectors.snapshot_source_rows.rows([models[0].pk])
+    assert isinstance(row[3], date)
+    offering = next(r for r in selectors.snapshot_offering_rows.rows([models[0].pk]) if r[-3] == 1)
+    assert isinstance(offering[12], Decimal)
+    assert offering[-1] == timezone.localdate()
+
+
+def test_a_read_that_does_not_take_its_ids_as_parameters_is_refused(models):
+    constant = PreparedRead(lambda ids, _on: LanguageModel.objects.values_list("pk"))
+    with pytest.raises(ValueError, match="each id once"):
+        constant.rows([models[0].pk])
+
+
+def test_a_prepared_read_is_one_query(models, django_assert_num_queries):
+    ids = [m.pk for m in models[:2]]
+    selectors.snapshot_offering_rows.rows(ids)
+    with django_assert_num_queries(1):
+        selectors.snapshot_offering_rows.rows(ids)
