@@ -248,6 +248,7 @@ class CatalogPageCacheMiddleware:
         if stale:
             store(key, entry)
         response = HttpResponse(body, content_type=entry.content_type)
+        response["Content-Length"] = str(len(body))  # CommonMiddleware, inside, is skipped
         if coding is not None:
             response["Content-Encoding"] = coding
         response["X-Page-Cache"] = "hit"

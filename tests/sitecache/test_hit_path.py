@@ -95,6 +95,7 @@ def test_a_hit_goes_out_in_the_clients_coding_compressed_once_and_kept(client):
 
     first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
     assert first["X-Page-Cache"] == "hit" and first["Content-Encoding"] == "gzip"
+    assert first["Content-Length"] == str(len(first.content))
     assert gzip.decompress(first.content) == plain
     assert "Accept-Encoding" in first["Vary"]
     assert first["ETag"] == client.get(url)["ETag"]
@@ -106,6 +107,7 @@ def test_a_hit_goes_out_in_the_clients_coding_compressed_once_and_kept(client):
 
     identity = client.get(url)
     assert not identity.has_header("Content-Encoding") and identity.content == plain
+    assert identity["Content-Length"] == str(len(plain))
     assert "Accept-Encoding" in identity["Vary"]
     zstd = client.get(url, HTTP_ACCEPT_ENCODING="zstd, br, gzip")
     assert zstd["Content-Encoding"] == "zstd"
