@@ -376,28 +376,62 @@ def wait_for_server(process: subprocess.Popen, timeout: float = 60) -> None:
     raise HarnessError(f"gunicorn did not answer within {timeout:.0f} s")
 
 
-def start_gunicorn(env: dict[str, str], workers: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            f"--bind={HOST}:{PORT}",
-            f"--workers={workers}",
-            "--timeout=60",
-            "--access-logfile=-" if os.environ.get("BENCH_ACCESS_LOG") else "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        wait_for_server(process)
-    except BaseException:
-        stop_process_group(process)
-        raise
+def start_gunicorn(
+    env: dict[str, str], workers: int, warm_paths: list[str] = (), warm_timeout: float = 600
+) -> subprocess.Popen:
+    """gunicorn with `workers` workers, each of which has requested `warm_paths` in
+    process (bench/gunicorn_warm.py) before this returns: every worker warm, which
+    requests over HTTP cannot promise (the kernel picks the worker)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths_file, done = Path(tmp) / "warm-paths.txt", Path(tmp) / "done"
+        done.mkdir()
+        paths_file.write_text("\n".join(warm_paths) + "\n")
+        warm_env = {**env, "BENCH_WARM_PATHS": str(paths_file), "BENCH_WARM_DONE": str(done)}
+        process = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--config=python:bench.gunicorn_warm",
+                f"--bind={HOST}:{PORT}",
+                f"--workers={workers}",
+                "--timeout=60",
+                "--access-logfile=-"
+                if os.environ.get("BENCH_ACCESS_LOG")
+                else "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=warm_env if warm_paths else env,
+            start_new_session=True,
+        )
+        try:
+            if warm_paths:
+                wait_for_warm_workers(process, done, workers, timeout=warm_timeout)
+            wait_for_server(process)
+        except BaseException:
+            stop_process_group(process)
+            raise
     return process
+
+
+def wait_for_warm_workers(
+    process: subprocess.Popen, done: Path, workers: int, *, timeout: float
+) -> None:
+    """Until each of the `workers` has written what its warm-up requests answered; a
+    warm-up request that failed fails the run (a fast error page is no warm page)."""
+    deadline = time.monotonic() + timeout
+    while len(list(done.iterdir())) < workers:
+        if process.poll() is not None:
+            raise HarnessError(f"gunicorn exited while warming up ({process.returncode})")
+        if time.monotonic() > deadline:
+            raise HarnessError(f"gunicorn's workers did not warm up in {timeout:.0f} s")
+        time.sleep(0.2)
+    time.sleep(0.2)  # a file seen may still be being written
+    for answers in done.iterdir():
+        failed = [line for line in answers.read_text().splitlines() if not line.startswith("200 ")]
+        if failed:
+            raise HarnessError(f"warm-up request failed in a worker: {failed[0]}")
 
 
 EDITOR_SCRIPT = r"""
@@ -722,6 +756,26 @@ class PairPool:
                 taken.append(pair)
         return taken
 
+    def cover(self, slugs: list[str]) -> list[tuple[str, str]]:
+        """Pairs not used before (and now used) that between them name every one of
+        `slugs`, about half as many as there are slugs."""
+        order = list(slugs)
+        self.rng.shuffle(order)
+        covered: set[str] = set()
+        covering: list[tuple[str, str]] = []
+        for i, slug in enumerate(order):
+            if slug in covered:
+                continue
+            partners = [o for o in order[i + 1 :] if o not in covered] + order
+            for other in partners:
+                pair = tuple(sorted((slug, other)))
+                if other != slug and pair not in self.used:
+                    self.used.add(pair)
+                    covering.append(pair)
+                    covered.update(pair)
+                    break
+        return covering
+
 
 def cmp_path(pair: tuple[str, str]) -> str:
     return f"/compare/{pair[0]}-vs-{pair[1]}/"
@@ -763,25 +817,25 @@ def measure_catalog(stack: Stack, catalog: str, opts: Options, cleanup) -> Catal
     (STATIC_DIR / static_name).write_bytes(b"x" * max(info["page_bytes"], 1))
     static = f"/static/bench/{static_name}"
 
-    print(f"== {result.column}: gunicorn, {opts.workers} workers", flush=True)
-    server = start_gunicorn(env, opts.workers)
+    pool = PairPool(slugs)
+    pool.used.add((slugs[0], slugs[-1]))  # catalog_info requested it
+    # Warm every worker as production is warm: the cached URLs stored, and what pages
+    # share per model and per catalog version (a snapshot of every model, its rows of
+    # the provider table, the related-pairs index) built, through pairs that between
+    # them hold every model (used: no row requests them again).
+    cached = ["/models/", "/api/v1/models/", "/sitemap.xml"]
+    cached_cmp = cmp_path(pool.take(1)[0])
+    warm = [cached_cmp, *cached]
+    if full_table:
+        covering = pool.cover(slugs)
+        warm += [cmp_path(pair) for pair in covering] + [api_cmp_path(covering[0])]
+    print(f"== {result.column}: gunicorn, {opts.workers} workers, warming up", flush=True)
+    server = start_gunicorn(env, opts.workers, warm)
     cleanup.callback(stop_process_group, server)
     editor = Editor(env)
     cleanup.callback(editor.close)
-    pool = PairPool(slugs)
-    pool.used.add((slugs[0], slugs[-1]))  # catalog_info requested it
     d, c = opts.duration, opts.connections
     try:
-        # Warm every worker as production is warm: the cached URLs stored, and the data
-        # pages share per catalog version (model snapshots, related pairs) built.
-        cached = ["/models/", "/api/v1/models/", "/sitemap.xml"]
-        a, b = pool.take(1)[0]
-        cached_cmp = cmp_path((a, b))
-        for path in [cached_cmp, *cached] * opts.workers * 2:
-            fetch(path)
-        for pair in pool.take(opts.workers * 8):
-            fetch(cmp_path(pair))
-            fetch(api_cmp_path(pair))
 
         def wrk_row(label: str, paths: list[str], *, once: bool = False, headers=()) -> dict:
             print(f"   {label} ...", flush=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from catalog.formatting import format_date, format_percent, format_usd
+from catalog.markup import escape_html
 
 # The viewBox width and the font size together set how large the axis text reads when
 # the chart is scaled down: 13 / 400 * 358 px (a phone's content width) is 11.6 px.
@@ -97,7 +97,7 @@ class HistoryChart:
         """The axes, labels, lines and markers as escaped SVG markup, in one pass (as a
         template loop they were a third of the model page's render). The numbers are
         ints; every text is escaped."""
-        e = conditional_escape
+        e = escape_html
         axis = "".join(
             f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#595959"></line>'
             for x1, y1, x2, y2 in self.axis

@@ -32,7 +32,7 @@ from catalog.models import (
     buyable_offerings,
 )
 from catalog.prepared import PreparedRead
-from sitecache.versioning import cached_for_catalog_version
+from sitecache.versioning import cached_for_catalog_version, version_memo
 
 
 def visible_models(*, include_drafts: bool = False) -> QuerySet[LanguageModel]:
@@ -42,7 +42,27 @@ def visible_models(*, include_drafts: bool = False) -> QuerySet[LanguageModel]:
 
 
 def models_by_slug(slugs: Iterable[str], *, include_drafts: bool = False) -> dict:
-    """{slug: LanguageModel} with organisations, for the slugs that exist and are visible."""
+    """{slug: LanguageModel} with organisations, for the slugs that exist and are visible.
+
+    Published models once read are kept in this process for the catalog version (every
+    edit moves it), so a page whose models were seen since runs no query here: the query
+    was a sixth of a warm comparison page (docs/benchmarks.md). The instances are shared
+    by every request of that version: treat them as read-only. A slug no published model
+    has is looked up each time, so unknown URLs cannot grow the memo; drafts (previews)
+    are always read afresh."""
+    slugs = set(slugs)
+    if include_drafts:
+        return _models_by_slug(slugs, include_drafts=True)
+    known = version_memo("published-models-by-slug")
+    found = {slug: known[slug] for slug in slugs if slug in known}
+    if len(found) < len(slugs):
+        read = _models_by_slug(slugs - found.keys(), include_drafts=False)
+        known.update(read)
+        found.update(read)
+    return found
+
+
+def _models_by_slug(slugs: set[str], *, include_drafts: bool) -> dict:
     return {
         model.slug: model
         for model in visible_models(include_drafts=include_drafts)

@@ -91,10 +91,31 @@ class CostRow:
 WORKLOAD_FIELDS = ("input_tokens", "output_tokens", "cached_percent", "prompt_tokens")
 
 
+# The query -> what read_options made of it; emptied when full, so hostile queries
+# cannot grow it.
+_read: dict[str, tuple[ComparisonOptionsForm, object, Workload | None]] = {}
+MOST_QUERIES = 256
+
+
 def read_options(data) -> tuple[ComparisonOptionsForm, object, Workload | None]:
     """(form, blend, workload) from GET data. Blank fields take defaults, and the form
     shows them, so the fields hold the figures the results use; an invalid workload gives
-    None (the form shows why) and an invalid blend the default blend."""
+    None (the form shows why) and an invalid blend the default blend.
+
+    Kept per query in this process: nearly every page has the same (none), and building
+    and validating the form was a twentieth of a warm comparison page. The form is shared:
+    only read it (comparisons.fragments renders it once per query)."""
+    key = data.urlencode()
+    found = _read.get(key)
+    if found is None:
+        found = _read_options(data)
+        if len(_read) >= MOST_QUERIES:
+            _read.clear()
+        _read[key] = found
+    return found
+
+
+def _read_options(data) -> tuple[ComparisonOptionsForm, object, Workload | None]:
     data = data.copy()
     for name, default in ComparisonOptionsForm.DEFAULTS.items():
         if not data.get(name, "").strip():

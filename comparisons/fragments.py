@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.formatting import format_usd
+from catalog.markup import escape_html
 from comparisons.calculator import ComparisonOptionsForm
 from comparisons.narrative.document import ComparisonDocument, Link, ProviderPriceRow
 from comparisons.per_snapshot import remembered_for
@@ -98,7 +98,7 @@ def options_forms(options: ComparisonOptionsForm) -> tuple[SafeString, SafeStrin
 def pair_table(caption: str, label_heading: str, name_a: str, name_b: str, rows) -> SafeString:
     """A table of `rows` (narrative.document.Row), a column per model: a cell names its
     links (providers), after its text when the text says more than the first link."""
-    e = conditional_escape
+    e = escape_html
     parts = [
         '<div class="table-scroll">\n<table class="pair-table">\n'
         f"  <caption>{e(caption)}</caption>\n"
@@ -117,7 +117,7 @@ def pair_table(caption: str, label_heading: str, name_a: str, name_b: str, rows)
 
 
 def _cell(text: str, links: tuple[Link, ...]) -> str:
-    e = conditional_escape
+    e = escape_html
     if not links:
         return e(text)
     named = ", ".join(
@@ -131,7 +131,7 @@ def _cell(text: str, links: tuple[Link, ...]) -> str:
 
 def cost_rows(costs) -> SafeString:
     """The rows of the workload cost table (calculator.CostRow), cheapest first."""
-    e = conditional_escape
+    e = escape_html
     parts = []
     for row in costs:
         if row.provider_url:

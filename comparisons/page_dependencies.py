@@ -136,18 +136,14 @@ def shows_comparison(model_a_id: int, model_b_id: int, comparison) -> None:
     )
 
 
-def shows_nearest_prices(
-    candidates: Iterable, windows: list[tuple[Decimal, Decimal]] | None
-) -> None:
-    """`candidates`: every published model (pk, cheapest_input), as the page
-    read them; `windows`: the price ranges whose models decided the list, None for all
-    priced models."""
-    priced = [c for c in candidates if c.cheapest_input is not None]
+def shows_nearest_prices(inside: Iterable, windows: list[tuple[Decimal, Decimal]] | None) -> None:
+    """`windows`: the price ranges whose models decided the list, None for all priced
+    models; `inside`: the published models (pk, cheapest_input) with a cheapest input
+    price in one of them (every priced one for None), in the order the page read them."""
     if windows is None:
-        key, inside = (EVERY_PRICE,), priced
+        key = (EVERY_PRICE,)
     else:
         key = tuple(_text(bound) for window in windows for bound in window)
-        inside = [c for c in priced if any(lo <= c.cheapest_input <= hi for lo, hi in windows)]
     depends_on("nearest-price", key, [row(c.pk, number=c.cheapest_input) for c in inside])
 
 

@@ -382,15 +382,29 @@ def related_pairs(pair: PairSnapshot, *, per_reason: int = 3) -> list[RelatedPai
             last = other
         # Only models within the distance of the last one looked at can change the list;
         # with no more priced models than it looks at, any priced model can.
-        priced = len(index.priced) - sum(c.slug in excluded for c in index.priced)
+        priced = len(index.priced) - sum(
+            slug in index.position and candidates[index.position[slug]].cheapest_input is not None
+            for slug in excluded
+        )
         if added >= per_reason * 2 or priced > len(considered):
             reach = distance(last)
-            shows_nearest_prices(
-                candidates, [(price - reach, price + reach) for _me, price in targets]
-            )
+            windows = [(price - reach, price + reach) for _me, price in targets]
+            shows_nearest_prices(priced_within(index, windows), windows)
         else:
-            shows_nearest_prices(candidates, None)
+            shows_nearest_prices([c for c in candidates if c.cheapest_input is not None], None)
     return found
+
+
+def priced_within(index: RelatedIndex, windows: list[tuple[Decimal, Decimal]]) -> list[Candidate]:
+    """The priced candidates inside any of `windows` (bounds included), in
+    related_candidates() order: found by bisection in the price order rather than by
+    testing every published model (0.6 ms a page at 500 models)."""
+    found: dict[str, Candidate] = {}
+    for low, high in windows:
+        start, stop = bisect_left(index.prices, low), bisect_right(index.prices, high)
+        for candidate in index.priced[start:stop]:
+            found[candidate.slug] = candidate
+    return sorted(found.values(), key=lambda c: index.position[c.slug])
 
 
 def featured_comparisons(*, limit: int = 8) -> list[Comparison]:
