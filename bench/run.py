@@ -706,6 +706,29 @@ def after_edits(editor: Editor, targets: list[tuple[str, str]]) -> dict:
     return summarise(server, client, errors)
 
 
+def between_edits(editor: Editor, targets: list[tuple[str, str, str]]) -> tuple[dict, dict]:
+    """For each (model slug, path, ordinary path): request the ordinary path (a page of
+    the same kind, new to the run), edit the model, request the path.
+    Returns (the ordinary requests, the requests right after an edit): the two measured
+    alternately, so the slow-down compares pages served in the same state of the workers
+    (after the load rows, whose cached answers and memos the workers still hold), not a
+    page after the load rows with one measured before them."""
+    ordinary: dict[str, list] = {"server": [], "client": [], "errors": 0}
+    after: dict[str, list] = {"server": [], "client": [], "errors": 0}
+    for slug, path, ordinary_path in targets:
+        for figures, edit, url in ((ordinary, False, ordinary_path), (after, True, path)):
+            if edit:
+                editor.edit(slug)
+            s, c, status = timed_get(url)
+            figures["server"].append(s)
+            figures["client"].append(c)
+            figures["errors"] += status >= 400
+    return (
+        summarise(ordinary["server"], ordinary["client"], ordinary["errors"]),
+        summarise(after["server"], after["client"], after["errors"]),
+    )
+
+
 # --- one catalog on one stack --------------------------------------------------------------
 
 
@@ -907,8 +930,15 @@ def measure_catalog(stack: Stack, catalog: str, opts: Options, cleanup) -> Catal
         rng = random.Random(3)
         edited = [rng.choice(slugs) for _ in range(opts.edits)]
         if full_table:
-            t["comparison page, right after an edit"] = after_edits(
-                editor, [(s, cmp_path(pool.take(1, with_model=s)[0])) for s in edited]
+            (
+                t["comparison page, uncached, between the edits"],
+                t["comparison page, right after an edit"],
+            ) = between_edits(
+                editor,
+                [
+                    (s, cmp_path(pool.take(1, with_model=s)[0]), cmp_path(pool.take(1)[0]))
+                    for s in edited
+                ],
             )
         t["/api/v1/models/, right after an edit (new URL)"] = after_edits(
             editor, [(s, api_new[2000 + i]) for i, s in enumerate(edited)]
@@ -943,7 +973,8 @@ def measure_catalog(stack: Stack, catalog: str, opts: Options, cleanup) -> Catal
         cells["api_list_cached"] = ratio("/api/v1/models/, cached")
         cells["api_cmp_uncached"] = ratio("API comparison, uncached")
         cells["cmp_after_edit"] = slowdown(
-            "comparison page, right after an edit", "comparison page, uncached"
+            "comparison page, right after an edit",
+            "comparison page, uncached, between the edits",
         )
         cells["api_list_after_edit"] = slowdown(
             "/api/v1/models/, right after an edit (new URL)",
