@@ -17,12 +17,10 @@ from django.utils.http import http_date
 
 from sitecache.codings import in_clients_coding
 from sitecache.versioning import (
-    SHARED_VERSION_KEY,
     Version,
-    decode_version,
-    publish_version,
+    get_with_shared_version,
+    publish_if_behind,
     request_version,
-    shares_version,
     version_for_request,
 )
 
@@ -78,11 +76,7 @@ TOKEN = ENTRY_FIELDS.index("version token")
 def read_answer(key: str) -> tuple[tuple | None, Version | None]:
     """The stored answer (None for none, or one of an older format) and, where the cache
     is shared, its copy of the catalog version: one round trip."""
-    if shares_version():
-        value, raw = cache.get_with_raw(key, SHARED_VERSION_KEY)
-        shared = decode_version(raw)
-    else:
-        value, shared = cache.get(key), None
+    value, shared = get_with_shared_version(key)
     if isinstance(value, tuple) and len(value) == len(ENTRY_FIELDS):
         return value, shared
     return None, shared
@@ -98,8 +92,7 @@ def answer_is_current(token: str, shared: Version | None) -> bool:
         holder.use(shared)
         return True
     version = version_for_request()
-    if shared is None or shared.number < version.number:
-        publish_version(version)  # the copy was missing, expired or behind
+    publish_if_behind(shared, version)
     return token == version.token
 
 

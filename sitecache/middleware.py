@@ -50,14 +50,12 @@ from sitecache.dependencies import (
 from sitecache.outage import database_unavailable_response
 from sitecache.query_params import keep_query_params, query_params_read_by
 from sitecache.versioning import (
-    SHARED_VERSION_KEY,
     RequestVersion,
     Version,
     current_version,
-    decode_version,
-    publish_version,
+    get_with_shared_version,
+    publish_if_behind,
     request_version,
-    shares_version,
 )
 
 CACHEABLE_METHODS = {"GET", "HEAD"}
@@ -100,10 +98,8 @@ def stored_entry(value) -> Entry | None:
 def read_page(key: str) -> tuple[Entry | None, Version | None]:
     """The stored entry and, where the cache is shared, its copy of the catalog version
     (sitecache.versioning): one round trip. The version is None without a copy."""
-    if shares_version():
-        value, raw = cache.get_with_raw(key, SHARED_VERSION_KEY)
-        return stored_entry(value), decode_version(raw)
-    return stored_entry(cache.get(key)), None
+    value, shared = get_with_shared_version(key)
+    return stored_entry(value), shared
 
 
 def page_state(entry: Entry | None, shared: Version | None) -> tuple[Version, str, bool]:
@@ -122,8 +118,7 @@ def page_state(entry: Entry | None, shared: Version | None) -> tuple[Version, st
     else:
         version = current_version()
         fingerprint, checked = version_fingerprint(version), False
-    if shared is None or shared.number < version.number:
-        publish_version(version)  # the copy was missing, expired or behind
+    publish_if_behind(shared, version)
     return version, fingerprint, checked
 
 

@@ -190,6 +190,22 @@ def publish_version(version: Version) -> None:
         )
 
 
+def get_with_shared_version(key: str) -> tuple[object, Version | None]:
+    """The cached value at `key` and, where the cache is shared, its copy of the catalog
+    version, in one round trip (None without a copy, or in a process's own memory)."""
+    if shares_version():
+        value, raw = cache.get_with_raw(key, SHARED_VERSION_KEY)
+        return value, decode_version(raw)
+    return cache.get(key), None
+
+
+def publish_if_behind(shared: Version | None, version: Version) -> None:
+    """Publish `version`, just read from the database, where the copy `shared` read
+    beside it was missing, expired or behind."""
+    if shared is None or shared.number < version.number:
+        publish_version(version)
+
+
 def version_for_request() -> Version:
     holder = request_version.get()
     return holder.get() if holder is not None else current_version()
