@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.cache import cache
 from playwright.sync_api import sync_playwright
 
+from config.settings import redis_cache
 from sitecache.versioning import forget_derived
 from tests.factories import editor_group
+from tests.redis_server import OwnRedis
 
 # The public catalog files (../shared/data, see its SOURCES.md); never copied here.
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
@@ -47,6 +49,16 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def own_redis(settings):
+    """A redis-server of the test's own (tests/redis_server.py) as the default cache."""
+    server = OwnRedis()
+    server.start()
+    settings.CACHES = {"default": redis_cache(server.url)}
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

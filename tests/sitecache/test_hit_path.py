@@ -14,7 +14,6 @@ from django.test import RequestFactory
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from catalog.pairs import compare_url
-from config.settings import redis_cache
 from sitecache.middleware import Entry, page_cache_key
 from sitecache.versioning import (
     SHARED_VERSION_KEY,
@@ -33,15 +32,6 @@ pytestmark = pytest.mark.django_db
 
 def entry_for(url: str) -> Entry:
     return Entry._make(cache.get(page_cache_key(RequestFactory().get(url))))
-
-
-@pytest.fixture
-def own_redis(settings):
-    server = OwnRedis()
-    server.start()
-    settings.CACHES = {"default": redis_cache(server.url)}
-    yield server
-    server.stop()
 
 
 def version_copy(server: OwnRedis) -> Version | None:

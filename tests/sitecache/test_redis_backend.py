@@ -4,23 +4,12 @@ in Django's own format are still read. A redis-server of the test's own."""
 
 import pickle
 
-import pytest
 from django.core.cache import cache
 
-from config.settings import redis_cache
 from sitecache.backends import CompressingSerializer
 from tests.redis_server import OwnRedis, needs_redis_server
 
 pytestmark = needs_redis_server
-
-
-@pytest.fixture
-def own_redis(settings):
-    server = OwnRedis()
-    server.start()
-    settings.CACHES = {"default": redis_cache(server.url)}
-    yield server
-    server.stop()
 
 
 def stored(server: OwnRedis, key: str) -> bytes:
