@@ -105,9 +105,9 @@ PHASES = {
         ("comparisons.views", "render"),
     ],
     "model": [
-        ("catalog.selectors", "model_detail"),
+        ("catalog.selectors", "models_by_slug"),
+        ("catalog.views", "read_model_page"),
         ("catalog.selectors", "compare_candidates"),
-        ("catalog.views", "price_history_chart"),
         ("catalog.views", "render"),
     ],
     "api": [

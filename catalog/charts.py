@@ -3,9 +3,11 @@ JavaScript, no CDN), with the same figures as table rows: the model page's chart
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.utils.safestring import mark_safe
 
@@ -23,7 +25,23 @@ MAX_CHARTED = 6
 DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 4", "1 5")
 COLOURS = {"input": "#2b6cb0", "output": "#b7471b"}
 
+T = TypeVar("T")
 PricePoint = tuple[date, Decimal, Decimal]  # effective date, input, output
+
+
+def said_once(say: Callable[[T], str]) -> Callable[[T], str]:
+    """`say`, remembering what it said of each value (for one chart: a value's text must
+    depend on the value alone)."""
+    said: dict[T, str] = {}
+
+    def once(value: T) -> str:
+        try:
+            return said[value]
+        except KeyError:
+            text = said[value] = say(value)
+            return text
+
+    return once
 
 
 def step_points(prices: list[tuple[date, Decimal]], *, until: date) -> list[tuple[date, Decimal]]:
@@ -93,6 +111,39 @@ class HistoryChart:
     description: str
 
     @property
+    def legend_items(self) -> str:
+        """The legend's items, one per charted provider, a sample of each of its lines,
+        as escaped markup in one pass."""
+        e = escape_html
+        items = []
+        for provider in self.providers:
+            dash = f' stroke-dasharray="{e(provider.dash)}"' if provider.dash else ""
+            lines = ", ".join(
+                '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 36 12" width="36" '
+                'height="12" aria-hidden="true" focusable="false"><line x1="0" y1="6" x2="36" '
+                f'y2="6" stroke="{e(line.colour)}" stroke-width="2"{dash}></line></svg> '
+                f"{e(line.kind)}"
+                for line in provider.lines
+            )
+            items.append(f"\n      <li>{e(provider.name)}: {lines}</li>\n    ")
+        return mark_safe("".join(items))  # every text is escaped
+
+    @property
+    def table_body(self) -> str:
+        """The history table's rows as escaped markup, in one pass (a template loop of
+        five cells a row, over every dated price of every provider)."""
+        e = escape_html
+        return mark_safe(  # every text is escaped
+            "".join(
+                f'\n      <tr><th scope="row">{e(row.provider)}</th><td data-label="From">'
+                f'{e(row.date)}</td><td data-label="Input">{e(row.input)}</td>'
+                f'<td data-label="Output">{e(row.output)}</td>'
+                f'<td data-label="Change vs previous">{e(row.change)}</td></tr>\n    '
+                for row in self.rows
+            )
+        )
+
+    @property
     def svg_body(self) -> str:
         """The axes, labels, lines and markers as escaped SVG markup, in one pass (as a
         template loop they were a third of the model page's render). The numbers are
@@ -137,6 +188,9 @@ def price_history_chart(
     series = [(name, points) for name, points in series if points]
     if not series:
         return None
+    # Each price is said in a marker, the description and the table: format it once.
+    # Both texts depend on the value alone (1.5 and 1.50 read the same).
+    usd, day_text = said_once(format_usd), said_once(format_date)
     ranked = sorted(range(len(series)), key=lambda n: (-len(series[n][1]), series[n][0]))
     charted = [series[n] for n in sorted(ranked[:max_charted])]
     start = min(points[0][0] for _n, points in charted)
@@ -161,7 +215,7 @@ def price_history_chart(
                 Marker(
                     x=x(day),
                     y=y(value),
-                    title=f"{name}: {kind} {format_usd(value)} from {format_date(day)}",
+                    title=f"{name}: {kind} {usd(value)} from {day_text(day)}",
                 )
                 for number, (day, value) in enumerate(prices)
                 if number == 0 or value != prices[number - 1][1]
@@ -192,21 +246,22 @@ def price_history_chart(
         font_size=FONT_SIZE,
         axis=((LEFT, plot_bottom, plot_right, plot_bottom), (LEFT, TOP, LEFT, plot_bottom)),
         labels=(
-            Label(LEFT - 6, TOP + FONT_SIZE // 2, format_usd(top), "end"),
+            Label(LEFT - 6, TOP + FONT_SIZE // 2, usd(top), "end"),
             Label(LEFT - 6, plot_bottom, "$0", "end"),
-            Label(LEFT, baseline, format_date(start)),
-            Label(plot_right, baseline, format_date(end), "end"),
+            Label(LEFT, baseline, day_text(start)),
+            Label(plot_right, baseline, day_text(end), "end"),
         ),
         providers=tuple(providers),
-        rows=tuple(row for name, points in series for row in table_rows(name, points)),
+        rows=tuple(
+            row for name, points in series for row in table_rows(name, points, usd, day_text)
+        ),
         omitted_note=omitted_note,
         description=(
             "Price history in USD per 1M tokens, each price holding until the next. "
             + "; ".join(
                 f"{name}: "
                 + ", ".join(
-                    f"from {format_date(d)} input {format_usd(i)}, output {format_usd(o)}"
-                    for d, i, o in points
+                    f"from {day_text(d)} input {usd(i)}, output {usd(o)}" for d, i, o in points
                 )
                 for name, points in charted
             )
@@ -214,7 +269,12 @@ def price_history_chart(
     )
 
 
-def table_rows(name: str, points: list[PricePoint]) -> list[TableRow]:
+def table_rows(
+    name: str,
+    points: list[PricePoint],
+    usd: Callable[[Decimal], str] = format_usd,
+    day_text: Callable[[date], str] = format_date,
+) -> list[TableRow]:
     """One row per dated price of a provider, with how it moved from the one before."""
     rows = []
     for number, (day, input_price, output_price) in enumerate(points):
@@ -229,9 +289,9 @@ def table_rows(name: str, points: list[PricePoint]) -> list[TableRow]:
         rows.append(
             TableRow(
                 provider=name,
-                date=format_date(day),
-                input=format_usd(input_price),
-                output=format_usd(output_price),
+                date=day_text(day),
+                input=usd(input_price),
+                output=usd(output_price),
                 change=change,
             )
         )

@@ -161,6 +161,12 @@ def format_month(value: date | None) -> str:
     return f"{value:%b %Y}"
 
 
+def score_number(value: Decimal) -> str:
+    """A score as published, without trailing zeros or an exponent: 71.30 -> "71.3",
+    90.00 -> "90" (Decimal.normalize alone gives "9E+1")."""
+    return f"{value.normalize():f}"
+
+
 def format_percent(value: Decimal) -> str:
     """A whole percentage, rounded half up: Decimal("49.5") -> "50%"."""
     rounded = quantize_half_up(value, 0)
@@ -201,3 +207,17 @@ def provider_limits_note(
     return " and ".join(f"{figure} {model_figure}" for figure, model_figure in parts) + (
         " on this provider"
     )
+
+
+def cross_check_sentence(checked: int, agreeing: int, checked_on: date | None) -> str:
+    """What a visitor reads beside a price (price watch): "matches 2 of 2 sources checked
+    on 3 November 2026", "1 of 2 sources disagrees (checked on …)", or "not cross-checked
+    yet"."""
+    if checked <= 0:
+        return "not cross-checked yet"
+    when = f"checked on {format_date(checked_on)}" if checked_on else "checked"
+    disagreeing = checked - agreeing
+    if disagreeing == 0:
+        return f"matches {agreeing} of {pluralize(checked, 'source')} {when}"
+    verb = "disagrees" if disagreeing == 1 else "disagree"
+    return f"{disagreeing} of {pluralize(checked, 'source')} {verb} ({when})"

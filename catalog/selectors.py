@@ -201,6 +201,25 @@ snapshot_source_rows = PreparedRead(
 )
 
 
+def base_price_history(model_ids: Iterable[int], *, on: date) -> QuerySet[Price]:
+    """Every standard base price (threshold 0) of the models' offerings dated on or
+    before `on`, oldest first per offering: the model page's price history."""
+    return Price.objects.filter(
+        offering__model_id__in=list(model_ids),
+        tier=Price.Tier.STANDARD,
+        context_threshold=0,
+        effective_date__lte=on,
+    ).order_by("offering_id", "effective_date")
+
+
+# The model page's (catalog.model_page): (offering id, effective date, input, output).
+base_price_history_rows = PreparedRead(
+    lambda ids, on: base_price_history(ids, on=on).values_list(
+        "offering_id", "effective_date", "input", "output"
+    )
+)
+
+
 PRICE_FIELD = DecimalField(**MONEY)
 
 
@@ -240,31 +259,6 @@ def model_list(*, include_drafts: bool = False) -> QuerySet[LanguageModel]:
     return with_cheapest_prices(
         visible_models(include_drafts=include_drafts).select_related("organization")
     ).order_by(Lower("name"), "pk")
-
-
-def model_detail(slug: str, *, include_drafts: bool = False) -> LanguageModel | None:
-    """A model with its organisation, offerings (provider, current price, full price
-    history newest first), benchmark scores and sources."""
-    return (
-        visible_models(include_drafts=include_drafts)
-        .select_related("organization")
-        .prefetch_related(
-            Prefetch(
-                "offerings",
-                queryset=with_cross_checks(
-                    Offering.objects.select_related("provider", "current_price")
-                )
-                .prefetch_related(
-                    Prefetch("prices", queryset=Price.objects.order_by("effective_date", "tier"))
-                )
-                .order_by("provider__name"),
-            ),
-            Prefetch("scores", queryset=BenchmarkScore.objects.select_related("benchmark")),
-            "sources",
-        )
-        .filter(slug=slug)
-        .first()
-    )
 
 
 @dataclass(frozen=True)
@@ -329,24 +323,35 @@ def compare_candidates(
         rows = candidate_rows(
             LanguageModel.objects.filter(Q(pk=model.pk) | Q(status=LanguageModel.Status.PUBLISHED))
         )
-    mine = next((m.blend for m in rows if m.pk == model.pk), None)
-    others = [m for m in rows if m.pk != model.pk]
-    chosen = [m for m in others if m.organization_id == model.organization_id][:same_maker]
+    pk, maker, modalities = model.pk, model.organization_id, model.output_modalities
+    mine = next((m.blend for m in rows if m.pk == pk), None)
+    others = [m for m in rows if m.pk != pk]
+    chosen = [m for m in others if m.organization_id == maker][:same_maker]
 
-    def nearness(other: CompareCandidate) -> tuple[bool, float, int]:
+    # The nearest of each other maker: what sorting every row by nearness and taking
+    # makers in turn gives (ties go to the first in `rows`, newest first), without
+    # sorting them all.
+    nearest: dict[int, tuple[tuple[bool, float, int, int], CompareCandidate]] = {}
+    for position, other in enumerate(others):
+        if other.organization_id == maker:
+            continue
         price = other.blend
-        distance = abs(math.log(price / mine)) if mine and price else math.inf
-        kind = other.output_modalities != model.output_modalities
-        return kind, distance, -other.provider_count
-
-    makers = {model.organization_id}
-    for other in sorted(others, key=nearness):  # a stable sort: newest first among equals
-        if len(chosen) >= limit:
-            break
-        if other.organization_id not in makers:
-            makers.add(other.organization_id)
-            chosen.append(other)
+        key = (
+            other.output_modalities != modalities,
+            abs(math.log(price / mine)) if mine and price else math.inf,
+            -other.provider_count,
+            position,
+        )
+        held = nearest.get(other.organization_id)
+        if held is None or key < held[0]:
+            nearest[other.organization_id] = (key, other)
+    room = max(limit - len(chosen), 0)
+    chosen.extend(other for _key, other in sorted(nearest.values(), key=first)[:room])
     return chosen
+
+
+def first(pair: tuple):
+    return pair[0]
 
 
 def blend_of(model: LanguageModel) -> float | None:

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from catalog import changelog, selectors
-from catalog.charts import price_history_chart
 from catalog.filters import LanguageModelFilter
+from catalog.model_page import read_model_page
 from catalog.pairs import compare_url
 from catalog.permissions import can_preview_drafts
 from sitecache.query_params import reads_query_params
@@ -59,36 +59,20 @@ def sort_headers(query, current: str) -> dict[str, dict[str, str]]:
 
 @require_safe
 def model_detail(request, slug: str):
-    model = selectors.model_detail(slug, include_drafts=can_preview_drafts(request))
+    model = selectors.models_by_slug([slug], include_drafts=can_preview_drafts(request)).get(slug)
     if model is None:
         return model_gone(request, slug)
-    offerings = list(model.offerings.all())
-    series = [
-        (
-            offering.provider.name,
-            [
-                (p.effective_date, p.input, p.output)
-                for p in offering.prices.all()
-                if p.is_base and p.effective_date <= timezone.localdate()
-            ],
-        )
-        for offering in offerings
-    ]
-    candidates = [
-        (other, compare_url(model.slug, other.slug))
-        for other in selectors.compare_candidates(model)
-    ]
+    page = read_model_page(model, today=timezone.localdate())
     return render(
         request,
         "catalog/model_detail.html",
         {
             "model": model,
-            "offerings": offerings,
-            "shows_provider_limits": any(o.has_own_limits for o in offerings),
-            "scores": list(model.scores.all()),
-            "sources": list(model.sources.all()),
-            "history_chart": price_history_chart(series, today=timezone.localdate()),
-            "candidates": candidates,
+            "page": page,
+            "candidates": [
+                (other, compare_url(model.slug, other.slug))
+                for other in selectors.compare_candidates(model)
+            ],
             "is_preview": not model.is_published,
             "noindex": not model.is_published,
             "canonical_path": model.get_absolute_url(),

@@ -9,7 +9,8 @@ from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
-from comparisons.narrative.tables import REPORTED_BY, score_number
+from catalog.formatting import score_number
+from comparisons.narrative.tables import REPORTED_BY
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ from decimal import Decimal
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.formatting import derived_usd, format_usd
+from catalog.formatting import derived_usd, format_usd, score_number
 from comparisons.leaderboard import BoardEntry, pareto_front
-from comparisons.narrative.tables import score_number
 
 # A narrow viewBox: drawn about 360 px wide on a 390 px phone, 13-unit text reads at
 # about 11.5 px there.

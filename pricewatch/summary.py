@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from catalog.formatting import format_date, pluralize
-
 
 @dataclass(frozen=True)
 class PriceCheckSummary:
@@ -30,16 +28,3 @@ def summarize(checks) -> PriceCheckSummary:
             for d in c.disagreements
         ],
     )
-
-
-def cross_check_sentence(checked: int, agreeing: int, checked_on: date | None) -> str:
-    """What a visitor reads beside a price: "matches 2 of 2 sources checked on 3 November
-    2026", "1 of 2 sources disagrees (checked on …)", or "not cross-checked yet"."""
-    if checked <= 0:
-        return "not cross-checked yet"
-    when = f"checked on {format_date(checked_on)}" if checked_on else "checked"
-    disagreeing = checked - agreeing
-    if disagreeing == 0:
-        return f"matches {agreeing} of {pluralize(checked, 'source')} {when}"
-    verb = "disagrees" if disagreeing == 1 else "disagree"
-    return f"{disagreeing} of {pluralize(checked, 'source')} {verb} ({when})"

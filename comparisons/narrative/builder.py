@@ -21,6 +21,7 @@ from catalog.formatting import (
     format_tokens,
     format_usd,
     format_usd_exact,
+    score_number,
 )
 from catalog.models import Lifecycle
 from comparisons.narrative.document import (
@@ -62,7 +63,6 @@ from comparisons.narrative.tables import (
     capability_rows,
     pricing_rows,
     provider_price_rows,
-    score_number,
     shared_scores,
     spec_rows,
 )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from catalog.formatting import (
     DASH,
     NOT_DISCLOSED,
+    cross_check_sentence,
     format_date,
     format_month,
     format_parameters,
@@ -16,6 +17,7 @@ from catalog.formatting import (
     format_usd,
     pluralize,
     provider_limits_note,
+    score_number,
 )
 from catalog.models import Lifecycle, Modality
 from comparisons.narrative.document import (
@@ -30,7 +32,6 @@ from comparisons.narrative.prices import PriceChoice, as_stored
 from comparisons.per_snapshot import remembered_for
 from comparisons.pricing import BlendRatio
 from comparisons.snapshot import ModelSnapshot, OfferingSnapshot, ScoreSnapshot
-from pricewatch.summary import cross_check_sentence
 
 NOT_PUBLISHED = "— not published"
 NOT_REPORTED = "— not reported"
@@ -41,11 +42,6 @@ REPORTED_BY = {
     "competitor": "from a competitor's announcement",
     "independent": "independently measured",
 }
-
-
-def score_number(value: Decimal) -> str:
-    """A score as published, without trailing zeros: 71.30 -> "71.3"."""
-    return f"{value.normalize():f}"
 
 
 def format_score(value: Decimal, reported_by: str, *, preview: bool = False) -> str:

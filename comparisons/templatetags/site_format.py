@@ -3,12 +3,16 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from catalog import formatting
-from pricewatch.summary import cross_check_sentence
+from catalog.markup import sourced_html
 from sitecache.site_url import absolute_url
 
 register = template.Library()
@@ -49,7 +53,9 @@ def ld_json(data):
 def cross_check(offering):
     """The price-watch sentence for an offering annotated by
     catalog.selectors.with_cross_checks."""
-    return cross_check_sentence(offering.checks_total, offering.checks_agreeing, offering.checks_on)
+    return formatting.cross_check_sentence(
+        offering.checks_total, offering.checks_agreeing, offering.checks_on
+    )
 
 
 @register.simple_tag
@@ -70,7 +76,31 @@ def provider_limits(offering):
 def sourced(text, url, on=None, verb="checked"):
     """A figure linked to the source it was read from, the link titled with the date
     ("Source, checked 7 May 2026"); the bare figure when no source is recorded."""
-    if not url:
-        return text
-    title = f"Source, {verb} {formatting.format_date(on)}" if on else "Source"
-    return format_html('<a href="{}" rel="nofollow noopener" title="{}">{}</a>', url, title, text)
+    return mark_safe(sourced_html(text, url, on, verb))  # escaped by sourced_html
+
+
+# (template, script prefix, URLconf) -> its HTML: see shared_partial.
+_shared: dict[tuple[str, str, str], SafeString] = {}
+
+
+@register.simple_tag
+def shared_partial(template_name: str) -> SafeString:
+    """A partial that reads nothing of the page (the site header, the head's stylesheet
+    and script links), rendered once per URLconf and script prefix and then reused: its
+    eight {% url %} and three {% static %} tags were about 0.9 ms of every page
+    (docs/benchmarks.md, "The model page"). Rendered afresh under DEBUG, so template
+    edits show at once, and forgotten when a setting changes (tests)."""
+    key = (template_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    html = _shared.get(key)
+    if html is None:
+        html = mark_safe(render_to_string(template_name))  # rendered with autoescaping
+        if not settings.DEBUG:
+            _shared[key] = html
+    return html
+
+
+def _forget_shared(**_kwargs) -> None:
+    _shared.clear()
+
+
+setting_changed.connect(_forget_shared, dispatch_uid="site_format.forget_shared")

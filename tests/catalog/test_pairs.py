@@ -2,10 +2,10 @@
 reverse() writes it (it asks reverse() once per script prefix and puts the slugs in)."""
 
 import pytest
-from django.urls import reverse, set_script_prefix
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.urls.base import clear_script_prefix
 
-from catalog.pairs import compare_url
+from catalog.pairs import compare_url, path_of
 
 
 def reversed_path(a: str, b: str) -> str:
@@ -35,3 +35,15 @@ def test_a_script_prefix_is_kept():
     finally:
         clear_script_prefix()
     assert compare_url("b", "a") == "/compare/a-vs-b/"
+
+
+@pytest.mark.parametrize("slug", ["openrouter", "google-ai-studio", "a_b", "Mixed-9"])
+def test_path_of_gives_what_reverse_gives_for_a_one_argument_url(slug):
+    for name in ("catalog:provider-detail", "catalog:model-detail"):
+        assert path_of(name, "slug", slug) == reverse(name, kwargs={"slug": slug})
+
+
+@pytest.mark.parametrize("slug", ["é", "a b", "a/b"])
+def test_path_of_refuses_what_the_pattern_refuses_as_reverse_does(slug):
+    with pytest.raises(NoReverseMatch):
+        path_of("catalog:provider-detail", "slug", slug)

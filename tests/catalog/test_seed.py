@@ -7,7 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 
+from catalog.formatting import cross_check_sentence, format_usd, score_number
 from catalog.models import (
     BenchmarkScore,
     LanguageModel,
@@ -18,6 +21,8 @@ from catalog.models import (
 )
 from catalog.seed_builder import CURATED_PATH
 from catalog.seeding import SEED_PATH
+from catalog.selectors import with_cross_checks
+from tests.html import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +250,46 @@ def test_every_shipped_score_is_on_its_benchmarks_scale():
         if not 0 <= Decimal(score["score"]) <= (1 if scales[score["benchmark"]] == "0-1" else 100)
     ]
     assert off_scale == []
+
+
+def test_seed_model_pages_show_what_the_orm_says(seeded, client):
+    """The model page reads plain rows (catalog.model_page); the ORM, read here the way
+    the page used to read it, is the oracle: offerings in order with their prices and
+    cross-checks, every score, every dated base price."""
+    today = timezone.localdate()
+    models = (
+        LanguageModel.objects.published()
+        .annotate(n=Count("offerings", distinct=True) + Count("scores", distinct=True))
+        .order_by("-n", "slug")[:25]
+    )
+    for model in models:
+        page = Page(client.get(f"/models/{model.slug}/").content.decode())
+        offerings = with_cross_checks(
+            model.offerings.select_related("provider", "current_price")
+        ).order_by("provider__name")
+        rows = page.table("Current standard prices")["rows"]
+        assert len(rows) == len(offerings), model.slug
+        for row, offering in zip(rows, offerings, strict=True):
+            price = offering.current_price
+            assert row[0].startswith(offering.provider.name), model.slug
+            assert row[1:4] == [
+                offering.provider_model_id,
+                format_usd(price.input),
+                format_usd(price.output),
+            ], model.slug
+            assert row[6] == cross_check_sentence(
+                offering.checks_total, offering.checks_agreeing, offering.checks_on
+            )
+        scores = model.scores.select_related("benchmark").order_by(
+            "benchmark__name", "benchmark__variant"
+        )
+        if scores:
+            shown = page.table("Benchmark scores")["rows"]
+            assert [(r[0], r[1]) for r in shown] == [
+                (str(s.benchmark), f"{score_number(s.score)} ({s.benchmark.scale})") for s in scores
+            ], model.slug
+        dated = Price.objects.filter(
+            offering__model=model, tier="standard", context_threshold=0, effective_date__lte=today
+        ).count()
+        history = [t for t in page.tables if t["caption"].startswith("Price history")]
+        assert sum(len(t["rows"]) for t in history) == dated, model.slug

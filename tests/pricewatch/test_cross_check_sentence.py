@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pricewatch.summary import cross_check_sentence
+from catalog.formatting import cross_check_sentence
 
 
 @pytest.mark.parametrize(
