@@ -219,9 +219,12 @@ def _plain(value: Any) -> Any:
     """`value` as JSON-ready data, dataclasses as dicts of their fields: what
     `dataclasses.asdict` then a conversion of its result would give, in one pass and
     without asdict's deep copies (most of the API comparison's time went there)."""
-    names = _FIELD_NAMES.get(type(value))
+    kind = type(value)
+    if kind in _AS_THEY_ARE:  # most values: asking is_dataclass of each was a third
+        return value
+    names = _FIELD_NAMES.get(kind)
     if names is None and is_dataclass(value) and not isinstance(value, type):
-        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
     if names is not None:
         return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
@@ -236,3 +239,5 @@ def _plain(value: Any) -> Any:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# Exactly these types (not subclasses), which JSON takes as they are.
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})

@@ -2,8 +2,9 @@
 snapshots: no database. Sentences the issue quoted as wrong are pinned as regressions."""
 
 import json
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -578,3 +579,22 @@ def test_a_benchmark_variant_with_brackets_does_not_nest_them():
     )
     assert replace(tb, variant="Verified").label == "Terminal-Bench (Verified)"
     assert tb.label == "Terminal-Bench"
+
+
+def test_to_dict_gives_what_asdict_then_a_conversion_gives():
+    """ComparisonDocument.to_dict walks the document in one pass: it must give exactly
+    what dataclasses.asdict and a conversion of Decimals, dates and tuples give."""
+
+    def convert(value):
+        if isinstance(value, dict):
+            return {key: convert(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [convert(item) for item in value]
+        if isinstance(value, Decimal):
+            return f"{value:f}"
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    document = build_comparison_document(gemini_like())
+    assert document.to_dict() == convert(asdict(document))
