@@ -114,10 +114,15 @@ def prices_in_force(
     return in_force
 
 
-def current_tier_prices(model_ids: Iterable[int], *, on: date | None = None) -> QuerySet[Price]:
-    """Standard-tier long-context prices (threshold > 0) in force by `on`, newest first
-    per offering and threshold; the caller keeps the first of each."""
-    return dated_prices(model_ids, on=on).filter(context_threshold__gt=0)
+def tier_prices(model_ids: Iterable[int]) -> QuerySet[Price]:
+    """Every standard-tier long-context price (threshold > 0) of the models' offerings,
+    those dated later included, newest first per offering and threshold: the reader
+    keeps the first dated by its day, and learns from the others when that changes."""
+    return Price.objects.filter(
+        offering__model_id__in=list(model_ids),
+        tier=Price.Tier.STANDARD,
+        context_threshold__gt=0,
+    ).order_by("offering_id", "context_threshold", "-effective_date")
 
 
 def scores_for_models(model_ids: Iterable[int]) -> QuerySet[BenchmarkScore]:
@@ -168,9 +173,17 @@ SNAPSHOT_OFFERING_FIELDS = (
 snapshot_offering_rows = PreparedRead(
     lambda ids, _on: offerings_for_models(ids).values_list(*SNAPSHOT_OFFERING_FIELDS)
 )
-SNAPSHOT_TIER_FIELDS = ("offering_id", "context_threshold", "input", "output", "cache_read")
+SNAPSHOT_TIER_FIELDS = (
+    "offering_id",
+    "offering__model_id",
+    "context_threshold",
+    "effective_date",
+    "input",
+    "output",
+    "cache_read",
+)
 snapshot_tier_rows = PreparedRead(
-    lambda ids, on: current_tier_prices(ids, on=on).values_list(*SNAPSHOT_TIER_FIELDS)
+    lambda ids, _on: tier_prices(ids).values_list(*SNAPSHOT_TIER_FIELDS)
 )
 SNAPSHOT_SCORE_FIELDS = (
     "model_id",

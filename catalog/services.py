@@ -6,7 +6,7 @@ corrected in the admin (the record's history table keeps what it replaced)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
@@ -134,10 +134,25 @@ def refresh_current_prices(*, on: date | None = None) -> int:
     recorded for a later date takes effect on that day with no write of its own, so run
     this daily (`manage.py refresh_current_prices`). Returns how many offerings moved;
     each is in the change log (with its model), and caches see the change through the
-    catalog version. A fixed number of queries."""
+    catalog version. A fixed number of queries.
+
+    A long-context price taking effect changes no pointer, but what the offering shows:
+    offerings with one dated `on` are touched too (once: not when they were already
+    touched since that day began), so their models' stamps move and the pages and
+    answers that show them are rebuilt."""
+    on = on or timezone.localdate()
     moved = move_current_prices(on=on)
-    changelog.touch(offerings=moved)
-    return len(moved)
+    day_start = timezone.make_aware(datetime.combine(on, time.min))
+    tiered = set(
+        Offering.objects.filter(
+            prices__tier=Price.Tier.STANDARD,
+            prices__context_threshold__gt=0,
+            prices__effective_date=on,
+            updated_at__lt=day_start,
+        ).values_list("pk", flat=True)
+    ) - set(moved)
+    changelog.touch(offerings=[*moved, *sorted(tiered)])
+    return len(moved) + len(tiered)
 
 
 def move_current_prices(*, on: date | None = None) -> list[int]:

@@ -331,27 +331,40 @@ def editorial_layers() -> dict[tuple[int, int], EditorialLayer]:
 
 
 def remembered_snapshots(models: Sequence[LanguageModel]) -> list[ModelSnapshot]:
-    """Snapshots of `models`, in their order, kept per model while its stamps (and the
-    day) stay the same: only models edited since, or not seen today, cost
-    `model_snapshots`' 4 queries. Records the models as what the page shows
-    (comparisons.page_dependencies)."""
+    """Snapshots of `models`, in their order, kept per model while its stamps stay the
+    same and until the next day one of its long-context prices takes effect: only models
+    edited since, or with a price that took effect since, cost `model_snapshots`' 4
+    queries. Records the models as what the page shows (comparisons.page_dependencies).
+
+    The day is not part of the stamp: a snapshot's other prices are the offerings'
+    current prices, which the daily `refresh_current_prices` moves with their models'
+    stamps, so snapshots no longer go cold in every worker at midnight."""
     shows_models(models)
     known = stamped_memo("model-snapshots")
-    # Snapshots hold dated facts (the price in force), so the day is part of the stamp.
-    # A draft's edits move no stamp (catalog.page_stamps): never kept.
     day = timezone.localdate()
-    stamps = {
-        m.pk: (day, m.updated_at, m.scores_changed_at) if m.is_published else None for m in models
-    }
-    found = {m.pk: known.get(m.pk, stamps[m.pk]) for m in models if stamps[m.pk] is not None}
-    missing = [m for m in models if found.get(m.pk) is None]
+    # A draft's edits move no stamp (catalog.page_stamps): never kept.
+    stamps = {m.pk: (m.updated_at, m.scores_changed_at) if m.is_published else None for m in models}
+    found: dict[int, ModelSnapshot] = {}
+    for m in models:
+        kept = known.get(m.pk, stamps[m.pk]) if stamps[m.pk] is not None else None
+        if kept is not None and (kept.until is None or day < kept.until):
+            found[m.pk] = kept.snapshot
+    missing = [m for m in models if m.pk not in found]
     if missing:
-        built = model_snapshots(missing)
+        built = dated_snapshots(missing, day)
         for m in missing:
-            found[m.pk] = built[m.slug]
+            found[m.pk] = built[m.pk].snapshot
             if stamps[m.pk] is not None:
-                known.put(m.pk, stamps[m.pk], built[m.slug])
+                known.put(m.pk, stamps[m.pk], built[m.pk])
     return [found[m.pk] for m in models]
+
+
+@dataclass(frozen=True)
+class DatedSnapshot:
+    snapshot: ModelSnapshot
+    # The first day a price of the model dated after the snapshot's day takes effect
+    # (None: no such price): the snapshot holds until the day before.
+    until: date | None
 
 
 def build_lineup_snapshot(
@@ -370,20 +383,32 @@ def build_lineup_snapshot(
 
 
 def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
-    """Snapshots of models with their offerings, tiers, scores and sources: 4 queries
-    whatever the number of models (prepared plain SQL: catalog.prepared)."""
+    """Snapshots of models with their offerings, tiers, scores and sources, as of today:
+    4 queries whatever the number of models (prepared plain SQL: catalog.prepared)."""
+    built = dated_snapshots(models, timezone.localdate())
+    return {m.slug: built[m.pk].snapshot for m in models}
+
+
+def dated_snapshots(models: list[LanguageModel], day: date) -> dict[int, DatedSnapshot]:
+    """`model_snapshots` as of `day`, by model id, each with the day it stops holding."""
     ids = [m.pk for m in models]
 
     tiers: dict[int, dict[int, ContextTier]] = {}
+    until: dict[int, date] = {}
     for (
         offering_id,
+        model_id,
         threshold,
+        effective_date,
         tier_input,
         tier_output,
         tier_cache_read,
-    ) in selectors.snapshot_tier_rows.rows(ids, timezone.localdate()):
+    ) in selectors.snapshot_tier_rows.rows(ids):
+        if effective_date > day:  # not in force yet: the snapshot holds until then
+            until[model_id] = min(effective_date, until.get(model_id, effective_date))
+            continue
         by_threshold = tiers.setdefault(offering_id, {})
-        # Newest first per threshold: keep the first seen.
+        # Newest first per threshold: keep the first in force.
         by_threshold.setdefault(
             threshold,
             ContextTier(
@@ -488,11 +513,14 @@ def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
         sources[model_id].append(SourceSnapshot(url=url, title=title, retrieved_on=retrieved_on))
 
     return {
-        m.slug: model_snapshot(
-            m,
-            offerings=tuple(offerings[m.pk]),
-            scores=tuple(scores[m.pk]),
-            sources=tuple(sources[m.pk]),
+        m.pk: DatedSnapshot(
+            model_snapshot(
+                m,
+                offerings=tuple(offerings[m.pk]),
+                scores=tuple(scores[m.pk]),
+                sources=tuple(sources[m.pk]),
+            ),
+            until.get(m.pk),
         )
         for m in models
     }

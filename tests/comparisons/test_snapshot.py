@@ -1,12 +1,14 @@
 from datetime import date, timedelta
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from django.utils import timezone
 
 from catalog.models import LanguageModel, Source
 from catalog.services import PriceInput, record_price
-from comparisons.snapshot import build_pair_snapshot
+from comparisons.snapshot import build_pair_snapshot, remembered_snapshots
+from sitecache.versioning import forget_derived
 from tests.factories import BenchmarkScoreFactory, gemini_seed_pair
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +72,38 @@ def test_snapshot_carries_a_providers_own_limits_in_the_same_queries(django_asse
     assert pair.b.context_window_on(studio) == 1_000_000
     assert pair.b.max_output_tokens_on(openrouter) == 65_536
     assert pair.b.context_window == 1_000_000  # the specs keep the model's figure
+
+
+def test_a_snapshot_holds_across_days_until_a_dated_price_of_its_model_takes_effect(
+    django_assert_num_queries,
+):
+    """Kept snapshots no longer go cold at midnight in every worker: only a model with a
+    long-context price dated that day is read again (its offerings' current prices move
+    with its stamp: catalog.services.refresh_current_prices)."""
+    live, lite = gemini_seed_pair()
+    offering = lite.offerings.get(provider__slug="google-ai-studio")
+    today = timezone.localdate()
+    for when, price in ((today - timedelta(days=10), "0.5"), (today + timedelta(days=2), "0.7")):
+        record_price(
+            offering=offering,
+            price=PriceInput(input=Decimal(price), output=Decimal("3"), context_threshold=200_000),
+            effective_date=when,
+        )
+    models = list(LanguageModel.objects.filter(pk__in=[live.pk, lite.pk]).order_by("slug"))
+    forget_derived()
+
+    def tiers_on(day):
+        with patch.object(timezone, "localdate", return_value=day):
+            snapshots = remembered_snapshots(models)
+        studio = next(o for o in snapshots[1].offerings if o.provider_slug == "google-ai-studio")
+        return snapshots, [(t.threshold, t.rates.input) for t in studio.tiers]
+
+    first, tiers = tiers_on(today)
+    assert tiers == [(200_000, Decimal("0.5"))]
+    with django_assert_num_queries(0):
+        kept, tiers = tiers_on(today + timedelta(days=1))
+    assert kept[0] is first[0] and kept[1] is first[1] and tiers == [(200_000, Decimal("0.5"))]
+    with django_assert_num_queries(4):  # Flash-Lite's snapshot only
+        later, tiers = tiers_on(today + timedelta(days=2))
+    assert later[0] is first[0] and later[1] is not first[1]
+    assert tiers == [(200_000, Decimal("0.7"))]
