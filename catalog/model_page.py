@@ -191,52 +191,29 @@ def read_model_page(model: LanguageModel, *, today: date) -> ModelPage:
     ids = [model.pk]
     offerings: list[OfferingRow] = []
     names: dict[int, str] = {}
-    for (
-        pk,
-        _model_id,
-        provider_name,
-        provider_slug,
-        _provider_url,
-        _maker_id,
-        _offering_url,
-        provider_model_id,
-        lifecycle,
-        context_window,
-        max_output_tokens,
-        price_id,
-        price_input,
-        price_output,
-        price_cache_read,
-        _price_cache_write,
-        _price_effective_date,
-        price_checked_on,
-        price_source_url,
-        checks_total,
-        checks_agreeing,
-        checks_on,
-    ) in selectors.snapshot_offering_rows.rows(ids):
-        names[pk] = provider_name
+    for row in selectors.snapshot_offering_rows.rows(ids):
+        names[row.pk] = row.provider_name
         offerings.append(
             OfferingRow(
-                provider_name=provider_name,
-                provider_url=path_of("catalog:provider-detail", "slug", provider_slug),
-                provider_model_id=provider_model_id,
-                lifecycle=lifecycle,
+                provider_name=row.provider_name,
+                provider_url=path_of("catalog:provider-detail", "slug", row.provider_slug),
+                provider_model_id=row.provider_model_id,
+                lifecycle=row.lifecycle,
                 current_price=None
-                if price_id is None
+                if row.price_id is None
                 else CurrentPrice(
-                    input=price_input,
-                    output=price_output,
-                    cache_read=price_cache_read,
-                    source_url=price_source_url,
-                    checked_on=price_checked_on,
+                    input=row.price_input,
+                    output=row.price_output,
+                    cache_read=row.price_cache_read,
+                    source_url=row.price_source_url,
+                    checked_on=row.price_checked_on,
                 ),
-                checks_total=checks_total,
-                checks_agreeing=checks_agreeing,
-                checks_on=checks_on,
+                checks_total=row.checks_total,
+                checks_agreeing=row.checks_agreeing,
+                checks_on=row.checks_on,
                 own_limits=formatting.provider_limits_note(
-                    own_context_window=own_limit(context_window, model.context_window),
-                    own_max_output_tokens=own_limit(max_output_tokens, model.max_output_tokens),
+                    own_context_window=own_limit(row.context_window, model.context_window),
+                    own_max_output_tokens=own_limit(row.max_output_tokens, model.max_output_tokens),
                     model_context_window=model.context_window,
                     model_max_output_tokens=model.max_output_tokens,
                 ),

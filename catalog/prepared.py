@@ -39,8 +39,15 @@ class PreparedRead:
     filters by day, `on`); `rows(ids, on)` runs it. Each row holds the queryset's
     fields, then its annotations, in that order (the order the SQL selects them)."""
 
-    def __init__(self, build: Callable[[list[int], date], QuerySet]):
+    def __init__(
+        self,
+        build: Callable[[list[int], date], QuerySet],
+        row: Callable[[Sequence], tuple] = tuple,
+    ):
+        """`row` makes each row of its values (a NamedTuple's `_make`, so readers name
+        the columns instead of unpacking them in order)."""
         self._build = build
+        self._row = row
         self._kept: dict[int, _Statement] = {}
 
     def rows(self, ids: Sequence[int], on: date | None = None) -> list[tuple]:
@@ -58,7 +65,7 @@ class PreparedRead:
             cursor.execute(statement.sql, params)
             rows = cursor.fetchall()
         if not statement.converters:
-            return rows
+            return rows if self._row is tuple else [self._row(row) for row in rows]
         converted = []
         for row in rows:
             row = list(row)
@@ -67,7 +74,7 @@ class PreparedRead:
                 for converter in converters:
                     value = converter(value, expression, connection)
                 row[column] = value
-            converted.append(tuple(row))
+            converted.append(self._row(row))
         return converted
 
     def _prepare(self, count: int) -> _Statement:

@@ -7,6 +7,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     Count,
@@ -170,8 +172,38 @@ SNAPSHOT_OFFERING_FIELDS = (
     "checks_agreeing",
     "checks_on",
 )
+
+
+class SnapshotOffering(NamedTuple):
+    """A row of `snapshot_offering_rows`: SNAPSHOT_OFFERING_FIELDS, in that order."""
+
+    pk: int
+    model_id: int
+    provider_name: str
+    provider_slug: str
+    provider_url: str
+    maker_id: int | None
+    offering_url: str
+    provider_model_id: str
+    lifecycle: str
+    context_window: int | None
+    max_output_tokens: int | None
+    price_id: int | None
+    price_input: Decimal | None
+    price_output: Decimal | None
+    price_cache_read: Decimal | None
+    price_cache_write: Decimal | None
+    price_effective_date: date | None
+    price_checked_on: date | None
+    price_source_url: str | None
+    checks_total: int
+    checks_agreeing: int
+    checks_on: date | None
+
+
 snapshot_offering_rows = PreparedRead(
-    lambda ids, _on: offerings_for_models(ids).values_list(*SNAPSHOT_OFFERING_FIELDS)
+    lambda ids, _on: offerings_for_models(ids).values_list(*SNAPSHOT_OFFERING_FIELDS),
+    row=SnapshotOffering._make,
 )
 SNAPSHOT_TIER_FIELDS = (
     "offering_id",

@@ -419,53 +419,30 @@ def dated_snapshots(models: list[LanguageModel], day: date) -> dict[int, DatedSn
 
     by_id = {m.pk: m for m in models}
     offerings: dict[int, list[OfferingSnapshot]] = {pk: [] for pk in ids}
-    for (
-        pk,
-        model_id,
-        provider_name,
-        provider_slug,
-        provider_url,
-        maker_id,
-        offering_url,
-        provider_model_id,
-        lifecycle,
-        context_window,
-        max_output_tokens,
-        price_id,
-        price_input,
-        price_output,
-        price_cache_read,
-        price_cache_write,
-        price_effective_date,
-        price_checked_on,
-        price_source_url,
-        checks_total,
-        checks_agreeing,
-        checks_on,
-    ) in selectors.snapshot_offering_rows.rows(ids):
-        model = by_id[model_id]
-        offerings[model_id].append(
+    for row in selectors.snapshot_offering_rows.rows(ids):
+        model = by_id[row.model_id]
+        offerings[row.model_id].append(
             OfferingSnapshot(
-                provider_name=provider_name,
-                provider_slug=provider_slug,
-                provider_url=provider_url,
-                offering_url=offering_url,
-                provider_model_id=provider_model_id,
-                lifecycle=lifecycle,
-                first_party=maker_id is not None and maker_id == model.organization_id,
-                input=price_input,
-                output=price_output,
-                cache_read=price_cache_read,
-                cache_write=price_cache_write,
-                price_effective_date=price_effective_date,
-                price_checked_on=price_checked_on,
-                price_source_url=price_source_url if price_id is not None else "",
-                tiers=tuple(sorted(tiers.get(pk, {}).values(), key=lambda t: t.threshold)),
-                context_window=own_limit(context_window, model.context_window),
-                max_output_tokens=own_limit(max_output_tokens, model.max_output_tokens),
-                sources_checked=checks_total,
-                sources_agreeing=checks_agreeing,
-                cross_checked_on=checks_on,
+                provider_name=row.provider_name,
+                provider_slug=row.provider_slug,
+                provider_url=row.provider_url,
+                offering_url=row.offering_url,
+                provider_model_id=row.provider_model_id,
+                lifecycle=row.lifecycle,
+                first_party=row.maker_id is not None and row.maker_id == model.organization_id,
+                input=row.price_input,
+                output=row.price_output,
+                cache_read=row.price_cache_read,
+                cache_write=row.price_cache_write,
+                price_effective_date=row.price_effective_date,
+                price_checked_on=row.price_checked_on,
+                price_source_url=row.price_source_url if row.price_id is not None else "",
+                tiers=tuple(sorted(tiers.get(row.pk, {}).values(), key=lambda t: t.threshold)),
+                context_window=own_limit(row.context_window, model.context_window),
+                max_output_tokens=own_limit(row.max_output_tokens, model.max_output_tokens),
+                sources_checked=row.checks_total,
+                sources_agreeing=row.checks_agreeing,
+                cross_checked_on=row.checks_on,
             )
         )
 

@@ -103,3 +103,18 @@ def test_a_prepared_read_is_one_query(models, django_assert_num_queries):
     selectors.snapshot_offering_rows.rows(ids)
     with django_assert_num_queries(1):
         selectors.snapshot_offering_rows.rows(ids)
+
+
+def test_offering_rows_name_their_columns_in_the_orms_order(models):
+    assert len(selectors.SnapshotOffering._fields) == len(selectors.SNAPSHOT_OFFERING_FIELDS)
+    (row, *_) = selectors.snapshot_offering_rows.rows([models[0].pk])
+    offering = selectors.offerings_for_models([models[0].pk]).get(pk=row.pk)
+    assert (row.model_id, row.provider_name, row.provider_model_id) == (
+        offering.model_id,
+        offering.provider.name,
+        offering.provider_model_id,
+    )
+    assert (row.price_input, row.checks_total) == (
+        offering.current_price.input,
+        offering.checks_total,
+    )
