@@ -224,34 +224,21 @@ def read_model_page(model: LanguageModel, *, today: date) -> ModelPage:
     for offering_id, *point in selectors.base_price_history_rows.rows(ids, today):
         history[offering_id].append(tuple(point))
 
+    release = model.release_date
     scores = tuple(
         ScoreRow(
-            benchmark=f"{name} ({variant})" if variant else name,
-            scale=scale,
-            score=score,
-            source_url=source_url,
-            measured_on=measured_on,
-            reported_by=reported_by,
-            attribution=attribution,
-            is_preview_result=bool(
-                measured_on and model.release_date and measured_on < model.release_date
-            ),
+            benchmark=f"{row.benchmark_name} ({row.variant})"
+            if row.variant
+            else row.benchmark_name,
+            scale=row.scale,
+            score=row.score,
+            source_url=row.source_url,
+            measured_on=row.measured_on,
+            reported_by=row.reported_by,
+            attribution=row.attribution,
+            is_preview_result=bool(row.measured_on and release and row.measured_on < release),
         )
-        for (
-            _model_id,
-            _benchmark_slug,
-            name,
-            variant,
-            _metric,
-            scale,
-            _higher_is_better,
-            score,
-            _self_reported,
-            source_url,
-            measured_on,
-            reported_by,
-            attribution,
-        ) in selectors.snapshot_score_rows.rows(ids)
+        for row in selectors.snapshot_score_rows.rows(ids)
     )
     sources = tuple(
         SourceRow(url=url, title=title)

@@ -232,8 +232,29 @@ SNAPSHOT_SCORE_FIELDS = (
     "reported_by",
     "attribution",
 )
+
+
+class SnapshotScore(NamedTuple):
+    """A row of `snapshot_score_rows`: SNAPSHOT_SCORE_FIELDS, in that order."""
+
+    model_id: int
+    benchmark_slug: str
+    benchmark_name: str
+    variant: str
+    metric: str
+    scale: str
+    higher_is_better: bool
+    score: Decimal
+    self_reported: bool
+    source_url: str
+    measured_on: date | None
+    reported_by: str
+    attribution: str
+
+
 snapshot_score_rows = PreparedRead(
-    lambda ids, _on: scores_for_models(ids).values_list(*SNAPSHOT_SCORE_FIELDS)
+    lambda ids, _on: scores_for_models(ids).values_list(*SNAPSHOT_SCORE_FIELDS),
+    row=SnapshotScore._make,
 )
 SNAPSHOT_SOURCE_FIELDS = (
     "languagemodel_id",

@@ -448,40 +448,23 @@ def dated_snapshots(models: list[LanguageModel], day: date) -> dict[int, DatedSn
 
     release_dates = {m.pk: m.release_date for m in models}
     scores: dict[int, list[ScoreSnapshot]] = {pk: [] for pk in ids}
-    for (
-        model_id,
-        benchmark_slug,
-        benchmark_name,
-        variant,
-        metric,
-        scale,
-        higher_is_better,
-        score,
-        self_reported,
-        source_url,
-        measured_on,
-        reported_by,
-        attribution,
-    ) in selectors.snapshot_score_rows.rows(ids):
-        scores[model_id].append(
+    for row in selectors.snapshot_score_rows.rows(ids):
+        release = release_dates.get(row.model_id)
+        scores[row.model_id].append(
             ScoreSnapshot(
-                benchmark_slug=benchmark_slug,
-                benchmark_name=benchmark_name,
-                variant=variant,
-                metric=metric,
-                scale=scale,
-                higher_is_better=higher_is_better,
-                score=score,
-                self_reported=self_reported,
-                source_url=source_url,
-                measured_on=measured_on,
-                reported_by=reported_by,
-                attribution=attribution,
-                preview=bool(
-                    measured_on
-                    and release_dates.get(model_id)
-                    and measured_on < release_dates[model_id]
-                ),
+                benchmark_slug=row.benchmark_slug,
+                benchmark_name=row.benchmark_name,
+                variant=row.variant,
+                metric=row.metric,
+                scale=row.scale,
+                higher_is_better=row.higher_is_better,
+                score=row.score,
+                self_reported=row.self_reported,
+                source_url=row.source_url,
+                measured_on=row.measured_on,
+                reported_by=row.reported_by,
+                attribution=row.attribution,
+                preview=bool(row.measured_on and release and row.measured_on < release),
             )
         )
 

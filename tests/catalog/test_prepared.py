@@ -118,3 +118,16 @@ def test_offering_rows_name_their_columns_in_the_orms_order(models):
         offering.current_price.input,
         offering.checks_total,
     )
+
+
+def test_score_rows_name_their_columns_in_the_orms_order(models):
+    assert len(selectors.SnapshotScore._fields) == len(selectors.SNAPSHOT_SCORE_FIELDS)
+    (row, *_) = selectors.snapshot_score_rows.rows([models[0].pk])
+    score = selectors.scores_for_models([models[0].pk]).get(
+        model_id=row.model_id, benchmark__slug=row.benchmark_slug
+    )
+    assert (row.benchmark_name, row.score, row.reported_by) == (
+        score.benchmark.name,
+        score.score,
+        score.reported_by,
+    )
