@@ -20,13 +20,20 @@ from django.utils.safestring import SafeString, mark_safe
 from catalog import formatting, selectors
 from catalog.charts import HistoryChart, price_history_chart
 from catalog.markup import escape_html, sourced_html
-from catalog.models import BUYABLE_LIFECYCLES, BenchmarkScore, LanguageModel, Lifecycle, own_limit
+from catalog.models import (
+    BUYABLE_LIFECYCLES,
+    BenchmarkScore,
+    LanguageModel,
+    Lifecycle,
+    benchmark_name,
+    own_limit,
+    recorded_before_release,
+)
 from catalog.pairs import path_of
 
 LIFECYCLE_LABELS = dict(Lifecycle.choices)
 REPORTED_BY_LABELS = dict(BenchmarkScore.ReportedBy.choices)
 NOT_PUBLISHED = f"{formatting.DASH} not published"
-PREVIEW_NOTE = ", preview result (recorded before the release)"
 PREVIEW_NOTE = ", preview result (recorded before the release)"
 
 
@@ -48,7 +55,7 @@ class OfferingRow:
     provider_model_id: str
     lifecycle: str
     current_price: CurrentPrice | None
-    # Price watch (catalog.selectors.with_cross_checks): read by the cross_check tag.
+    # Price watch (catalog.selectors.with_cross_checks), said by `cross_check`.
     checks_total: int
     checks_agreeing: int
     checks_on: date | None
@@ -227,16 +234,14 @@ def read_model_page(model: LanguageModel, *, today: date) -> ModelPage:
     release = model.release_date
     scores = tuple(
         ScoreRow(
-            benchmark=f"{row.benchmark_name} ({row.variant})"
-            if row.variant
-            else row.benchmark_name,
+            benchmark=benchmark_name(row.benchmark_name, row.variant),
             scale=row.scale,
             score=row.score,
             source_url=row.source_url,
             measured_on=row.measured_on,
             reported_by=row.reported_by,
             attribution=row.attribution,
-            is_preview_result=bool(row.measured_on and release and row.measured_on < release),
+            is_preview_result=recorded_before_release(row.measured_on, release),
         )
         for row in selectors.snapshot_score_rows.rows(ids)
     )

@@ -646,11 +646,21 @@ class Benchmark(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.variant})" if self.variant else self.name
+        return benchmark_name(self.name, self.variant)
 
     @property
     def scale_max(self) -> Decimal:
         return Decimal("1") if self.scale == self.Scale.FRACTION else Decimal("100")
+
+
+def benchmark_name(name: str, variant: str) -> str:
+    """ "SWE-bench (Verified)": how a benchmark and its variant are named on pages."""
+    return f"{name} ({variant})" if variant else name
+
+
+def recorded_before_release(measured_on: date | None, release: date | None) -> bool:
+    """A score measured before its model's release: a preview build's result."""
+    return bool(measured_on and release and measured_on < release)
 
 
 class BenchmarkScore(models.Model):
@@ -696,8 +706,7 @@ class BenchmarkScore(models.Model):
     @property
     def is_preview_result(self) -> bool:
         """Recorded before the model's release: a preview build's result."""
-        release = self.model.release_date
-        return bool(self.measured_on and release and self.measured_on < release)
+        return recorded_before_release(self.measured_on, self.model.release_date)
 
     def clean(self) -> None:
         if (

@@ -16,7 +16,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from catalog import selectors
-from catalog.models import BUYABLE_LIFECYCLES, CAPABILITIES, LanguageModel, own_limit
+from catalog.models import (
+    BUYABLE_LIFECYCLES,
+    CAPABILITIES,
+    LanguageModel,
+    own_limit,
+    recorded_before_release,
+)
 from comparisons.models import Comparison, canonical_lineup, canonical_pair
 from comparisons.page_dependencies import shows_comparison, shows_models
 from comparisons.pricing import ContextTier, Rates
@@ -464,7 +470,7 @@ def dated_snapshots(models: list[LanguageModel], day: date) -> dict[int, DatedSn
                 measured_on=row.measured_on,
                 reported_by=row.reported_by,
                 attribution=row.attribution,
-                preview=bool(row.measured_on and release and row.measured_on < release),
+                preview=recorded_before_release(row.measured_on, release),
             )
         )
 
