@@ -112,6 +112,7 @@ def page_state(entry: Entry | None, shared: Version | None) -> tuple[Version, st
         if shared is None:  # no shared copy: the version row is the cheap first question
             version = current_version()
             if entry.checked == version_fingerprint(version):
+                publish_if_behind(shared, version)  # the next hits need no SQL
                 return version, entry.fingerprint, False
         version, fingerprint = current_stamps(entry.dependencies)
         checked = True

@@ -144,10 +144,16 @@ def test_on_redis_a_hit_runs_no_sql_and_an_edit_shows_at_once(
 
 
 @needs_redis_server
+@pytest.mark.parametrize("page", ["model page", "comparison page"])
 def test_on_redis_a_missing_copy_is_read_from_the_database_and_published(
-    own_redis, client, django_assert_num_queries
+    own_redis, client, django_assert_num_queries, page
 ):
-    url = LanguageModelFactory().get_absolute_url()
+    # A model page is kept per version; a comparison page records what it shows.
+    if page == "model page":
+        url = LanguageModelFactory().get_absolute_url()
+    else:
+        a, b = spread_catalog(2)
+        url = compare_url(a.slug, b.slug)
     client.get(url)
     own_redis.client().delete(cache.make_and_validate_key(SHARED_VERSION_KEY))  # expired
     with django_assert_num_queries(1):
