@@ -15,9 +15,10 @@ from comparisons.snapshot import build_pair_snapshot
 
 
 def comparison_payload(slug_a: str, slug_b: str, models: dict, blend: BlendRatio) -> dict:
-    """The comparison document for a canonical pair, as plain JSON data (decimal strings,
-    ISO dates), plus the related pairs and the blend used. Documented by
-    api.serializers.ComparisonSerializer."""
+    """The comparison document for a canonical pair, plus the related pairs and the blend
+    used. The document's fields are kept as they are (rows as dataclasses, Decimals,
+    dates): api.renderers.DocumentJSONRenderer writes them as `to_dict` would give them
+    (decimal strings, ISO dates). Documented by api.serializers.ComparisonSerializer."""
     snapshot = build_pair_snapshot(slug_a, slug_b, models=models)
     if snapshot is None:
         raise Http404("No such comparison.")
@@ -30,7 +31,7 @@ def comparison_payload(slug_a: str, slug_b: str, models: dict, blend: BlendRatio
             "output_parts": blend.output_parts,
             "label": blend.label,
         },
-        **document.to_dict(),
+        **document.field_values(),
         "related": [
             {"reason": r.reason, "title": r.title, "url": r.url} for r in related_pairs(snapshot)
         ],

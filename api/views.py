@@ -24,6 +24,7 @@ from api.caching import answer_for_day, apply_http_caching, cached_response
 from api.comparison_document import comparison_payload
 from api.exceptions import error_body
 from api.export import catalog_export, export_etag
+from api.renderers import DocumentJSONRenderer
 from catalog import changelog
 from catalog.models import ChangeEvent
 from catalog.pairs import canonical_pair
@@ -215,6 +216,7 @@ class ComparisonView(HttpCachingMixin, KnownParametersMixin, APIView):
     the other order answers 301 to it."""
 
     query_parameters = ("blend",)
+    renderer_classes = [DocumentJSONRenderer]
 
     @extend_schema(
         operation_id="comparisons_retrieve",

@@ -114,9 +114,8 @@ PHASES = {
         ("api.views", "split_pair"),
         ("api.comparison_document", "build_pair_snapshot"),
         ("api.comparison_document", "build_comparison_document"),
-        ("comparisons.narrative.document.ComparisonDocument", "to_dict"),
         ("api.comparison_document", "related_pairs"),
-        ("rest_framework.renderers.JSONRenderer", "render"),
+        ("api.renderers.DocumentJSONRenderer", "render"),
     ],
 }
 

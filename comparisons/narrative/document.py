@@ -197,10 +197,14 @@ class ComparisonDocument:
         """Whether any provider serves either model with limits of its own."""
         return any(row.own_limits for row in self.provider_price_rows)
 
+    def field_values(self) -> dict[str, Any]:
+        """The fields by name, in order, as they are (to_dict converts them)."""
+        return {name: getattr(self, name) for name in field_names(self)}
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: Decimals as decimal strings ("0.250000"), dates as ISO 8601, tuples
         as lists."""
-        return _plain(self)
+        return plain(self)
 
     def all_text(self) -> str:
         """Every generated sentence and cell, for checks that scan the prose."""
@@ -215,27 +219,43 @@ class ComparisonDocument:
         return "\n".join(parts)
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """`value` as JSON-ready data, dataclasses as dicts of their fields: what
     `dataclasses.asdict` then a conversion of its result would give, in one pass and
-    without asdict's deep copies (most of the API comparison's time went there)."""
+    without asdict's deep copies (most of the API comparison's time went there).
+    api.renderers.DocumentJSONRenderer writes the same JSON without building it."""
     kind = type(value)
     if kind in _AS_THEY_ARE:  # most values: asking is_dataclass of each was a third
         return value
     names = _FIELD_NAMES.get(kind)
     if names is None and is_dataclass(value) and not isinstance(value, type):
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+        names = field_names(value)
     if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
+    return plain_scalar(value)
+
+
+def plain_scalar(value: Any) -> Any:
+    """A Decimal as a decimal string, a date (or datetime) in ISO 8601; anything else as
+    it is."""
     if isinstance(value, Decimal):
         return f"{value:f}"  # str() would write a zero of six places "0E-6"
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def field_names(instance) -> tuple[str, ...]:
+    """A dataclass instance's field names, in order (looked up once per class)."""
+    kind = type(instance)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(instance))
+    return names
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
