@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from sitecache.build import build_id
 from sitecache.codings import in_clients_coding
 from sitecache.versioning import (
     Version,
@@ -42,14 +43,15 @@ def cached_response(request, build) -> HttpResponse:
     successful answers are kept; any edit to the catalog makes a new version, and the
     next request builds the answer again.
 
-    The key is the URL and what shapes the body; the entry carries the catalog version
+    The key is the URL and what shapes the body, and the build of the code
+    (sitecache.build: a deploy starts with its own answers); the entry carries the catalog version
     it was built at, checked on each hit against the shared cache's copy of the version
     (one round trip, no SQL) or the database. The rendered body is kept, not the data: a
     hit is then served without serialising the data again, with its ETag (hashing a
     650 KB list on every hit cost 0.4 ms) and its compressed forms (sitecache.codings),
     each made once. The renderer and its indent are part of the key, since they shape
     the body; other media-type parameters do not, so they cannot multiply entries."""
-    variant = f"{request.get_full_path()}\n{body_variant(request)}"
+    variant = f"{build_id()}\n{request.get_full_path()}\n{body_variant(request)}"
     day = getattr(request, ANSWER_DAY, None)
     if day is not None:
         variant = f"{variant}\n{day.isoformat()}"

@@ -32,6 +32,7 @@ from rest_framework.renderers import JSONRenderer
 from api import selectors, serializers
 from api.representation import datetime_text, represent
 from catalog.models import LanguageModel, Offering, Price, Provider
+from sitecache.build import build_id
 from sitecache.site_url import absolute_url
 from sitecache.versioning import (
     RequestVersion,
@@ -65,18 +66,19 @@ class CatalogExport:
 
 def export_etag(version: Version) -> str:
     """A strong validator: the export's bytes are a function of the catalog version."""
-    return version.etag_for(f"api-export:{FORMAT}")
+    return version.etag_for(f"api-export:{FORMAT}:{build_id()}")
 
 
 def catalog_export() -> CatalogExport:
     """The export for the catalog version of this request, built when the one kept in
     the cache is of another version."""
     version = version_for_request()
-    hit = cache.get(CACHE_KEY)
+    key = f"{CACHE_KEY}:{build_id()}"  # sitecache.build: a deploy builds its own
+    hit = cache.get(key)
     if hit is not None and hit[0].token == version.token:
         return CatalogExport(*hit)
     export = build_catalog_export()
-    cache.set(CACHE_KEY, (export.version, export.content), settings.PAGE_CACHE_SECONDS)
+    cache.set(key, (export.version, export.content), settings.PAGE_CACHE_SECONDS)
     return export
 
 

@@ -231,6 +231,10 @@ WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY") or "1")
 # Whole-page cache for anonymous visitors, keyed on the catalog version (sitecache).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
+# The build of the code, part of every cached page's and API answer's key and ETag, so a
+# deploy never serves what the previous build rendered (sitecache.build). Unset: a digest
+# of the source files, computed once per process.
+BUILD_ID = os.environ.get("BUILD_ID", "")
 # How long a shared cache's copy of the catalog version lives before a hit reads the
 # database again (sitecache.versioning): the bound on how long it can be wrong after a
 # failure between a bump and its copy.

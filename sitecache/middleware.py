@@ -40,6 +40,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+from sitecache.build import build_id
 from sitecache.codings import in_clients_coding
 from sitecache.dependencies import (
     PageDependencies,
@@ -62,15 +63,20 @@ CACHEABLE_METHODS = {"GET", "HEAD"}
 
 
 def page_cache_key(request: HttpRequest) -> str:
-    # Hashed: a hostile URL must not make a key longer than a cache backend accepts.
-    return f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+    """The path and kept query, and the build of the code (sitecache.build: a deploy
+    starts with its own pages). Hashed: a hostile URL must not make a key longer than a
+    cache backend accepts."""
+    return f"page:{hashlib.sha256(f'{build_id()}|{request.get_full_path()}'.encode()).hexdigest()}"
 
 
 def page_etag(fingerprint: str, request: HttpRequest) -> str:
     """Weak: the page is the same whichever content coding carries it (compression runs
     outside this middleware, on hits and misses alike). For a page kept per catalog
-    version the fingerprint is the version's token."""
-    digest = hashlib.sha256(f"{fingerprint}|{request.get_full_path()}".encode()).hexdigest()
+    version the fingerprint is the version's token. The build is part of it: a browser's
+    copy from before a deploy is not confirmed with a 304."""
+    digest = hashlib.sha256(
+        f"{fingerprint}|{build_id()}|{request.get_full_path()}".encode()
+    ).hexdigest()
     return f'W/"{digest[:24]}"'
 
 

@@ -1,0 +1,102 @@
+"""A deploy never serves what the previous build rendered (sitecache.build): the build is
+part of the key and ETag of every cached page, API answer and the catalog export."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from catalog.pairs import compare_url
+from sitecache.build import build_id, source_digest
+from tests.comparisons.test_page_dependencies import spread_catalog
+from tests.factories import LanguageModelFactory
+
+EXPORT_URL = "/api/v1/export.json.gz"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def write(root, relative: str, text: str) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_the_digest_follows_the_source_a_page_depends_on_and_nothing_else(tmp_path):
+    write(tmp_path, "templates/page.html", "<p>{{ x }}</p>")
+    write(tmp_path, "comparisons/views.py", "x = 1")
+    write(tmp_path, "requirements.txt", "Django==5.2.19")
+    write(tmp_path, "tests/test_page.py", "assert True")
+    first = source_digest(tmp_path)
+    assert first == source_digest(tmp_path)
+
+    write(tmp_path, "tests/test_page.py", "assert 1")  # tests, docs, bench: not served
+    write(tmp_path, "docs/notes.md", "notes")
+    write(tmp_path, "comparisons/__pycache__/views.cpython-311.pyc", "bytes")
+    assert source_digest(tmp_path) == first
+
+    for relative, text in [
+        ("templates/page.html", "<p>{{ x }}!</p>"),
+        ("comparisons/views.py", "x = 2"),
+        ("requirements.txt", "Django==5.2.20"),
+        ("static/site.css", "p { color: red }"),
+    ]:
+        before = source_digest(tmp_path)
+        write(tmp_path, relative, text)
+        assert source_digest(tmp_path) != before, relative
+
+
+def test_a_configured_build_id_names_the_build(settings):
+    settings.BUILD_ID = "release-2026.12.03"
+    assert build_id() == "release-2026.12.03"
+    settings.BUILD_ID = ""
+    assert len(build_id()) == 16  # the digest of this checkout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["model page", "comparison page"])
+def test_a_page_cached_by_one_build_is_rendered_afresh_by_the_next(client, settings, page):
+    if page == "model page":
+        url = LanguageModelFactory().get_absolute_url()
+    else:
+        a, b = spread_catalog(2)
+        url = compare_url(a.slug, b.slug)
+    settings.BUILD_ID = "old"
+    client.get(url)
+    old = client.get(url)
+    assert old["X-Page-Cache"] == "hit"
+
+    settings.BUILD_ID = "new"
+    new = client.get(url)
+    assert new["X-Page-Cache"] == "miss"
+    assert new["ETag"] != old["ETag"]
+    # A browser's copy from the old build is sent in full, not confirmed with a 304.
+    assert client.get(url, HTTP_IF_NONE_MATCH=old["ETag"]).status_code == 200
+    assert client.get(url, HTTP_IF_NONE_MATCH=new["ETag"]).status_code == 304
+
+
+@pytest.mark.django_db
+def test_an_api_answer_and_the_export_cached_by_one_build_are_built_afresh_by_the_next(
+    settings, django_assert_max_num_queries
+):
+    LanguageModelFactory()
+    api = APIClient()
+    settings.BUILD_ID = "old"
+    api.get("/api/v1/models/")
+    old_export = api.get(EXPORT_URL)
+    with django_assert_max_num_queries(1):  # a hit: the version, no more
+        api.get("/api/v1/models/")
+
+    settings.BUILD_ID = "new"
+    with django_assert_max_num_queries(20) as built:
+        assert api.get("/api/v1/models/").status_code == 200
+    assert len(built) > 1  # built again, not served from the old build's entry
+    new_export = api.get(EXPORT_URL)
+    assert new_export["ETag"] != old_export["ETag"]
+    assert api.get(EXPORT_URL, HTTP_IF_NONE_MATCH=old_export["ETag"]).status_code == 200
