@@ -78,10 +78,19 @@ TOKEN = ENTRY_FIELDS.index("version token")
 def read_answer(key: str) -> tuple[tuple | None, Version | None]:
     """The stored answer (None for none, or one of an older format) and, where the cache
     is shared, its copy of the catalog version: one round trip."""
-    value, shared = get_with_shared_version(key)
+    value, shared = get_with_shared_version(key, built_at)
     if isinstance(value, tuple) and len(value) == len(ENTRY_FIELDS):
         return value, shared
     return None, shared
+
+
+def built_at(value, shared: Version) -> bool:
+    """Whether a stored answer was built at version `shared`."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == len(ENTRY_FIELDS)
+        and (value[TOKEN] == shared.token)
+    )
 
 
 def answer_is_current(token: str, shared: Version | None) -> bool:

@@ -210,6 +210,8 @@ def redis_cache(location: str) -> dict:
         "LOCATION": location,
         "OUTAGE_RETRY_SECONDS": float(os.environ.get("REDIS_OUTAGE_RETRY_SECONDS", "5")),
         "FALLBACK_MAX_ENTRIES": CACHE_MAX_ENTRIES,
+        # Pages and API answers each process keeps decoded (sitecache.backends).
+        "KEPT_MAX_BYTES": int(os.environ.get("CACHE_KEPT_MAX_BYTES", str(64 * 1024 * 1024))),
         "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
     }
 

@@ -28,6 +28,12 @@ It also keeps a copy of the catalog version beside the pages (`get_with_raw`,
 `set_raw_if_newer`: sitecache.versioning explains the rules), so a page-cache hit is one
 round trip and no SQL. That copy never goes to the in-process fallback, and a process
 whose write of it was lost to an outage deletes it when Redis answers again.
+
+And each process keeps, decoded, the pages and answers it last read or wrote
+(`KeptValues`, up to KEPT_MAX_BYTES): `get_kept_or_with_raw` serves one of them when the
+copy of the version, read alone (a few bytes), says it is still right. A hit then moves
+no page over the socket and decompresses and unpickles nothing (a 655 KB API answer
+cost 0.2 to 0.5 ms of that per hit).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import logging
 import pickle
 import threading
 import time
+from collections.abc import Callable
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -97,6 +104,66 @@ class Outage:
 
 # One per Redis location in this process: Django makes a cache object per thread.
 _outages: dict[str, Outage] = {}
+
+
+def size_of(value) -> int:
+    """About how many bytes `value` holds: its bytes and text, in a tuple or dict one
+    level down (a stored page or API answer: the body and its compressed forms)."""
+    if isinstance(value, bytes | str):
+        return len(value)
+    if isinstance(value, tuple | list):
+        return sum(size_of(item) for item in value if not isinstance(item, tuple | list))
+    if isinstance(value, dict):
+        return sum(size_of(item) for item in value.values() if isinstance(item, bytes | str))
+    return 0
+
+
+class KeptValues:
+    """Values this process last read from or wrote to Redis, decoded, by key: at most
+    `max_bytes` of them (size_of), the oldest dropped first. Only ever served by
+    `get_kept_or_with_raw`, when the caller finds the value still right from the copy
+    of the catalog version; so a value kept here that Redis no longer holds (expired,
+    evicted, replaced by another process) is served only while it is as right as the
+    entry it was."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._values: dict[str, tuple[object, int]] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        kept = self._values.get(key)
+        return None if kept is None else kept[0]
+
+    def put(self, key: str, value) -> None:
+        size = size_of(value)
+        with self._lock:
+            self._drop(key)
+            if size > self.max_bytes:
+                return
+            while self._values and self._bytes + size > self.max_bytes:
+                self._drop(next(iter(self._values)))
+            self._values[key] = (value, size)
+            self._bytes += size
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._drop(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        kept = self._values.pop(key, None)
+        if kept is not None:
+            self._bytes -= kept[1]
+
+
+_kept: dict[str, KeptValues] = {}
+DEFAULT_KEPT_MAX_BYTES = 64 * 1024 * 1024
 
 
 def redacted(location: str) -> str:
@@ -175,12 +242,15 @@ class FailoverRedisCache(RedisCache):
         params = dict(params)
         retry_seconds = float(params.pop("OUTAGE_RETRY_SECONDS", DEFAULT_OUTAGE_RETRY_SECONDS))
         fallback_entries = params.pop("FALLBACK_MAX_ENTRIES", None)
+        kept_bytes = int(params.pop("KEPT_MAX_BYTES", DEFAULT_KEPT_MAX_BYTES))
         params["OPTIONS"] = {"serializer": CompressingSerializer, **params.get("OPTIONS", {})}
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
         where = ", ".join(redacted(location) for location in self._servers)
         self._outage = _outages.setdefault(where, Outage(where, retry_seconds))
         self._outage.retry_seconds = retry_seconds
+        self._kept = _kept.setdefault(where, KeptValues(kept_bytes))
+        self._kept.max_bytes = kept_bytes
         # LocMemCache objects with the same name share their storage in a process.
         fallback_params = {k: v for k, v in params.items() if k != "OPTIONS"}
         if fallback_entries is not None:
@@ -227,6 +297,26 @@ class FailoverRedisCache(RedisCache):
                 return (None if value is None else self._cache._serializer.loads(value)), raw
         return self._fallback.get(key), None
 
+    def get_kept_or_with_raw(
+        self, key: str, raw_key: str, still_right: Callable[[object, bytes], bool]
+    ) -> tuple[object, bytes | None]:
+        """What `get_with_raw` returns; but where this process keeps the value at `key`
+        and `still_right(value, raw)` holds for the bytes at `raw_key`, read alone, that
+        value (one round trip of a few bytes). The value read or written last is kept."""
+        kept = self._kept.get(key)
+        if kept is not None and not self._outage.skip_redis():
+            try:
+                raw = self._cache.get_client(write=True).get(self.make_and_validate_key(raw_key))
+            except RedisError as error:
+                self._outage.failed(error)
+            else:
+                if not self._succeeded() and raw is not None and still_right(kept, raw):
+                    return kept, raw
+        value, raw = self.get_with_raw(key, raw_key)
+        if value is not None and raw is not None:  # read from Redis, not the fallback
+            self._kept.put(key, value)
+        return value, raw
+
     def set_raw_if_newer(self, raw_key: str, number: int, raw: str, timeout: float) -> None:
         """Store `raw` (text starting with `number`) at `raw_key` for `timeout` seconds
         unless a larger number is there already (SET_IF_NEWER). Not kept anywhere while
@@ -252,14 +342,16 @@ class FailoverRedisCache(RedisCache):
     def get(self, *args, **kwargs):
         return self._call("get", *args, **kwargs)
 
-    def set(self, *args, **kwargs):
-        return self._call("set", *args, **kwargs)
+    def set(self, key, value, *args, **kwargs):
+        self._kept.put(key, value)  # the value this process wrote last
+        return self._call("set", key, value, *args, **kwargs)
 
     def touch(self, *args, **kwargs):
         return self._call("touch", *args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        return self._call("delete", *args, **kwargs)
+    def delete(self, key, *args, **kwargs):
+        self._kept.forget(key)
+        return self._call("delete", key, *args, **kwargs)
 
     def get_many(self, *args, **kwargs):
         return self._call("get_many", *args, **kwargs)
@@ -273,9 +365,12 @@ class FailoverRedisCache(RedisCache):
     def set_many(self, *args, **kwargs):
         return self._call("set_many", *args, **kwargs)
 
-    def delete_many(self, *args, **kwargs):
-        return self._call("delete_many", *args, **kwargs)
+    def delete_many(self, keys, *args, **kwargs):
+        for key in keys:
+            self._kept.forget(key)
+        return self._call("delete_many", keys, *args, **kwargs)
 
     def clear(self):
+        self._kept.clear()
         self._fallback.clear()
         return self._call("clear")

@@ -104,8 +104,15 @@ def stored_entry(value) -> Entry | None:
 def read_page(key: str) -> tuple[Entry | None, Version | None]:
     """The stored entry and, where the cache is shared, its copy of the catalog version
     (sitecache.versioning): one round trip. The version is None without a copy."""
-    value, shared = get_with_shared_version(key)
+    value, shared = get_with_shared_version(key, checked_at)
     return stored_entry(value), shared
+
+
+def checked_at(value, shared: Version) -> bool:
+    """Whether a stored page was found right at version `shared`: then it is served
+    without reading the stamps, kept in this process or not."""
+    entry = stored_entry(value)
+    return entry is not None and entry.checked == version_fingerprint(shared)
 
 
 def page_state(entry: Entry | None, shared: Version | None) -> tuple[Version, str, bool]:

@@ -190,11 +190,27 @@ def publish_version(version: Version) -> None:
         )
 
 
-def get_with_shared_version(key: str) -> tuple[object, Version | None]:
+def get_with_shared_version(
+    key: str, still_right: Callable[[object, Version], bool] | None = None
+) -> tuple[object, Version | None]:
     """The cached value at `key` and, where the cache is shared, its copy of the catalog
-    version, in one round trip (None without a copy, or in a process's own memory)."""
+    version, in one round trip (None without a copy, or in a process's own memory).
+
+    With `still_right`: where this process keeps the value at `key` decoded
+    (sitecache.backends.KeptValues) and `still_right(value, copy)` holds, that value, and
+    only the copy is read. `still_right` must hold only for a value as right as any
+    entry at `key` would be at that version (a page checked at it, an answer built at
+    it)."""
     if shares_version():
-        value, raw = cache.get_with_raw(key, SHARED_VERSION_KEY)
+        if still_right is None:
+            value, raw = cache.get_with_raw(key, SHARED_VERSION_KEY)
+        else:
+
+            def right(value, raw: bytes) -> bool:
+                shared = decode_version(raw)
+                return shared is not None and still_right(value, shared)
+
+            value, raw = cache.get_kept_or_with_raw(key, SHARED_VERSION_KEY, right)
         return value, decode_version(raw)
     return cache.get(key), None
 

@@ -58,6 +58,7 @@ def own_redis(settings):
     server.start()
     settings.CACHES = {"default": redis_cache(server.url)}
     yield server
+    cache.clear()  # what this process keeps of it too (sitecache.backends.KeptValues)
     server.stop()
 
 
