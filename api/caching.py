@@ -1,6 +1,7 @@
 """HTTP caching for API responses: a weak ETag (a hash of the uncompressed body),
-Last-Modified (when the public catalog last changed), Cache-Control for public data, and
-304 Not Modified on a matching If-None-Match / If-Modified-Since."""
+Last-Modified (when the public catalog, or the served source, last changed),
+Cache-Control for public data, and 304 Not Modified on a matching If-None-Match /
+If-Modified-Since."""
 
 from __future__ import annotations
 
@@ -141,7 +142,7 @@ def apply_http_caching(request, response):
         if cache_key is not None:
             store(cache_key, response, etag, encodings)
     response["ETag"] = etag
-    timestamp = int(version_for_request().changed_at.timestamp())
+    timestamp = version_for_request().last_modified
     day = getattr(request, ANSWER_DAY, None)
     if day is not None:
         day_start = timezone.make_aware(datetime.combine(day, time.min))

@@ -450,4 +450,4 @@ class CatalogExportView(HttpCachingMixin, KnownParametersMixin, APIView):
 
 
 def _timestamp(version: Version) -> int:
-    return int(version.changed_at.timestamp())
+    return version.last_modified

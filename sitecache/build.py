@@ -10,6 +10,10 @@ each such key and ETag, so a new build starts with its own entries (the old ones
 `BUILD_ID` (a release tag or commit, set by the deployment) names the build. Unset, it is
 a digest of the source a page depends on: the project's Python, templates and static
 files, and the pinned requirements. Read once per process, on first use (about 10 ms).
+
+`build_time()` is when that source last changed (the newest modification time among the
+same files): Last-Modified is never earlier, so a client revalidating with
+If-Modified-Since alone is not told "not modified" about a copy the previous build sent.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ SOURCE_SUFFIXES = frozenset({".py", ".html", ".txt", ".xml", ".css", ".js", ".sv
 SOURCE_FILES = ("requirements.txt",)
 
 _build_id: str | None = None
+_build_time: float | None = None
 
 
 def build_id() -> str:
@@ -37,9 +42,16 @@ def build_id() -> str:
     return _build_id
 
 
-def source_digest(root: Path) -> str:
-    """A digest of the files under `root` that shape what the site serves: their paths
-    and contents, in a fixed order."""
+def build_time() -> float:
+    """When the served source last changed, in seconds since the epoch."""
+    global _build_time
+    if _build_time is None:
+        _build_time = source_time(Path(settings.BASE_DIR))
+    return _build_time
+
+
+def source_paths(root: Path) -> list[Path]:
+    """The files under `root` that shape what the site serves, in a fixed order."""
     paths = [root / name for name in SOURCE_FILES if (root / name).is_file()]
     for directory in (*SOURCE_DIRS, *TEMPLATE_DIRS):
         paths += (
@@ -47,8 +59,17 @@ def source_digest(root: Path) -> str:
             for path in (root / directory).rglob("*")
             if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts
         )
+    return sorted(paths)
+
+
+def source_time(root: Path) -> float:
+    return max((path.stat().st_mtime for path in source_paths(root)), default=0.0)
+
+
+def source_digest(root: Path) -> str:
+    """A digest of the files that shape what the site serves: their paths and contents."""
     digest = hashlib.sha256()
-    for path in sorted(paths):
+    for path in source_paths(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]

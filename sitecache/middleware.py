@@ -147,7 +147,7 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 
 def add_validators(response: HttpResponse, etag: str, version: Version) -> None:
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(version.changed_at.timestamp())
+    response["Last-Modified"] = http_date(version.last_modified)
     response["Cache-Control"] = settings.PAGE_CACHE_CONTROL
     patch_vary_headers(response, ["Cookie"])
 
@@ -193,9 +193,9 @@ class CatalogPageCacheMiddleware:
         etag = page_etag(fingerprint, request)
         # Django's reading of If-None-Match (the weak comparison: W/"x" matches "x") and
         # If-Modified-Since, as api.caching uses: a 304, a 412, or None to answer in full.
-        # Last-Modified is when the catalog last changed, whatever the page shows: an
-        # honest upper bound (ETags are exact).
-        last_modified = int(version.changed_at.timestamp())
+        # Last-Modified is when the catalog or the served source last changed, whatever
+        # the page shows: an honest upper bound (ETags are exact).
+        last_modified = version.last_modified
         conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if conditional is not None:
             if conditional.status_code == 304:

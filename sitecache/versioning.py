@@ -39,6 +39,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from sitecache.build import build_time
 from sitecache.models import CatalogVersion
 
 ROW_ID = 1
@@ -62,6 +63,12 @@ class Version:
     def structure_token(self) -> str:
         """Changes with every structural edit (and after a database is replaced)."""
         return f"{self.structure}.{microseconds(self.structure_changed_at)}"
+
+    @property
+    def last_modified(self) -> int:
+        """Last-Modified of what is served at this version, in whole seconds: when the
+        catalog last changed, or the served source (sitecache.build), whichever is later."""
+        return int(max(self.changed_at.timestamp(), build_time()))
 
     def etag_for(self, key: str) -> str:
         digest = hashlib.sha256(f"{self.token}|{key}".encode()).hexdigest()[:24]

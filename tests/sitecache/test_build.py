@@ -3,12 +3,17 @@ part of the key and ETag of every cached page, API answer and the catalog export
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.cache import cache
+from django.utils.http import http_date
 from rest_framework.test import APIClient
 
+import sitecache.build
 from catalog.pairs import compare_url
-from sitecache.build import build_id, source_digest
+from sitecache.build import build_id, build_time, source_digest, source_time
+from sitecache.versioning import current_version
 from tests.comparisons.test_page_dependencies import spread_catalog
 from tests.factories import LanguageModelFactory
 
@@ -100,3 +105,28 @@ def test_an_api_answer_and_the_export_cached_by_one_build_are_built_afresh_by_th
     new_export = api.get(EXPORT_URL)
     assert new_export["ETag"] != old_export["ETag"]
     assert api.get(EXPORT_URL, HTTP_IF_NONE_MATCH=old_export["ETag"]).status_code == 200
+
+
+def test_the_build_time_is_the_newest_change_to_served_source(tmp_path):
+    write(tmp_path, "templates/page.html", "old")
+    write(tmp_path, "tests/test_page.py", "not served")
+    os.utime(tmp_path / "templates/page.html", (1_000_000_000, 1_000_000_000))
+    os.utime(tmp_path / "tests/test_page.py", (2_000_000_000, 2_000_000_000))
+    assert source_time(tmp_path) == 1_000_000_000
+
+
+@pytest.mark.django_db
+def test_last_modified_is_never_before_the_build(client, monkeypatch):
+    """A client that revalidates with If-Modified-Since alone gets the new build's page."""
+    url = LanguageModelFactory().get_absolute_url()
+    changed = current_version().changed_at.timestamp()
+    first = client.get(url)
+    assert first["Last-Modified"] == http_date(int(max(changed, build_time())))
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+    monkeypatch.setattr(sitecache.build, "_build_time", changed + 3600)  # deployed later
+    after_deploy = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert after_deploy.status_code == 200
+    assert after_deploy["Last-Modified"] == http_date(int(changed + 3600))
+    api = APIClient().get("/api/v1/models/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert api.status_code == 200 and api["Last-Modified"] == http_date(int(changed + 3600))
