@@ -80,18 +80,20 @@ def read_answer(key: str) -> tuple[tuple | None, Version | None]:
     """The stored answer (None for none, or one of an older format) and, where the cache
     is shared, its copy of the catalog version: one round trip."""
     value, shared = get_with_shared_version(key, built_at)
+    return stored_answer(value), shared
+
+
+def stored_answer(value) -> tuple | None:
+    """The entry, or None for anything else (an entry of an older format)."""
     if isinstance(value, tuple) and len(value) == len(ENTRY_FIELDS):
-        return value, shared
-    return None, shared
+        return value
+    return None
 
 
 def built_at(value, shared: Version) -> bool:
     """Whether a stored answer was built at version `shared`."""
-    return (
-        isinstance(value, tuple)
-        and len(value) == len(ENTRY_FIELDS)
-        and (value[TOKEN] == shared.token)
-    )
+    answer = stored_answer(value)
+    return answer is not None and answer[TOKEN] == shared.token
 
 
 def answer_is_current(token: str, shared: Version | None) -> bool:

@@ -31,6 +31,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache as memoize
+from functools import lru_cache
 from typing import TypeVar
 
 from django.conf import settings
@@ -165,8 +166,11 @@ def encode_version(version: Version) -> str:
     return f"{version.number}|{version.changed_at.isoformat()}|{version.structure}|{changed}"
 
 
+@lru_cache(maxsize=8)
 def decode_version(raw: bytes | None) -> Version | None:
-    """A copy `encode_version` wrote, or None for none (or anything else)."""
+    """A copy `encode_version` wrote, or None for none (or anything else). Remembered:
+    every hit reads the same copy until the next edit, and a kept hit decodes it twice
+    (`get_with_shared_version`); a Version is immutable."""
     if raw is None:
         return None
     try:
@@ -198,28 +202,24 @@ def publish_version(version: Version) -> None:
 
 
 def get_with_shared_version(
-    key: str, still_right: Callable[[object, Version], bool] | None = None
+    key: str, still_right: Callable[[object, Version], bool]
 ) -> tuple[object, Version | None]:
     """The cached value at `key` and, where the cache is shared, its copy of the catalog
     version, in one round trip (None without a copy, or in a process's own memory).
 
-    With `still_right`: where this process keeps the value at `key` decoded
-    (sitecache.backends.KeptValues) and `still_right(value, copy)` holds, that value, and
-    only the copy is read. `still_right` must hold only for a value as right as any
-    entry at `key` would be at that version (a page checked at it, an answer built at
-    it)."""
-    if shares_version():
-        if still_right is None:
-            value, raw = cache.get_with_raw(key, SHARED_VERSION_KEY)
-        else:
+    Where this process keeps the value at `key` decoded (sitecache.backends.KeptValues)
+    and `still_right(value, copy)` holds, that value, and only the copy is read.
+    `still_right` must hold only for a value as right as any entry at `key` would be at
+    that version (a page checked at it, an answer built at it)."""
+    if not shares_version():
+        return cache.get(key), None
 
-            def right(value, raw: bytes) -> bool:
-                shared = decode_version(raw)
-                return shared is not None and still_right(value, shared)
+    def right(value, raw: bytes) -> bool:
+        shared = decode_version(raw)
+        return shared is not None and still_right(value, shared)
 
-            value, raw = cache.get_kept_or_with_raw(key, SHARED_VERSION_KEY, right)
-        return value, decode_version(raw)
-    return cache.get(key), None
+    value, raw = cache.get_kept_or_with_raw(key, SHARED_VERSION_KEY, right)
+    return value, decode_version(raw)
 
 
 def publish_if_behind(shared: Version | None, version: Version) -> None:

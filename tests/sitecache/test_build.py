@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.core.cache import cache
 from django.utils.http import http_date
 from rest_framework.test import APIClient
 
@@ -18,13 +17,6 @@ from tests.comparisons.test_page_dependencies import spread_catalog
 from tests.factories import LanguageModelFactory
 
 EXPORT_URL = "/api/v1/export.json.gz"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def write(root, relative: str, text: str) -> None:
