@@ -17,7 +17,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from sitecache.build import build_id
-from sitecache.codings import in_clients_coding
+from sitecache.codings import Encodings, in_clients_coding
 from sitecache.versioning import (
     Version,
     get_with_shared_version,
@@ -140,7 +140,7 @@ def apply_http_caching(request, response):
         # that names the JSON, not the bytes on the wire, revalidates whatever encoding
         # the client accepts.
         etag = f'W/"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-        cache_key, encodings = getattr(response, "api_cache_key", None), {}
+        cache_key, encodings = getattr(response, "api_cache_key", None), ()
         if cache_key is not None:
             store(cache_key, response, etag, encodings)
     response["ETag"] = etag
@@ -166,7 +166,7 @@ def apply_http_caching(request, response):
     return response
 
 
-def store(key: str, response, etag: str, encodings: dict[str, bytes]) -> None:
+def store(key: str, response, etag: str, encodings: Encodings) -> None:
     """Keep the answer, marked with the version the request read from the database (a
     miss always has: answer_is_current)."""
     token = version_for_request().token

@@ -221,7 +221,7 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "sitecache.backends.LocalMemoryCache",
             "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         }
     }

@@ -12,6 +12,7 @@ from django.core.checks import Error, Tags, Warning, register
 
 PROCESS_LOCAL_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
+    "sitecache.backends.LocalMemoryCache",
     "django.core.cache.backends.dummy.DummyCache",
 }
 HINT = (

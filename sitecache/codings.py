@@ -6,6 +6,10 @@ cached body that is the same work on every hit, about 1 ms for a 50 KB page: mor
 the rest of the hit. Callers that cache a body keep its compressed forms beside it, one
 per coding, made on the first hit that asks for it; a response that carries a
 Content-Encoding passes that middleware as it is (it still adds the Vary header).
+
+The compressed forms are a tuple of (coding, bytes) pairs, not a dict: a stored entry
+made only of immutable values is served by the local-memory cache without a copy
+(sitecache.backends.LocalMemoryCache).
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from __future__ import annotations
 from compression_middleware.middleware import MIN_IMPROVEMENT, MIN_LEN, compressor
 from django.http import HttpRequest
 
+# The body in each content coding made so far: ((coding, bytes), ...).
+Encodings = tuple[tuple[str, bytes], ...]
+
 
 def in_clients_coding(
-    request: HttpRequest, body: bytes, encodings: dict[str, bytes]
-) -> tuple[bytes, str | None, dict[str, bytes] | None]:
+    request: HttpRequest, body: bytes, encodings: Encodings
+) -> tuple[bytes, str | None, Encodings | None]:
     """(the bytes to send, their content coding or None, `encodings` with a coding added
     when one was compressed now, else None). The coding is the one the middleware would
     choose; a body it would leave alone (short, or not smaller compressed) goes as it is."""
@@ -26,10 +33,10 @@ def in_clients_coding(
     if coding is None:
         return body, None, None
     added = None
-    compressed = encodings.get(coding)
+    compressed = next((data for name, data in encodings if name == coding), None)
     if compressed is None:
         compressed = compress(body)
-        added = {**encodings, coding: compressed}
+        added = (*encodings, (coding, compressed))
     if len(compressed) >= len(body) - MIN_IMPROVEMENT:
         return body, None, added
     return compressed, coding, added

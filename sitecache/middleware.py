@@ -41,7 +41,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from sitecache.build import build_id
-from sitecache.codings import in_clients_coding
+from sitecache.codings import Encodings, in_clients_coding
 from sitecache.dependencies import (
     PageDependencies,
     current_stamps,
@@ -91,7 +91,7 @@ class Entry(NamedTuple):
     # right: while the catalog stays at that version, a hit needs no check of the stamps.
     checked: str
     # The body in each content coding a client asked for, added on the first such hit.
-    encodings: dict[str, bytes]
+    encodings: Encodings
 
 
 def stored_entry(value) -> Entry | None:
@@ -234,7 +234,7 @@ class CatalogPageCacheMiddleware:
                     response.content,
                     response["Content-Type"],
                     version_fingerprint(version),
-                    {},
+                    (),
                 ),
             )
             response["X-Page-Cache"] = "miss"

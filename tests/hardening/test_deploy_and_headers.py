@@ -69,6 +69,7 @@ def test_deploy_checks_fail_when_counters_are_not_shared():
     [
         (3, "django.core.cache.backends.locmem.LocMemCache", True),
         (1, "django.core.cache.backends.locmem.LocMemCache", False),
+        (3, "sitecache.backends.LocalMemoryCache", True),
         (3, "sitecache.backends.FailoverRedisCache", False),
     ],
 )

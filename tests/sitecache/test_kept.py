@@ -40,9 +40,9 @@ def page_key(url: str) -> str:
 def test_kept_values_hold_at_most_their_bytes_dropping_the_oldest_first():
     kept = KeptValues(max_bytes=100)
     kept.put("a", b"x" * 40)
-    kept.put("b", ("text/html", b"y" * 40, {"gzip": b"z" * 10}))
-    assert size_of(kept.get("b")) == 9 + 40 + 10
-    kept.put("c", b"w" * 30)  # 40 + 59 + 30 > 100: "a", the oldest, goes
+    kept.put("b", ("text/html", b"y" * 40, (("gzip", b"z" * 10),)))
+    assert size_of(kept.get("b")) == 9 + 40 + 4 + 10  # the compressed forms counted too
+    kept.put("c", b"w" * 30)  # 40 + 63 + 30 > 100: "a", the oldest, goes
     assert kept.get("a") is None and kept.get("b") is not None and kept.get("c") == b"w" * 30
     kept.put("b", b"v")  # replaced, not counted twice
     kept.put("d", b"u" * 60)
@@ -91,7 +91,7 @@ def test_a_page_kept_at_an_older_version_gives_way_to_the_entry_in_redis(own_red
     theirs = kept._replace(
         body=kept.body.replace(b"</body>", b"<!-- theirs --></body>"),
         checked=version_fingerprint(current_version()),
-        encodings={},
+        encodings=(),
     )
     own_redis.client().set(page_key(url), cache._cache._serializer.dumps(tuple(theirs)))
 
