@@ -3,6 +3,7 @@ page runs a fixed number of queries whatever the catalog size."""
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -389,31 +390,106 @@ def compare_candidates(
         rows = candidate_rows(
             LanguageModel.objects.filter(Q(pk=model.pk) | Q(status=LanguageModel.Status.PUBLISHED))
         )
+    index = candidate_index(rows)
     pk, maker, modalities = model.pk, model.organization_id, model.output_modalities
-    mine = next((m.blend for m in rows if m.pk == pk), None)
-    others = [m for m in rows if m.pk != pk]
-    chosen = [m for m in others if m.organization_id == maker][:same_maker]
+    me = index.position.get(pk)
+    mine = rows[me].blend if me is not None else None
+    chosen = [rows[n] for n in index.by_maker.get(maker, ()) if n != me][:same_maker]
 
     # The nearest of each other maker: what sorting every row by nearness and taking
     # makers in turn gives (ties go to the first in `rows`, newest first), without
-    # sorting them all.
-    nearest: dict[int, tuple[tuple[bool, float, int, int], CompareCandidate]] = {}
-    for position, other in enumerate(others):
-        if other.organization_id == maker:
+    # looking at every row: each maker's rows are kept by price (CandidateIndex).
+    nearest = []
+    for other_maker in index.by_maker:
+        if other_maker == maker:
             continue
-        price = other.blend
-        key = (
-            other.output_modalities != modalities,
-            abs(math.log(price / mine)) if mine and price else math.inf,
-            -other.provider_count,
-            position,
-        )
-        held = nearest.get(other.organization_id)
-        if held is None or key < held[0]:
-            nearest[other.organization_id] = (key, other)
+        pool = index.pools.get((other_maker, modalities))
+        mismatch = pool is None  # none of this maker's models has the same modalities
+        if mismatch:
+            pool = index.pools[other_maker, None]
+        distance, providers, position = pool.nearest(mine)
+        nearest.append(((mismatch, distance, providers, position), rows[position]))
     room = max(limit - len(chosen), 0)
-    chosen.extend(other for _key, other in sorted(nearest.values(), key=first)[:room])
+    chosen.extend(other for _key, other in sorted(nearest, key=first)[:room])
     return chosen
+
+
+# Two rows whose blends are this close in log scale are both weighed exactly.
+_LOG_SLACK = 1e-9
+
+
+class _Pool:
+    """Rows of one maker (of one set of output modalities, or all), for finding the
+    nearest in price: the priced ones by the log of their blend, and the best of all
+    when nearness cannot tell them apart."""
+
+    __slots__ = ("logs", "priced", "best_any")
+
+    def __init__(self, rows: list[CompareCandidate], positions: list[int]):
+        priced = sorted(
+            (math.log(rows[n].blend), rows[n].blend, -rows[n].provider_count, n)
+            for n in positions
+            if rows[n].blend  # None or 0: no nearness
+        )
+        self.logs = [entry[0] for entry in priced]
+        self.priced = priced
+        # Without prices to compare, the more widely offered, then the newest, first.
+        self.best_any = min((-rows[n].provider_count, n) for n in positions)
+
+    def nearest(self, mine: float | None) -> tuple[float, int, int]:
+        """(distance, -providers, position) of the row nearest in price to `mine`: the
+        same key compare_candidates' definition sorts by (the distance is
+        |log(price / mine)|, infinite without a price on either side)."""
+        if not mine or not self.priced:
+            return (math.inf, *self.best_any)
+        target = math.log(mine)
+        logs = self.logs
+        at = bisect.bisect_left(logs, target)
+        closest = min(abs(logs[n] - target) for n in (at - 1, at) if 0 <= n < len(logs))
+        # Every row about as near (equal blends, or equal ratios on both sides), weighed
+        # by the definition's own arithmetic, so rounding cannot reorder ties.
+        low, high = at, at
+        while low > 0 and target - logs[low - 1] <= closest + _LOG_SLACK:
+            low -= 1
+        while high < len(logs) and logs[high] - target <= closest + _LOG_SLACK:
+            high += 1
+        return min(
+            (abs(math.log(price / mine)), providers, position)
+            for _log, price, providers, position in self.priced[low:high]
+        )
+
+
+class CandidateIndex:
+    """The rows of compare_candidates arranged for it: each row's position, each
+    maker's rows (newest first) and their price pools, per set of output modalities
+    (maker, modalities) and in all (maker, None)."""
+
+    def __init__(self, rows: list[CompareCandidate]):
+        self.position = {row.pk: n for n, row in enumerate(rows)}
+        self.by_maker: dict[int, list[int]] = {}
+        by_modalities: dict[tuple[int, str], list[int]] = {}
+        for n, row in enumerate(rows):
+            self.by_maker.setdefault(row.organization_id, []).append(n)
+            by_modalities.setdefault((row.organization_id, row.output_modalities), []).append(n)
+        self.pools: dict[tuple[int, str | None], _Pool] = {
+            (maker, None): _Pool(rows, positions) for maker, positions in self.by_maker.items()
+        }
+        for key, positions in by_modalities.items():
+            self.pools[key] = _Pool(rows, positions)
+
+
+_last_index: list[tuple[list[CompareCandidate], CandidateIndex]] = []
+
+
+def candidate_index(rows: list[CompareCandidate]) -> CandidateIndex:
+    """The index of `rows`, built once for the list a catalog version keeps
+    (published_candidate_rows returns the same list until the next edit)."""
+    held = _last_index[0] if _last_index else None
+    if held is not None and held[0] is rows:
+        return held[1]
+    index = CandidateIndex(rows)
+    _last_index[:] = [(rows, index)]
+    return index
 
 
 def first(pair: tuple):
