@@ -72,6 +72,13 @@ ROWS: tuple[Row, ...] = (
     # What a browser gets: the same cached page, compressed on the way out (wrk sends no
     # Accept-Encoding otherwise). Reported, not a target of the issue.
     Row("cmp_cached_br", "comparison page, cached, `Accept-Encoding: br, gzip`", None),
+    # The cached API list against a static file of its own size (655 KB at 500 models,
+    # where the row above compares it with one of the comparison page's, 51 KB).
+    Row(
+        "api_list_cached_own_size",
+        "`/api/v1/models/`, cached, vs a static file of its own size",
+        None,
+    ),
     # Every sitemap pair is an uncached comparison page to a crawler: the same goal.
     Row("crawler", "crawler: random sitemap pairs, each requested once", Target(">=", 0.10)),
 )

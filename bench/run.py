@@ -325,15 +325,17 @@ pages = {
     "sitemap index": "/sitemap.xml",
 }
 client = Client(raise_request_exception=False)
-counts, size = {}, 0
+counts, size, api_size = {}, 0, 0
 for label, url in pages.items():
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     counts[label] = {"queries": len(ctx.captured_queries), "status": response.status_code}
     if label == "comparison page":
         size = len(response.content)
+    if label == "/api/v1/models/":
+        api_size = len(response.content)
 print(json.dumps({
-    "counts": counts, "slugs": slugs, "page_bytes": size,
+    "counts": counts, "slugs": slugs, "page_bytes": size, "api_bytes": api_size,
     "offerings": Offering.objects.count(),
 }))
 """
@@ -873,6 +875,11 @@ def measure_catalog(stack: Stack, catalog: str, opts: Options, cleanup) -> Catal
     # whitenoise indexes the static files then.
     (STATIC_DIR / static_name).write_bytes(b"x" * max(info["page_bytes"], 1))
     static = f"/static/bench/{static_name}"
+    # And one of the API list's size (655 KB at 500 models), to tell what its row pays
+    # for the bytes alone from what it pays for being an API answer.
+    api_static_name = f"api-size-{stack.key}-{catalog}.json"
+    (STATIC_DIR / api_static_name).write_bytes(b"x" * max(info["api_bytes"], 1))
+    api_static = f"/static/bench/{api_static_name}"
 
     pool = PairPool(slugs)
     pool.used.add((slugs[0], slugs[-1]))  # catalog_info requested it
@@ -915,6 +922,7 @@ def measure_catalog(stack: Stack, catalog: str, opts: Options, cleanup) -> Catal
             wrk_row("model page, uncached", [f"/models/{s}/" for s in slugs], once=True)
             wrk_row("/models/", ["/models/"])
             wrk_row("/api/v1/models/, cached", ["/api/v1/models/"])
+            wrk_row("static file, the API list's size", [api_static])
             wrk_row(
                 "API comparison, uncached",
                 [api_cmp_path(p) for p in pool.take(uncached)],
@@ -1005,6 +1013,11 @@ def measure_catalog(stack: Stack, catalog: str, opts: Options, cleanup) -> Catal
         cells["model_uncached"] = ratio("model page, uncached")
         cells["models_list"] = ratio("/models/")
         cells["api_list_cached"] = ratio("/api/v1/models/, cached")
+        api_static_rps = loads["static file, the API list's size"]["rps"]
+        cells["api_list_cached_own_size"] = Cell(
+            loads["/api/v1/models/, cached"]["rps"] / api_static_rps,
+            errors=loads["/api/v1/models/, cached"]["errors"],
+        )
         cells["api_cmp_uncached"] = ratio("API comparison, uncached")
         cells["cmp_after_edit"] = slowdown(
             "comparison page, right after an edit",
