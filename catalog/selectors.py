@@ -363,13 +363,14 @@ def candidate_rows(models: QuerySet[LanguageModel]) -> list[CompareCandidate]:
     ]
 
 
-def published_candidate_rows() -> list[CompareCandidate]:
-    """Every published model as a CompareCandidate, kept per catalog version: the rows
-    do not depend on the page, and reading 500 of them was most of a model page's
-    time (docs/benchmarks.md, "Profile: uncached comparison page"). Shared: read-only."""
+def published_candidate_index() -> CandidateIndex:
+    """Every published model as a CompareCandidate, arranged for compare_candidates, kept
+    per catalog version: the rows do not depend on the page, and reading 500 of them
+    was most of a model page's time (docs/benchmarks.md, "Profile: uncached comparison
+    page"). Shared: read-only."""
     return cached_for_catalog_version(
         "compare-candidates",
-        lambda: candidate_rows(LanguageModel.objects.published()),
+        lambda: CandidateIndex(candidate_rows(LanguageModel.objects.published())),
     )
 
 
@@ -385,12 +386,16 @@ def compare_candidates(
     No query for a published model (the rows are kept per catalog version), one for a
     draft."""
     if model.is_published:
-        rows = published_candidate_rows()
+        index = published_candidate_index()
     else:
-        rows = candidate_rows(
-            LanguageModel.objects.filter(Q(pk=model.pk) | Q(status=LanguageModel.Status.PUBLISHED))
+        index = CandidateIndex(
+            candidate_rows(
+                LanguageModel.objects.filter(
+                    Q(pk=model.pk) | Q(status=LanguageModel.Status.PUBLISHED)
+                )
+            )
         )
-    index = candidate_index(rows)
+    rows = index.rows
     pk, maker, modalities = model.pk, model.organization_id, model.output_modalities
     me = index.position.get(pk)
     mine = rows[me].blend if me is not None else None
@@ -460,11 +465,12 @@ class _Pool:
 
 
 class CandidateIndex:
-    """The rows of compare_candidates arranged for it: each row's position, each
-    maker's rows (newest first) and their price pools, per set of output modalities
+    """The rows of compare_candidates (newest first) arranged for it: each row's
+    position, each maker's rows and their price pools, per set of output modalities
     (maker, modalities) and in all (maker, None)."""
 
     def __init__(self, rows: list[CompareCandidate]):
+        self.rows = rows
         self.position = {row.pk: n for n, row in enumerate(rows)}
         self.by_maker: dict[int, list[int]] = {}
         by_modalities: dict[tuple[int, str], list[int]] = {}
@@ -476,20 +482,6 @@ class CandidateIndex:
         }
         for key, positions in by_modalities.items():
             self.pools[key] = _Pool(rows, positions)
-
-
-_last_index: list[tuple[list[CompareCandidate], CandidateIndex]] = []
-
-
-def candidate_index(rows: list[CompareCandidate]) -> CandidateIndex:
-    """The index of `rows`, built once for the list a catalog version keeps
-    (published_candidate_rows returns the same list until the next edit)."""
-    held = _last_index[0] if _last_index else None
-    if held is not None and held[0] is rows:
-        return held[1]
-    index = CandidateIndex(rows)
-    _last_index[:] = [(rows, index)]
-    return index
 
 
 def first(pair: tuple):

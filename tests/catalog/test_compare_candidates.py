@@ -71,6 +71,7 @@ def test_the_same_choice_as_sorting_every_model(rows, me, limit):
         output_modalities=mine.output_modalities,
         is_published=True,
     )
-    with patch.object(selectors, "published_candidate_rows", return_value=candidates):
+    index = selectors.CandidateIndex(candidates)
+    with patch.object(selectors, "published_candidate_index", return_value=index):
         chosen = selectors.compare_candidates(model, limit=limit)
     assert chosen == by_sorting_everything(model, candidates, limit=limit)
