@@ -5,8 +5,9 @@ providers, prices and cross-checks, every price of every offering, scores with t
 benchmarks, sources): half of an uncached model page, most of it the ORM compiling SQL
 and building instances the template then walked (docs/benchmarks.md, "The model page").
 It now runs the comparison snapshot's prepared reads (catalog.selectors, as plain SQL:
-catalog.prepared) and one for the price history: four queries, rows as tuples, turned
-here into the few frozen values the template reads.
+catalog.prepared) and one for the price history: four queries (sent together on
+PostgreSQL: `read_together`), rows as tuples, turned here into the few frozen values the
+template reads.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from catalog.models import (
     recorded_before_release,
 )
 from catalog.pairs import path_of
+from catalog.prepared import read_together
 
 LIFECYCLE_LABELS = dict(Lifecycle.choices)
 REPORTED_BY_LABELS = dict(BenchmarkScore.ReportedBy.choices)
@@ -194,11 +196,17 @@ class ModelPage:
 def read_model_page(model: LanguageModel, *, today: date) -> ModelPage:
     """The offerings (by provider name, each with the price in force and its cross-checks),
     benchmark scores (by benchmark), sources (by title) and standard-price history (up to
-    `today`) of `model`: four queries."""
+    `today`) of `model`: four queries, in one round trip on PostgreSQL."""
     ids = [model.pk]
+    offering_rows, history_rows, score_rows, source_rows = read_together(
+        (selectors.snapshot_offering_rows, ids, None),
+        (selectors.base_price_history_rows, ids, today),
+        (selectors.snapshot_score_rows, ids, None),
+        (selectors.snapshot_source_rows, ids, None),
+    )
     offerings: list[OfferingRow] = []
     names: dict[int, str] = {}
-    for row in selectors.snapshot_offering_rows.rows(ids):
+    for row in offering_rows:
         names[row.pk] = row.provider_name
         offerings.append(
             OfferingRow(
@@ -228,7 +236,7 @@ def read_model_page(model: LanguageModel, *, today: date) -> ModelPage:
         )
 
     history: dict[int, list[tuple[date, Decimal, Decimal]]] = {pk: [] for pk in names}
-    for offering_id, *point in selectors.base_price_history_rows.rows(ids, today):
+    for offering_id, *point in history_rows:
         history[offering_id].append(tuple(point))
 
     release = model.release_date
@@ -243,11 +251,10 @@ def read_model_page(model: LanguageModel, *, today: date) -> ModelPage:
             attribution=row.attribution,
             is_preview_result=recorded_before_release(row.measured_on, release),
         )
-        for row in selectors.snapshot_score_rows.rows(ids)
+        for row in score_rows
     )
     sources = tuple(
-        SourceRow(url=url, title=title)
-        for _model_id, url, title, _retrieved_on in selectors.snapshot_source_rows.rows(ids)
+        SourceRow(url=url, title=title) for _model_id, url, title, _retrieved_on in source_rows
     )
     return ModelPage(
         offerings=tuple(offerings),

@@ -6,11 +6,19 @@ and building each query through the ORM cost more than the database took to answ
 per number of ids, with stand-in arguments, remembers the SQL, where the arguments go
 among its parameters, and how the ORM converts each column, and from then on runs the
 SQL with the real arguments: the same statement, the same values, as tuples.
+
+`read_together` runs several such reads at once. On PostgreSQL they go in one round trip
+(psycopg's pipeline mode) as prepared statements, planned once per connection: a round
+trip and a plan each cost the server more than running these statements
+(docs/benchmarks.md, "Issue #16, round three"). Elsewhere they run one after another.
+Every statement still goes through Django's cursor, so it is counted and logged as any
+other query.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,19 +59,25 @@ class PreparedRead:
         self._kept: dict[int, _Statement] = {}
 
     def rows(self, ids: Sequence[int], on: date | None = None) -> list[tuple]:
-        statement = self._kept.get(len(ids))
+        (rows,) = read_together((self, ids, on))
+        return rows
+
+    def _statement(self, count: int) -> _Statement:
+        statement = self._kept.get(count)
         if statement is None:
-            statement = self._prepare(len(ids))
-            if len(ids) <= MOST_KEPT_IDS:
-                self._kept[len(ids)] = statement
+            statement = self._prepare(count)
+            if count <= MOST_KEPT_IDS:
+                self._kept[count] = statement
+        return statement
+
+    def _arguments(self, statement: _Statement, ids: Sequence[int], on: date | None) -> list:
         day = connection.ops.adapt_datefield_value(on) if on is not None else None
-        params = [
+        return [
             value if at is None else day if at == "on" else ids[at]
             for value, at in zip(statement.params, statement.arguments, strict=True)
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(statement.sql, params)
-            rows = cursor.fetchall()
+
+    def _converted(self, statement: _Statement, rows: list[tuple]) -> list[tuple]:
         if not statement.converters:
             return rows if self._row is tuple else [self._row(row) for row in rows]
         converted = []
@@ -104,3 +118,46 @@ class PreparedRead:
                 for column, (converters, expression) in converters.items()
             ),
         )
+
+
+def read_together(
+    *reads: tuple[PreparedRead, Sequence[int], date | None],
+) -> list[list[tuple]]:
+    """The rows of each `(read, ids, on)`, in order: `read.rows(ids, on)` for each, one
+    query each, sent together where the database can take them so (`pipelined`)."""
+    statements = [read._statement(len(ids)) for read, ids, _on in reads]
+    arguments = [
+        read._arguments(statement, ids, on)
+        for (read, ids, on), statement in zip(reads, statements, strict=True)
+    ]
+    cursors = []
+    try:
+        with pipelined():
+            for statement, params in zip(statements, arguments, strict=True):
+                cursor = prepared_cursor()
+                cursors.append(cursor)
+                cursor.execute(statement.sql, params)
+            # In a pipeline the first fetch sends every statement and waits once.
+            fetched = [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    return [
+        read._converted(statement, rows)
+        for (read, _ids, _on), statement, rows in zip(reads, statements, fetched, strict=True)
+    ]
+
+
+def pipelined():
+    """A block whose statements go to the server without waiting for each other's
+    results, where the connection can (config.postgresql's `pipeline`); otherwise a block
+    that changes nothing."""
+    pipeline = getattr(connection, "pipeline", None)
+    return pipeline() if pipeline is not None else nullcontext()
+
+
+def prepared_cursor():
+    """A cursor whose statements the server plans once per connection, where the
+    database can (config.postgresql's `prepared_cursor`); otherwise an ordinary one."""
+    make = getattr(connection, "prepared_cursor", None)
+    return make() if make is not None else connection.cursor()

@@ -23,6 +23,7 @@ from catalog.models import (
     own_limit,
     recorded_before_release,
 )
+from catalog.prepared import read_together
 from comparisons.models import Comparison, canonical_lineup, canonical_pair
 from comparisons.page_dependencies import shows_comparison, shows_models
 from comparisons.pricing import ContextTier, Rates
@@ -390,7 +391,8 @@ def build_lineup_snapshot(
 
 def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
     """Snapshots of models with their offerings, tiers, scores and sources, as of today:
-    4 queries whatever the number of models (prepared plain SQL: catalog.prepared)."""
+    4 queries whatever the number of models (prepared plain SQL: catalog.prepared), in
+    one round trip on PostgreSQL."""
     built = dated_snapshots(models, timezone.localdate())
     return {m.slug: built[m.pk].snapshot for m in models}
 
@@ -398,6 +400,12 @@ def model_snapshots(models: list[LanguageModel]) -> dict[str, ModelSnapshot]:
 def dated_snapshots(models: list[LanguageModel], day: date) -> dict[int, DatedSnapshot]:
     """`model_snapshots` as of `day`, by model id, each with the day it stops holding."""
     ids = [m.pk for m in models]
+    tier_rows, offering_rows, score_rows, source_rows = read_together(
+        (selectors.snapshot_tier_rows, ids, None),
+        (selectors.snapshot_offering_rows, ids, None),
+        (selectors.snapshot_score_rows, ids, None),
+        (selectors.snapshot_source_rows, ids, None),
+    )
 
     tiers: dict[int, dict[int, ContextTier]] = {}
     until: dict[int, date] = {}
@@ -409,7 +417,7 @@ def dated_snapshots(models: list[LanguageModel], day: date) -> dict[int, DatedSn
         tier_input,
         tier_output,
         tier_cache_read,
-    ) in selectors.snapshot_tier_rows.rows(ids):
+    ) in tier_rows:
         if effective_date > day:  # not in force yet: the snapshot holds until then
             until[model_id] = min(effective_date, until.get(model_id, effective_date))
             continue
@@ -425,7 +433,7 @@ def dated_snapshots(models: list[LanguageModel], day: date) -> dict[int, DatedSn
 
     by_id = {m.pk: m for m in models}
     offerings: dict[int, list[OfferingSnapshot]] = {pk: [] for pk in ids}
-    for row in selectors.snapshot_offering_rows.rows(ids):
+    for row in offering_rows:
         model = by_id[row.model_id]
         offerings[row.model_id].append(
             OfferingSnapshot(
@@ -454,7 +462,7 @@ def dated_snapshots(models: list[LanguageModel], day: date) -> dict[int, DatedSn
 
     release_dates = {m.pk: m.release_date for m in models}
     scores: dict[int, list[ScoreSnapshot]] = {pk: [] for pk in ids}
-    for row in selectors.snapshot_score_rows.rows(ids):
+    for row in score_rows:
         release = release_dates.get(row.model_id)
         scores[row.model_id].append(
             ScoreSnapshot(
@@ -475,7 +483,7 @@ def dated_snapshots(models: list[LanguageModel], day: date) -> dict[int, DatedSn
         )
 
     sources: dict[int, list[SourceSnapshot]] = {pk: [] for pk in ids}
-    for model_id, url, title, retrieved_on in selectors.snapshot_source_rows.rows(ids):
+    for model_id, url, title, retrieved_on in source_rows:
         sources[model_id].append(SourceSnapshot(url=url, title=title, retrieved_on=retrieved_on))
 
     return {

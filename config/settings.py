@@ -111,6 +111,10 @@ DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "10"))
 # leaves unanswered for DB_STATEMENT_TIMEOUT + DB_WATCHDOG_GRACE seconds (config.postgresql;
 # the server's own statement_timeout cannot fire when the server has stopped answering).
 DB_WATCHDOG_GRACE = float(os.environ.get("DB_WATCHDOG_GRACE", "3"))
+# On PostgreSQL the reads every uncached page runs (catalog.prepared) are prepared
+# statements, planned once per connection. Turn off behind a pooler in transaction mode
+# that does not keep prepared statements per client (PgBouncer before 1.21).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 
 
 def with_timeouts(database: dict) -> dict:

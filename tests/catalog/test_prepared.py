@@ -7,11 +7,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
+from psycopg import pq
 
 from catalog import selectors
 from catalog.models import LanguageModel
-from catalog.prepared import MOST_KEPT_IDS, PreparedRead
+from catalog.prepared import MOST_KEPT_IDS, PreparedRead, read_together
 from pricewatch.models import SOURCES, OfferingCheck
 from tests.factories import (
     BenchmarkScoreFactory,
@@ -131,3 +133,79 @@ def test_score_rows_name_their_columns_in_the_orms_order(models):
         score.score,
         score.reported_by,
     )
+
+
+# Reads run together (catalog.prepared.read_together): the model page's four and the
+# comparison snapshot's four. On PostgreSQL they go in one round trip as prepared
+# statements; everywhere they give what each read gives alone.
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only: pipelines, prepared statements"
+)
+
+
+def the_model_page_reads(ids: list[int]):
+    return (
+        (selectors.snapshot_offering_rows, ids, None),
+        (selectors.base_price_history_rows, ids, timezone.localdate()),
+        (selectors.snapshot_score_rows, ids, None),
+        (selectors.snapshot_source_rows, ids, None),
+    )
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_reads_together_give_what_each_gives_alone(models, count, django_assert_num_queries):
+    ids = [m.pk for m in models[:count]]
+    reads = the_model_page_reads(ids)
+    alone = [read.rows(ids, on) for read, ids, on in reads]
+    assert all(alone)
+    with django_assert_num_queries(len(reads)):  # each statement counted, as any query
+        assert read_together(*reads) == alone
+
+
+@on_postgresql
+def test_on_postgresql_reads_together_go_in_one_pipeline(models):
+    modes = []
+
+    def record(execute, sql, params, many, context):
+        modes.append(context["connection"].connection.pgconn.pipeline_status)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        read_together(*the_model_page_reads([models[0].pk]))
+        selectors.snapshot_source_rows.rows([models[0].pk])  # alone: nothing to wait for
+        LanguageModel.objects.count()
+    assert modes == [pq.PipelineStatus.ON] * 5 + [pq.PipelineStatus.OFF]
+
+
+def prepared_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {statement for (statement,) in cursor.fetchall()}
+
+
+def as_sent(sql: str) -> str:
+    """A statement as psycopg sends it with its parameters bound on the server."""
+    count = sql.count("%s")
+    return sql.replace("%s", "{}").format(*(f"${n}" for n in range(1, count + 1)))
+
+
+@on_postgresql
+def test_on_postgresql_the_reads_are_prepared_statements_and_other_queries_are_not(models):
+    ids = [m.pk for m in models[:5]]
+    selectors.snapshot_score_rows.rows(ids)
+    LanguageModel.objects.filter(pk__in=ids).count()
+    statement = selectors.snapshot_score_rows._statement(len(ids))
+    kept = prepared_statements()
+    assert as_sent(statement.sql) in kept
+    assert not any("COUNT(" in sql for sql in kept)
+
+
+@on_postgresql
+def test_prepared_statements_can_be_turned_off(models, settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    ids = [m.pk for m in models[:6]]
+    expected = list(selectors.scores_for_models(ids).values_list(*selectors.SNAPSHOT_SCORE_FIELDS))
+    assert selectors.snapshot_score_rows.rows(ids) == expected
+    statement = selectors.snapshot_score_rows._statement(len(ids))
+    assert as_sent(statement.sql) not in prepared_statements()

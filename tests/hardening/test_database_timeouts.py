@@ -204,6 +204,16 @@ if sys.argv[1] == "health check":
     # What a pooled connection meets first in a request (CONN_HEALTH_CHECKS).
     usable = connection.is_usable()
     print(f"{'answered' if usable else 'gave up'} after {time.monotonic() - started:.1f} s")
+elif sys.argv[1] == "pipeline":
+    # Statements sent together (catalog.prepared.read_together): the wait is at the fetch.
+    try:
+        with connection.pipeline():
+            cursors = [connection.prepared_cursor() for _ in range(3)]
+            for cursor in cursors:
+                cursor.execute("SELECT %s", [1])
+            print([cursor.fetchall() for cursor in cursors])
+    except OperationalError as error:
+        print(f"gave up after {time.monotonic() - started:.1f} s")
 else:
     try:
         connection.cursor().execute("SELECT 1")
@@ -214,7 +224,7 @@ else:
 
 
 @needs_postgresql
-@pytest.mark.parametrize("waiting_in", ["statement", "health check"])
+@pytest.mark.parametrize("waiting_in", ["statement", "health check", "pipeline"])
 def test_a_server_silent_on_an_open_connection_is_given_up_on_by_the_watchdog(waiting_in):
     # statement_timeout cannot help: the server never sees the statement. The client-side
     # watchdog (config.postgresql) closes the socket after DB_STATEMENT_TIMEOUT + grace.
