@@ -156,8 +156,9 @@ DATABASES = {
         dj_database_url.config(
             default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
             conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-            # A `SELECT 1` before the first query of each request on a reused connection:
-            # a second round trip on a PostgreSQL page-cache hit (docs/benchmarks.md).
+            # Checked before the first query of each request on a reused connection. On
+            # PostgreSQL an idle connection with nothing to read passes without a round
+            # trip; one the server ended gets Django's `SELECT 1` (config.postgresql).
             # Off, a connection the server dropped answers one request with the outage
             # 503 (and is then replaced) instead of being replaced silently.
             conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import socket
 import threading
 import time
@@ -115,6 +116,13 @@ def shut_down(fd: int) -> None:
 watchdog = StatementWatchdog()
 
 
+def has_input(fd: int) -> bool:
+    """Whether the socket has something to read (or was closed), without waiting."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 # psycopg's threshold for preparing a statement by itself: never in practice, but
 # `prepare=True` is honoured (with the threshold None, Django's default, it is not), so
 # only PreparingCursor's statements are prepared.
@@ -178,7 +186,24 @@ class DatabaseWrapper(base.DatabaseWrapper):
     # request on a pooled connection (CONN_HEALTH_CHECKS: psycopg's own execute, where a
     # frozen server was first met), and ending a transaction.
     def is_usable(self):
-        with watchdog.watching(self.connection):
+        """Whether a reused connection still works (CONN_HEALTH_CHECKS: asked before the
+        first query of each request). Django sends `SELECT 1`, a round trip on every
+        request that reaches the database. Here an idle connection with nothing to read
+        passes without one: the server sends nothing unprompted on an idle session
+        except when it ends it (an error message, then the close), so a connection the
+        server dropped (a restart, an idle timeout, pg_terminate_backend) has something to
+        read and gets the `SELECT 1`, which fails, and Django replaces the connection. A
+        server gone silent is met by the request's first statement instead, under the
+        same deadline."""
+        pg_connection = self.connection
+        if pg_connection is None or pg_connection.closed:
+            return False
+        if (
+            pg_connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+            and not has_input(pg_connection.pgconn.socket)
+        ):
+            return True
+        with watchdog.watching(pg_connection):
             return super().is_usable()
 
     def _commit(self):

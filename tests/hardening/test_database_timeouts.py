@@ -201,9 +201,15 @@ connection.cursor().execute("SELECT 1")  # connected, through the proxy
 hold.set()  # the server goes silent on the open connection
 started = time.monotonic()
 if sys.argv[1] == "health check":
-    # What a pooled connection meets first in a request (CONN_HEALTH_CHECKS).
-    usable = connection.is_usable()
-    print(f"{'answered' if usable else 'gave up'} after {time.monotonic() - started:.1f} s")
+    # What a pooled connection meets first in a request (CONN_HEALTH_CHECKS): an idle
+    # connection with nothing to read passes at once, so the wait is the first statement's.
+    connection.health_check_done = False
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        print("answered")
+    except OperationalError as error:
+        print(f"gave up after {time.monotonic() - started:.1f} s")
 elif sys.argv[1] == "pipeline":
     # Statements sent together (catalog.prepared.read_together): the wait is at the fetch.
     try:
@@ -255,3 +261,59 @@ def test_postgresql_connections_carry_tcp_keepalives():
     parameters = connection.connection.info.get_parameters()
     assert parameters["keepalives"] == "1"
     assert int(parameters["tcp_user_timeout"]) > 0
+
+
+DROPPED_CONNECTION_SCRIPT = """
+import os, time, django
+django.setup()
+import psycopg
+from django.db import connection
+from django.db.backends.postgresql.base import DatabaseWrapper
+
+round_trips = []
+selects = DatabaseWrapper.is_usable  # Django's: a `SELECT 1`
+
+
+def counted(self):
+    round_trips.append(1)
+    return selects(self)
+
+
+DatabaseWrapper.is_usable = counted
+connection.cursor().execute("SELECT 1")
+first = connection.connection.info.backend_pid
+connection.health_check_done = False  # as at the start of every request
+connection.close_if_health_check_failed()
+print("idle", connection.connection.info.backend_pid == first, len(round_trips))
+
+with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as other:
+    other.execute("SELECT pg_terminate_backend(%s)", [first])
+time.sleep(0.5)
+connection.health_check_done = False
+with connection.cursor() as cursor:
+    cursor.execute("SELECT pg_backend_pid()")
+    (now,) = cursor.fetchone()
+print("dropped", now != first, len(round_trips))
+"""
+
+
+@needs_postgresql
+def test_the_health_check_sends_nothing_on_a_live_connection_and_replaces_a_dropped_one():
+    # Django's check is a `SELECT 1` round trip before each request's first query; here
+    # an idle connection with nothing to read passes without it, and one the server
+    # ended (a restart, an idle timeout) still gets it, fails it and is replaced, so the
+    # request after a restart answers instead of giving the outage 503.
+    url = urlunsplit(urlsplit(postgresql_url())._replace(path="/postgres"))
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("DB_CONN_HEALTH_CHECKS", None)
+    result = subprocess.run(
+        [sys.executable, "-c", DROPPED_CONNECTION_SCRIPT],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stdout.splitlines() == ["idle True 0", "dropped True 1"], (
+        result.stdout + result.stderr
+    )
