@@ -103,3 +103,31 @@ def test_provider_limits_note_names_the_provider_figure_and_the_models():
 
 def test_provider_limits_note_is_empty_when_the_provider_uses_the_models_limits():
     assert limits() == ""
+
+
+# The formatters remember their answers by value (catalog.formatting, TEXTS_KEPT): an
+# answer found by an equal key must be the one the key itself would get.
+@pytest.mark.parametrize(
+    ("formatter", "equal_values", "text"),
+    [
+        (format_usd, [Decimal("1.5"), Decimal("1.500000"), 1.5], "$1.50"),
+        (format_usd, [Decimal("0.0375"), Decimal("0.037500")], "$0.0375"),
+        (format_usd, [Decimal("2"), 2, 2.0, Decimal("2.000000")], "$2"),
+        (format_usd, [Decimal("-0.25"), Decimal("-0.250")], "-$0.25"),
+        (format_tokens, [131072, Decimal(131072)], "128K"),
+        (format_date, [date(2026, 5, 7), date(2026, 5, 7)], "7 May 2026"),
+    ],
+)
+def test_equal_values_read_the_same_whichever_was_formatted_first(formatter, equal_values, text):
+    for first in range(len(equal_values)):
+        formatter.cache_clear()
+        order = equal_values[first:] + equal_values[:first]
+        assert [formatter(value) for value in order] == [text] * len(order)
+
+
+def test_a_decimal_and_a_float_that_differ_read_their_own_amounts():
+    format_usd.cache_clear()
+    assert format_usd(Decimal("0.1")) == "$0.10"
+    assert format_usd(0.1) == "$0.10"  # 0.1000000000000000055511151231257827: not equal
+    assert format_usd(max_places=2, amount=Decimal("0.0375")) == "$0.04"
+    assert format_usd(Decimal("0.0375")) == "$0.0375"  # the places are part of the key
