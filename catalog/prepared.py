@@ -132,7 +132,7 @@ def read_together(
     ]
     cursors = []
     try:
-        with pipelined():
+        with pipelined() if len(reads) > 1 else nullcontext():  # one has nothing to wait for
             for statement, params in zip(statements, arguments, strict=True):
                 cursor = prepared_cursor()
                 cursors.append(cursor)

@@ -15,11 +15,12 @@ Watched: statements (cursor.execute / executemany: PostgreSQL's client-side curs
 every row during execute), a pipeline of statements (`DatabaseWrapper.pipeline`: their
 results arrive at the fetch, after each execute returned), the health check of a pooled
 connection, COMMIT and ROLLBACK.
-Also here: `pipeline` (several statements in one round trip) and `prepared_cursor`
-(statements planned once per connection), both for catalog.prepared's reads.
-
 Not watched: the chunked reads of a server-side cursor (`.iterator()`), which rely on TCP
-keepalives (settings)."""
+keepalives (settings).
+
+Also here, for catalog.prepared's reads: `pipeline` (several statements in one round
+trip) and `prepared_cursor` (statements planned once per connection); and a health check
+that makes no round trip on a live connection (`is_usable`)."""
 
 from __future__ import annotations
 

@@ -175,7 +175,7 @@ def test_on_postgresql_reads_together_go_in_one_pipeline(models):
         read_together(*the_model_page_reads([models[0].pk]))
         selectors.snapshot_source_rows.rows([models[0].pk])  # alone: nothing to wait for
         LanguageModel.objects.count()
-    assert modes == [pq.PipelineStatus.ON] * 5 + [pq.PipelineStatus.OFF]
+    assert modes == [pq.PipelineStatus.ON] * 4 + [pq.PipelineStatus.OFF] * 2
 
 
 def prepared_statements() -> set[str]:
