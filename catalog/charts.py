@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from catalog.formatting import format_date, format_percent, format_usd
 from catalog.markup import escape_html
+from catalog.models import EXTRA_PRICE_DIMENSIONS
 
 # The viewBox width and the font size together set how large the axis text reads when
 # the chart is scaled down: 13 / 400 * 358 px (a phone's content width) is 11.6 px.
@@ -26,7 +27,20 @@ DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 4", "1 5")
 COLOURS = {"input": "#2b6cb0", "output": "#b7471b"}
 
 T = TypeVar("T")
-PricePoint = tuple[date, Decimal, Decimal]  # effective date, input, output
+# (effective date, input, output, then the price's other columns in the order of
+# OTHER_PRICES, None where it states none). The chart draws input and output; the table
+# says what moved in any of them.
+PricePoint = tuple  # (date, Decimal, Decimal, Decimal | None, ...)
+# A price's columns besides input and output, as the table's change text names them:
+# (name in a sentence, unit when not per 1M tokens).
+OTHER_PRICES = {
+    "cache_read": ("cached input", ""),
+    "cache_write": ("cache write", ""),
+    **{
+        field: (label.lower(), "" if unit == "1M tokens" else f" per {unit}")
+        for field, (label, unit) in EXTRA_PRICE_DIMENSIONS.items()
+    },
+}
 
 
 def said_once(say: Callable[[T], str]) -> Callable[[T], str]:
@@ -196,7 +210,7 @@ def price_history_chart(
     start = min(points[0][0] for _n, points in charted)
     end = max(today, max(points[-1][0] for _n, points in charted))
     span = max((end - start).days, 1)
-    top = max(max(max(i, o) for _d, i, o in points) for _n, points in charted) or Decimal(1)
+    top = max(max(max(point[1:3]) for point in points) for _n, points in charted) or Decimal(1)
     plot_right, plot_bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
 
     def x(day: date) -> int:
@@ -261,7 +275,8 @@ def price_history_chart(
             + "; ".join(
                 f"{name}: "
                 + ", ".join(
-                    f"from {day_text(d)} input {usd(i)}, output {usd(o)}" for d, i, o in points
+                    f"from {day_text(d)} input {usd(i)}, output {usd(o)}"
+                    for d, i, o, *_others in points
                 )
                 for name, points in charted
             )
@@ -277,32 +292,70 @@ def table_rows(
 ) -> list[TableRow]:
     """One row per dated price of a provider, with how it moved from the one before."""
     rows = []
-    for number, (day, input_price, output_price) in enumerate(points):
-        if number == 0:
-            change = "First price"
-        else:
-            _d, previous_input, previous_output = points[number - 1]
-            change = (
-                f"{price_move('Input', previous_input, input_price)}, "
-                f"{price_move('output', previous_output, output_price)}"
-            )
+    for number, (day, input_price, output_price, *_others) in enumerate(points):
         rows.append(
             TableRow(
                 provider=name,
                 date=day_text(day),
                 input=usd(input_price),
                 output=usd(output_price),
-                change=change,
+                change=change_text(points[number - 1], points[number], usd)
+                if number
+                else "First price",
             )
         )
     return rows
 
 
+def change_text(
+    before: PricePoint, after: PricePoint, usd: Callable[[Decimal], str] = format_usd
+) -> str:
+    """How a provider's price moved from one dated record to the next: input and output
+    (the table's columns), then every other column that moved, with its new value since
+    the table does not show it ("Input and output unchanged; cached input added at
+    $0.08"). A record that repeats the one before says so."""
+    (_d, input_before, output_before, *others_before) = before
+    (_d, input_after, output_after, *others_after) = after
+    if input_before == input_after and output_before == output_after:
+        head = "Input and output unchanged"
+    else:
+        head = (
+            f"{price_move('Input', input_before, input_after)}, "
+            f"{price_move('output', output_before, output_after)}"
+        )
+    others = [
+        other_move(label, unit, was, now, usd)
+        for (label, unit), was, now in zip(
+            OTHER_PRICES.values(), others_before, others_after, strict=False
+        )
+        if was != now
+    ]
+    if not others and head == "Input and output unchanged":
+        return "No price changed"
+    return "; ".join([head, *others])
+
+
+def other_move(
+    label: str, unit: str, before: Decimal | None, after: Decimal | None, usd=format_usd
+) -> str:
+    """ "cached input added at $0.08", "web search no longer listed", "cache write down
+    20% to $1" (the table shows no column for it, so the new value is said)."""
+    if before is None:
+        return f"{label} added at {usd(after)}{unit}"
+    if after is None:
+        return f"{label} no longer listed"
+    return f"{price_move(label, before, after)} to {usd(after)}{unit}"
+
+
 def price_move(label: str, before: Decimal, after: Decimal) -> str:
-    """ "Input down 20%", "output up 50%", "output unchanged", "input up from $0"."""
+    """ "Input down 20%", "output up 50%", "output unchanged", "input up from $0",
+    "input up less than 1%"."""
     if after == before:
         return f"{label} unchanged"
     direction = "up" if after > before else "down"
     if not before:
         return f"{label} {direction} from $0"
-    return f"{label} {direction} {format_percent(abs(after - before) / before * 100)}"
+    percent = abs(after - before) / before * 100
+    if percent < Decimal("0.5"):  # "up 0%" would say it did not move
+        return f"{label} {direction} less than 1%"
+    return f"{label} {direction} {format_percent(percent)}"

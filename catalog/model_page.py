@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog import formatting, selectors
-from catalog.charts import HistoryChart, price_history_chart
+from catalog.charts import HistoryChart, PricePoint, price_history_chart
 from catalog.markup import escape_html, sourced_html
 from catalog.models import (
     BUYABLE_LIFECYCLES,
@@ -235,7 +235,7 @@ def read_model_page(model: LanguageModel, *, today: date) -> ModelPage:
             )
         )
 
-    history: dict[int, list[tuple[date, Decimal, Decimal]]] = {pk: [] for pk in names}
+    history: dict[int, list[PricePoint]] = {pk: [] for pk in names}
     for offering_id, *point in history_rows:
         history[offering_id].append(tuple(point))
 

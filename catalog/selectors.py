@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from catalog.charts import OTHER_PRICES
 from catalog.models import (
     MONEY,
     BenchmarkScore,
@@ -279,10 +280,11 @@ def base_price_history(model_ids: Iterable[int], *, on: date) -> QuerySet[Price]
     ).order_by("offering_id", "effective_date")
 
 
-# The model page's (catalog.model_page): (offering id, effective date, input, output).
+# The model page's (catalog.model_page): (offering id, effective date, input, output,
+# then the other price columns in the order of catalog.charts.OTHER_PRICES).
 base_price_history_rows = PreparedRead(
     lambda ids, on: base_price_history(ids, on=on).values_list(
-        "offering_id", "effective_date", "input", "output"
+        "offering_id", "effective_date", "input", "output", *OTHER_PRICES
     )
 )
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.charts import price_history_chart, step_points
+from catalog.charts import change_text, price_history_chart, step_points
 from catalog.services import PriceInput, record_price
 from tests.factories import LanguageModelFactory, ProviderFactory, offer
 from tests.html import Page
@@ -161,3 +161,74 @@ def test_a_provider_name_with_markup_is_text_in_the_chart():
         "</title>" in svg
     )
     assert svg.count("<polyline") == 2 and svg.count("<circle") == 2
+
+
+D = Decimal
+# (date, input, output, then catalog.charts.OTHER_PRICES' columns: cache read, cache
+# write, audio input, audio output, image input, per image, web search, reasoning)
+NONE_ELSE = (None,) * 8
+
+
+def point(day: int, input_price: str, output_price: str, *others) -> tuple:
+    return (date(2026, 1, day), D(input_price), D(output_price), *others, *NONE_ELSE[len(others) :])
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "said"),
+    [
+        (point(1, "1", "4"), point(2, "0.8", "4"), "Input down 20%, output unchanged"),
+        # Only a column the table does not show moved: named, with its new value.
+        (
+            point(1, "0.8", "4"),
+            point(2, "0.8", "4", D("0.08"), D("1")),
+            "Input and output unchanged; cached input added at $0.08; cache write added at $1",
+        ),
+        (
+            point(1, "3", "15", D("0.3")),
+            point(2, "2", "15", D("0.15")),
+            "Input down 33%, output unchanged; cached input down 50% to $0.15",
+        ),
+        (
+            point(1, "3", "15", D("0.3")),
+            point(2, "3", "15"),
+            "Input and output unchanged; cached input no longer listed",
+        ),
+        (
+            point(1, "3", "15", None, None, None, None, None, D("0.0048"), D("10")),
+            point(2, "3", "15", None, None, None, None, None, D("0.0048"), D("5")),
+            "Input and output unchanged; web search down 50% to $5 per 1K searches",
+        ),
+        (
+            point(1, "3", "15", None, None, None, None, None, None),
+            point(2, "3", "15", None, None, None, None, None, D("0.0048")),
+            "Input and output unchanged; image input added at $0.0048 per image",
+        ),
+        # A record that repeats the last one, and a move too small to show as a percent.
+        (point(1, "3", "15", D("0.3")), point(2, "3", "15", D("0.3")), "No price changed"),
+        (point(1, "3", "15"), point(2, "3.001", "15"), "Input up less than 1%, output unchanged"),
+        (point(1, "0", "15"), point(2, "1", "15"), "Input up from $0, output unchanged"),
+    ],
+)
+def test_the_change_column_names_whatever_moved(before, after, said):
+    assert change_text(before, after) == said
+
+
+def test_a_record_that_adds_a_cached_price_is_not_called_unchanged(client, history):
+    """The seed has dozens of such records (a provider starting to list cached input): they read
+    "Input unchanged, output unchanged" until the table named what moved."""
+    studio = history.offerings.get(provider__name="Studio")
+    record_price(
+        offering=studio,
+        price=PriceInput(input=Decimal("0.2"), output=Decimal("1.5"), cache_read=Decimal("0.05")),
+        effective_date=date(2026, 4, 1),
+    )
+
+    rows = Page(model_page(client, history)).table("Price history")["rows"]
+
+    assert rows[-1] == [
+        "Studio",
+        "1 April 2026",
+        "$0.20",
+        "$1.50",
+        "Input and output unchanged; cached input added at $0.05",
+    ]
