@@ -22,6 +22,8 @@ LEFT, RIGHT, TOP, BOTTOM = 44, 14, 14, 46
 FONT = 13
 LABEL_FONT = 12
 LABEL_CHARS = 20
+# The widest a glyph of the chart's text runs, in em (for anchor_inside).
+GLYPH_EM = 0.6
 # Both at least 4.5:1 on the white panel the chart always has (also in dark mode).
 FRONT_COLOUR = "#2b6cb0"
 OTHER_COLOUR = "#595959"
@@ -62,6 +64,20 @@ def _nice_step(span: float) -> float:
 
 def _short(name: str) -> str:
     return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+
+
+def anchor_inside(x: float, text: str, *, font: int = FONT) -> str:
+    """The text-anchor that keeps a label centred on `x` inside the viewBox: centred
+    where it fits, else ending at `x` (the right edge) or starting there (the left). The
+    width is estimated (a glyph is at most about 0.6 em in the site's sans-serif), since
+    SVG text cannot be measured on the server: "$1,000" centred on the last tick ran
+    past the right edge and read "$1,00"."""
+    half = len(text) * font * GLYPH_EM / 2
+    if x + half > WIDTH:
+        return "end"
+    if x - half < 0:
+        return "start"
+    return "middle"
 
 
 def _tick_text(value: float) -> str:
@@ -113,10 +129,11 @@ def price_score_chart(
     ]
     for decade in range(low_decade, high_decade + 1):
         tick_x = x(Decimal(10) ** decade)
+        text = format_usd(Decimal(10) ** decade)
         parts.append(
             format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#ddd"></line>'
-                '<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="middle">{}</text>',
+                '<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="{}">{}</text>',
                 tick_x,
                 TOP,
                 tick_x,
@@ -125,7 +142,8 @@ def price_score_chart(
                 TOP + plot_h + 16,
                 FONT,
                 TEXT_COLOUR,
-                format_usd(Decimal(10) ** decade),
+                anchor_inside(tick_x, text),
+                text,
             )
         )
     tick = bottom_score
