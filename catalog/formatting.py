@@ -203,11 +203,15 @@ def provider_limits_note(
 ) -> str:
     """What a provider's own limits are next to the model's, or "" when it has none:
     "200K context window on this provider (model: 1M)", "200K context window (model: 1M)
-    and 32K max output (model: 64K) on this provider"."""
+    and 32K max output (model: 64K) on this provider". Two limits that round to the same
+    text are written out: "16,385 context window on this provider (model: 16,384)", never
+    "16K (model: 16K)"."""
 
     def part(own: int, model: int | None, what: str) -> tuple[str, str]:
-        theirs = format_tokens(model) if model else "not disclosed"
-        return f"{format_tokens(own)} {what}", f"(model: {theirs})"
+        mine, theirs = format_tokens(own), format_tokens(model) if model else "not disclosed"
+        if mine == theirs:
+            mine, theirs = f"{own:,}", f"{model:,}"
+        return f"{mine} {what}", f"(model: {theirs})"
 
     parts = []
     if own_context_window:

@@ -101,6 +101,18 @@ def test_provider_limits_note_names_the_provider_figure_and_the_models():
     )
 
 
+def test_limits_that_round_to_the_same_text_are_written_out():
+    """16,385 and 16,384 both read "16K": the note would contradict itself."""
+    assert limits(cw=16_385, model_cw=16_384) == (
+        "16,385 context window on this provider (model: 16,384)"
+    )
+    # Each limit on its own: 1M and 1M (1,000,000 and 1,048,576) written out, 63K and 65K not.
+    assert limits(cw=1_000_000, mo=64_512, model_cw=1_048_576, model_mo=65_000) == (
+        "1,000,000 context window (model: 1,048,576) and 63K max output (model: 65K) "
+        "on this provider"
+    )
+
+
 def test_provider_limits_note_is_empty_when_the_provider_uses_the_models_limits():
     assert limits() == ""
 
