@@ -18,7 +18,7 @@ from catalog.admin.imports import (
 )
 from catalog.admin.lists import BoundedListMixin
 from catalog.admin.prices import RECENT_CHANGES_LIMIT, PriceForm
-from catalog.admin.staleness import StaleFilter, mark_reviewed_today
+from catalog.admin.staleness import BehindMakerFilter, StaleFilter, mark_reviewed_today
 from catalog.admin.workbench import workbench_view
 from catalog.changes import recent_price_changes
 from catalog.formatting import format_tokens, format_usd_exact
@@ -61,7 +61,7 @@ class OfferingAdmin(BoundedListMixin, OptimisticLockingAdmin, CatalogHistoryAdmi
     # One line at 1280 px; the provider's model id and review date are on the offering's
     # page (the id is searchable, the review date a filter).
     list_display = ["model", "provider", "input_price", "output_price", "lifecycle"]
-    list_filter = ["provider", "lifecycle", StaleFilter]
+    list_filter = ["provider", "lifecycle", StaleFilter, BehindMakerFilter]
     list_select_related = ["model", "provider", "current_price"]
     search_fields = ["model__name", "provider__name", "provider_model_id", "aliases__alias"]
     autocomplete_fields = ["model", "provider"]

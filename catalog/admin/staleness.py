@@ -1,4 +1,5 @@
-"""Review status in the lists: the stale filter and the *Mark reviewed today* action."""
+"""Review status in the lists: the stale filter, the behind-the-maker filter and the *Mark
+reviewed today* action."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from catalog.models import Offering, Price
 from catalog.services import mark_reviewed
 
 
@@ -27,6 +30,62 @@ class StaleFilter(admin.SimpleListFilter):
             return queryset.filter(stale)
         if self.value() == "no":
             return queryset.exclude(stale)
+        return queryset
+
+
+def behind_the_maker(offerings):
+    """The offerings of other providers still at a price the maker has since left: their
+    current input and output are a price the maker's own API charged before its current
+    one, and their newest evidence (the price's date, or its last check if later) is
+    older than that current price. Claude Sonnet 5 in the seed: Anthropic moved from
+    $2/$10 to $3/$15 on 1 September, and three clouds were last seen at $2/$10 in July.
+    A reseller with a price of its own (a markup, a discount) is not listed: only one
+    that matches a price the maker has left. The maker's own API is a provider whose
+    `maker` is the model's organisation."""
+    evidence_on = Greatest(
+        "current_price__effective_date",
+        Coalesce("current_price__checked_on", "current_price__effective_date"),
+    )
+    left_by_the_maker = Price.objects.filter(
+        offering=OuterRef("pk"),
+        tier=Price.Tier.STANDARD,
+        context_threshold=0,
+        input=OuterRef(OuterRef("current_price__input")),
+        output=OuterRef(OuterRef("current_price__output")),
+        effective_date__lt=OuterRef("current_price__effective_date"),
+    )
+    newer_at_the_maker = (
+        Offering.objects.filter(
+            model=OuterRef("model"),
+            provider__maker=OuterRef("model__organization"),
+            current_price__effective_date__gt=OuterRef("evidence_on"),
+        )
+        .exclude(
+            current_price__input=OuterRef("current_price__input"),
+            current_price__output=OuterRef("current_price__output"),
+        )
+        .filter(Exists(left_by_the_maker))
+    )
+    return (
+        offerings.filter(current_price__isnull=False)
+        .exclude(provider__maker=F("model__organization"))
+        .alias(evidence_on=evidence_on)
+        .filter(Exists(newer_at_the_maker))
+    )
+
+
+class BehindMakerFilter(admin.SimpleListFilter):
+    """Offerings still at a price the maker has left since (behind_the_maker)."""
+
+    title = "maker's price"
+    parameter_name = "behind_maker"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Still at a price the maker has left")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return behind_the_maker(queryset)
         return queryset
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from catalog.admin.confirmation import confirm_warnings_field, hold_implausible
 from catalog.admin.lists import BoundedListMixin, ChosenModelFilter
 from catalog.admin.money import money_field
-from catalog.admin.staleness import StaleFilter
+from catalog.admin.staleness import BehindMakerFilter, StaleFilter
 from catalog.admin.widgets import TemplateFreeInput
 from catalog.changes import FIELD_LABELS
 from catalog.formatting import format_date, format_usd_exact
@@ -137,6 +137,7 @@ class WorkbenchAdmin(BoundedListMixin, admin.ModelAdmin):
     def get_list_filter(self, request):
         return [
             StaleFilter,
+            BehindMakerFilter,
             *extra_filters,
             "provider",
             "model__organization",

@@ -1,7 +1,7 @@
 """The price workbench: an editor retypes an offering's current prices in place; each
 save goes through record_price, asks the plausibility questions, and shows old -> new."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from html import unescape
 
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import ChangeEvent, Offering, Price
+from catalog.services import PriceInput, record_price
 from pricewatch.models import Finding
 from tests.factories import (
     LanguageModelFactory,
@@ -264,3 +265,57 @@ def test_the_offering_list_and_the_admin_index_link_to_the_workbench(editor_clie
     offerings = editor_client.get(reverse("admin:catalog_offering_changelist"))
     assert WORKBENCH in offerings.content.decode()
     assert WORKBENCH in editor_client.get(reverse("admin:index")).content.decode()
+
+
+def test_behind_the_maker_finds_resellers_still_at_the_makers_old_price(editor_client):
+    """Claude Sonnet 5's case in the seed: the maker moved from $2/$10 to $3/$15 on 1
+    September, a cloud that followed shows $3/$15, while another's newest evidence is
+    July's $2/$10. The filter lists that one, in the workbench and the offerings list,
+    and not resellers with prices of their own or checked since the change."""
+    lab = OrganizationFactory(name="Sonnet Lab")
+    model = LanguageModelFactory(name="Sonnet 5", organization=lab)
+    own_api = ProviderFactory(name="Sonnet Lab API", maker=lab)
+    july, september = date(2026, 7, 2), date(2026, 9, 1)
+    maker = offer(model, own_api, input="2", output="10", effective_date=july)
+    record_price(
+        offering=maker,
+        price=PriceInput(input=Decimal("3"), output=Decimal("15")),
+        effective_date=september,
+    )
+    behind = offer(
+        model, ProviderFactory(name="Old Cloud"), input="2", output="10", effective_date=july
+    )
+    followed = offer(
+        model, ProviderFactory(name="New Cloud"), input="2", output="10", effective_date=july
+    )
+    record_price(
+        offering=followed,
+        price=PriceInput(input=Decimal("3"), output=Decimal("15")),
+        effective_date=date(2026, 9, 3),
+    )
+    # Rechecked since the change and still cheaper: a price of its own, not one left behind.
+    rechecked = offer(
+        model,
+        ProviderFactory(name="Checked Cloud"),
+        input="2",
+        output="10",
+        effective_date=july,
+        checked_on=date(2026, 10, 1),
+    )
+    # A price of its own from July (a markup on the old price): not one the maker left.
+    offer(
+        model,
+        ProviderFactory(name="Markup Cloud"),
+        input="2.5",
+        output="12",
+        effective_date=july,
+    )
+    # Another maker's model on the same cloud, with no own-API price to fall behind.
+    offer(LanguageModelFactory(name="Lone"), behind.provider, input="1", output="1")
+
+    response = editor_client.get(f"{WORKBENCH}?behind_maker=yes")
+    assert shown_offerings(response) == [str(behind)]
+    listing = editor_client.get(reverse("admin:catalog_offering_changelist") + "?behind_maker=yes")
+    assert listing.status_code == 200
+    assert [str(o) for o in listing.context["cl"].result_list] == [str(behind)]
+    assert str(rechecked) not in [str(o) for o in listing.context["cl"].result_list]
