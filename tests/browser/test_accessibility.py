@@ -101,6 +101,17 @@ def test_the_lineup_page_does_not_overflow_a_phone(plain_http_server, chromium, 
         page.screenshot(path=tmp_path / f"lineup-{path.count('-vs-') + 1}.png", full_page=True)
         # Wide tables scroll inside their .table-scroll wrapper; the page itself does not.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        # Scrolled to the last model, each row still names what it compares.
+        offsets = page.evaluate(
+            """() => [...document.querySelectorAll(".table-scroll .lineup-table")].map((t) => {
+                const box = t.parentElement;
+                box.scrollLeft = box.scrollWidth;
+                const name = t.querySelector("tbody th").getBoundingClientRect();
+                return [box.scrollLeft, name.left - box.getBoundingClientRect().left];
+            })"""
+        )
+        assert any(scrolled > 0 for scrolled, _ in offsets), path  # wider than a phone
+        assert all(abs(left) < 1 for _, left in offsets), (path, offsets)
     page.close()
 
 
