@@ -238,9 +238,9 @@ def test_free_trial_zero_prices_are_not_carried(seeded):
 
 
 def test_every_shipped_score_is_on_its_benchmarks_scale():
-    # Sources give percentages; a curated benchmark recording fractions (GPQA "0-1":
-    # 0.828) must receive 0.416, not 41.6, or leaderboards and prose compare 41.6 with
-    # 0.83 as if on one scale.
+    # Sources give percentages; a curated benchmark recording fractions ("0-1": 0.828)
+    # must receive 0.416, not 41.6, or leaderboards and prose compare 41.6 with 0.83 as
+    # if on one scale.
     document = json.loads(SEED_PATH.read_text(encoding="utf-8"))
     scales = {b["slug"]: b["scale"] for b in document["benchmarks"]}
     off_scale = [
@@ -250,6 +250,14 @@ def test_every_shipped_score_is_on_its_benchmarks_scale():
         if not 0 <= Decimal(score["score"]) <= (1 if scales[score["benchmark"]] == "0-1" else 100)
     ]
     assert off_scale == []
+
+
+def test_no_shipped_benchmark_records_fractions():
+    """Every other benchmark the seed carries is on 0-100 (GPQA Diamond, SWE-bench...):
+    GPQA at 0.83 beside them read as a tiny score on model and pair pages. The makers'
+    pages the curated scores cite state percentages too."""
+    document = json.loads(SEED_PATH.read_text(encoding="utf-8"))
+    assert [b["slug"] for b in document["benchmarks"] if b["scale"] != "0-100"] == []
 
 
 def test_seed_model_pages_show_what_the_orm_says(seeded, client):
