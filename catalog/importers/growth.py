@@ -148,9 +148,12 @@ class ModelGraph:
             slug, n = f"{key}-{n}", n + 1
         return slug
 
-    def link(self, keys: list[str], *, ref: str, allow_new: bool) -> str | None:
+    def link(self, keys: list[str], *, ref: str, allow_new: bool, own: str = "") -> str | None:
         """The model the keys name (creating one when allowed and none does); the other
-        keys become its aliases unless they already belong to another model."""
+        keys become its aliases unless they already belong to another model. Where they
+        name different models, the row's `own` id (the provider's, not a `base_model`
+        it points to) decides."""
+        own = self.same_as.get(own, own)
         keys = [self.same_as.get(k, k) for k in keys]
         keys = [k for k in dict.fromkeys(keys) if k]
         if not keys:
@@ -166,7 +169,7 @@ class ModelGraph:
                 )
             )
             # The row's own id decides; its other spellings link nothing.
-            return self.keys.get(keys[0])
+            return self.keys.get(own or keys[0]) or self.keys.get(keys[0])
         if distinct:
             slug = distinct[0]
         else:
@@ -243,7 +246,12 @@ class ModelGraph:
                 keys.insert(0, model_key(base))
             keys += [model_key(alt) for alt in row.alternate_ids]
             priced = row.input is not None and row.output is not None
-            slug = self.link(keys, ref=row.ref, allow_new=allow_new and priced)
+            slug = self.link(
+                keys,
+                ref=row.ref,
+                allow_new=allow_new and priced,
+                own=model_key(row.provider_model_id),
+            )
             if slug is None:
                 self.unmatched.append((row.ref, "no model in the catalog has this id"))
                 continue

@@ -126,7 +126,7 @@ def facts_from(data: dict, organization: str = "") -> ModelFacts:
         capabilities["multimodal"] = any(m != "text" for m in inputs)
     status = str(data.get("status") or "")
     return ModelFacts(
-        name=str(data.get("name") or ""),
+        name=without_maker_prefix(str(data.get("name") or "")),
         organization=organization,
         release_date=_text(data.get("release_date")),
         knowledge=_text(data.get("knowledge"))[:7],
@@ -200,6 +200,13 @@ def _load(file: Path, root: Path, parsed: ParsedSource, ref: str, row=None) -> d
         return None
 
 
+def without_maker_prefix(name: str) -> str:
+    """A gateway's file (Helicone's, Kilo's, NVIDIA's) may copy OpenRouter's display name,
+    "Anthropic: Claude 3.5 Haiku": the model is "Claude 3.5 Haiku" (the OpenRouter parser
+    reads those names the same way)."""
+    return name.split(": ", 1)[1] if ": " in name else name
+
+
 def _canonical(ref: str, key: str, data: dict, parsed: ParsedSource) -> CanonicalModel:
     limit = data.get("limit") if isinstance(data.get("limit"), dict) else {}
     model = CanonicalModel(
@@ -235,7 +242,9 @@ def _canonical(ref: str, key: str, data: dict, parsed: ParsedSource) -> Canonica
 
 def _fill_offering(row: SourceRow, data: dict, canonical: dict[str, CanonicalModel]) -> None:
     base = canonical.get(str(data.get("base_model") or ""))
-    row.model_name = str(data.get("name") or (base.name if base else ""))
+    row.model_name = without_maker_prefix(str(data.get("name") or "")) or (
+        base.name if base else ""
+    )
     if base:
         row.model_slug = base.key.rsplit("/", 1)[-1]
         row.extras["base_model"] = base.key

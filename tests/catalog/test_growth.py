@@ -12,6 +12,8 @@ from django.urls import reverse
 from catalog.importers import PARSERS
 from catalog.importers.additions import apply_additions, build_additions
 from catalog.importers.apply import apply_plan
+from catalog.importers.growth import ModelGraph
+from catalog.importers.models_dev import without_maker_prefix
 from catalog.importers.plan import build_plan
 from catalog.models import LanguageModel, ModelEvidence, Offering, RejectedModel
 from catalog.seed_builder import build, dumps
@@ -171,3 +173,51 @@ def test_the_shipped_seed_is_what_the_builder_makes(shared_data):
     names = [m["name"].casefold() for m in document["models"]]
     assert len(names) == len(set(names))
     assert all(m["sources"] for m in document["models"])
+
+
+def test_ids_naming_two_models_go_to_the_one_the_provider_uses():
+    """models.dev's Cloudflare file for DeepSeek R1 Distill Qwen 32B points its base_model
+    at deepseek/deepseek-r1: the offering is the distill's (the provider's own id), and
+    R1 never showed the distill's price."""
+    graph = ModelGraph(
+        known={"deepseek-r1": "deepseek-r1", "deepseek-r1-distill-qwen-32b": "distill"}
+    )
+
+    slug = graph.link(
+        ["deepseek-r1", "deepseek-r1-distill-qwen-32b"],
+        ref="cloudflare",
+        allow_new=True,
+        own="deepseek-r1-distill-qwen-32b",
+    )
+
+    assert slug == "distill"
+    assert [c.ref for c in graph.conflicts] == ["cloudflare"]  # still reported for review
+    # Without an own id that names a model, the first key decides, as before.
+    assert graph.link(["deepseek-r1", "deepseek-r1-distill-qwen-32b"], ref="x", allow_new=True) == (
+        "deepseek-r1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("Anthropic: Claude 3.5 Haiku", "Claude 3.5 Haiku"),
+        ("Mistral: Mixtral 8x22B Instruct", "Mixtral 8x22B Instruct"),
+        ("Claude Haiku 3.5", "Claude Haiku 3.5"),
+    ],
+)
+def test_a_gateways_openrouter_style_name_loses_its_maker_prefix(name, read):
+    assert without_maker_prefix(name) == read
+
+
+def test_no_provider_id_is_an_offering_of_two_shipped_models():
+    """One provider's id is one model: Vercel's anthropic/claude-3.5-haiku was on two
+    records of Claude Haiku 3.5, and Cloudflare's R1 distill on DeepSeek-R1 too."""
+    document = json.loads(SEED_PATH.read_text(encoding="utf-8"))
+    models_of: dict[tuple[str, str], set[str]] = {}
+    for model in document["models"]:
+        for offering in model["offerings"]:
+            key = (offering["provider"], offering.get("provider_model_id", ""))
+            models_of.setdefault(key, set()).add(model["slug"])
+    assert {key: slugs for key, slugs in models_of.items() if len(slugs) > 1} == {}
+    assert not [m["name"] for m in document["models"] if ": " in m["name"]]
