@@ -194,6 +194,7 @@ def build(
         graph.add_rows(sources[name], allow_new=True, provider_of=decisions.provider_of(name))
     report.conflicts = [f"{c.ref}: {c.message}" for c in graph.conflicts]
     report.merged_by_name = _merge_same_names(graph, curated_models, decisions)
+    graph.drop_aliases_of_other_models()
 
     stats_path = Path(data_dir) / "llm-stats"
     stats = _stats_by_key(llm_stats.parse(stats_path)) if stats_path.is_dir() else {}

@@ -133,6 +133,7 @@ def build_additions(parsed: ParsedSource, *, today: date | None = None) -> Addit
         allow_new=True,
         provider_of=_provider_lookup(parsed.format, decisions, providers),
     )
+    graph.drop_aliases_of_other_models()
     org_records = {
         slug: {"slug": slug, "name": o.name, "url": o.url} for slug, o in organizations.items()
     }

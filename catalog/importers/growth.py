@@ -152,7 +152,10 @@ class ModelGraph:
         """The model the keys name (creating one when allowed and none does); the other
         keys become its aliases unless they already belong to another model. Where they
         name different models, the row's `own` id (the provider's, not a `base_model`
-        it points to) decides."""
+        it points to) decides. An own id no model has yet is not a conflict: the row
+        goes to the model its link names, and the id becomes that model's spelling
+        until a source read later gives it a model of its own
+        (drop_aliases_of_other_models then takes the alias back)."""
         own = self.same_as.get(own, own)
         keys = [self.same_as.get(k, k) for k in keys]
         keys = [k for k in dict.fromkeys(keys) if k]
@@ -205,6 +208,19 @@ class ModelGraph:
             else:
                 kept.aliases |= {i for ids in offering.ids.values() for i in ids} | offering.aliases
 
+    def drop_aliases_of_other_models(self) -> None:
+        """Once every source is read: an offering's alias whose key is another model's is
+        that model's spelling, not this offering's. A row read before that model claimed
+        the key could add it (the OpenAI and OpenRouter offerings of GPT-5 carried
+        gpt-5-chat, which is GPT-5 Chat's), and an import by that id would then match
+        the wrong model."""
+        for (slug, _provider), offering in self.offerings.items():
+            offering.aliases = {
+                alias
+                for alias in offering.aliases
+                if self.keys.get(self.same_as.get(model_key(alias), model_key(alias)), slug) == slug
+            }
+
     def add_canonical(self, parsed: ParsedSource, *, allow_new: bool) -> None:
         """models.dev's models/ tree: one maker-level record per model."""
         for canonical in parsed.canonical_models:
@@ -255,12 +271,19 @@ class ModelGraph:
             if slug is None:
                 self.unmatched.append((row.ref, "no model in the catalog has this id"))
                 continue
-            self._add_offering(slug, provider, parsed, row)
+            # A row whose link named another model (the own id decided) describes that
+            # one as much as this: its facts describe neither (Cloudflare's R1 distill
+            # file, linked to DeepSeek-R1, would have named the distill "Deepseek ...",
+            # without open weights).
+            linked_elsewhere = bool(base) and self.keys.get(model_key(base), slug) != slug
+            self._add_offering(slug, provider, parsed, row, facts=not linked_elsewhere)
 
-    def _add_offering(self, slug: str, provider: str, parsed: ParsedSource, row: SourceRow) -> None:
+    def _add_offering(
+        self, slug: str, provider: str, parsed: ParsedSource, row: SourceRow, *, facts=True
+    ) -> None:
         source = parsed.format
         model = self.models[slug]
-        if row.facts is not None and source not in model.facts:
+        if facts and row.facts is not None and source not in model.facts:
             model.facts[source] = (parsed.as_of, row.facts, row.ref)
         offering = self.offerings.get((slug, provider))
         if offering is None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from catalog.importers import PARSERS
 from catalog.importers.additions import apply_additions, build_additions
 from catalog.importers.apply import apply_plan
-from catalog.importers.growth import ModelGraph
+from catalog.importers.growth import ModelGraph, ProposedOffering
 from catalog.importers.models_dev import without_maker_prefix
 from catalog.importers.plan import build_plan
 from catalog.models import LanguageModel, ModelEvidence, Offering, RejectedModel
@@ -211,13 +211,33 @@ def test_a_gateways_openrouter_style_name_loses_its_maker_prefix(name, read):
 
 
 def test_no_provider_id_is_an_offering_of_two_shipped_models():
-    """One provider's id is one model: Vercel's anthropic/claude-3.5-haiku was on two
-    records of Claude Haiku 3.5, and Cloudflare's R1 distill on DeepSeek-R1 too."""
+    """One provider's id, or alias, is one model: Vercel's anthropic/claude-3.5-haiku was
+    on two records of Claude Haiku 3.5, Cloudflare's R1 distill on DeepSeek-R1 too, and
+    GPT-5's offerings carried gpt-5-chat, GPT-5 Chat's id, as an alias."""
     document = json.loads(SEED_PATH.read_text(encoding="utf-8"))
     models_of: dict[tuple[str, str], set[str]] = {}
     for model in document["models"]:
         for offering in model["offerings"]:
-            key = (offering["provider"], offering.get("provider_model_id", ""))
-            models_of.setdefault(key, set()).add(model["slug"])
+            for spelling in [offering["provider_model_id"], *offering.get("aliases", [])]:
+                key = (offering["provider"], spelling.casefold())
+                models_of.setdefault(key, set()).add(model["slug"])
     assert {key: slugs for key, slugs in models_of.items() if len(slugs) > 1} == {}
     assert not [m["name"] for m in document["models"] if ": " in m["name"]]
+    # The distill keeps the facts of the files that describe it, not Cloudflare's,
+    # whose link named DeepSeek-R1.
+    distill = next(m for m in document["models"] if m["slug"] == "deepseek-r1-distill-qwen-32b")
+    assert (distill["name"], distill["open_weights"]) == ("DeepSeek R1 Distill Qwen 32B", True)
+
+
+def test_an_alias_another_model_claims_later_is_dropped():
+    graph = ModelGraph(known={"gpt-5": "gpt-5", "gpt-5-chat-latest": "chat"})
+    graph.link(["gpt-5", "gpt-5-chat"], ref="row", allow_new=False)  # gpt-5-chat: GPT-5's
+    graph.offerings[("gpt-5", "openai")] = offering = ProposedOffering(
+        model="gpt-5", provider="openai"
+    )
+    offering.aliases = {"gpt-5-2025-08-07", "gpt-5-chat"}
+    graph.keys["gpt-5-chat"] = "chat"  # a later source names GPT-5 Chat by it
+
+    graph.drop_aliases_of_other_models()
+
+    assert offering.aliases == {"gpt-5-2025-08-07"}
