@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -34,26 +34,24 @@ class StaleFilter(admin.SimpleListFilter):
 
 
 def behind_the_maker(offerings):
-    """The offerings of other providers still at a price the maker has since left: their
-    current input and output are a price the maker's own API charged before its current
-    one, and their newest evidence (the price's date, or its last check if later) is
-    older than that current price. Claude Sonnet 5 in the seed: Anthropic moved from
-    $2/$10 to $3/$15 on 1 September, and three clouds were last seen at $2/$10 in July.
-    A reseller with a price of its own (a markup, a discount) is not listed: only one
-    that matches a price the maker has left. The maker's own API is a provider whose
-    `maker` is the model's organisation."""
+    """The offerings of other providers still at the price the maker has just left: their
+    current input and output are the maker's own API's previous price (the one before
+    its current one), and their newest evidence (the price's date, or its last check if
+    later) is older than the maker's current price. Claude Sonnet 5 in the seed:
+    Anthropic moved from $2/$10 to $3/$15 on 1 September, and three clouds were last seen
+    at $2/$10 in July. A reseller with a price of its own (a markup, a discount, or one
+    the maker charged two changes ago) is not listed. The maker's own API is a provider
+    whose `maker` is the model's organisation."""
     evidence_on = Greatest(
         "current_price__effective_date",
         Coalesce("current_price__checked_on", "current_price__effective_date"),
     )
-    left_by_the_maker = Price.objects.filter(
+    previous = Price.objects.filter(
         offering=OuterRef("pk"),
         tier=Price.Tier.STANDARD,
         context_threshold=0,
-        input=OuterRef(OuterRef("current_price__input")),
-        output=OuterRef(OuterRef("current_price__output")),
         effective_date__lt=OuterRef("current_price__effective_date"),
-    )
+    ).order_by("-effective_date")
     newer_at_the_maker = (
         Offering.objects.filter(
             model=OuterRef("model"),
@@ -64,7 +62,14 @@ def behind_the_maker(offerings):
             current_price__input=OuterRef("current_price__input"),
             current_price__output=OuterRef("current_price__output"),
         )
-        .filter(Exists(left_by_the_maker))
+        .annotate(
+            previous_input=Subquery(previous.values("input")[:1]),
+            previous_output=Subquery(previous.values("output")[:1]),
+        )
+        .filter(
+            previous_input=OuterRef("current_price__input"),
+            previous_output=OuterRef("current_price__output"),
+        )
     )
     return (
         offerings.filter(current_price__isnull=False)
@@ -75,13 +80,13 @@ def behind_the_maker(offerings):
 
 
 class BehindMakerFilter(admin.SimpleListFilter):
-    """Offerings still at a price the maker has left since (behind_the_maker)."""
+    """Offerings still at the price the maker has just left (behind_the_maker)."""
 
     title = "maker's price"
     parameter_name = "behind_maker"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Still at a price the maker has left")]
+        return [("yes", "Still at the price the maker has left")]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":

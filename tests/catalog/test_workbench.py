@@ -310,6 +310,17 @@ def test_behind_the_maker_finds_resellers_still_at_the_makers_old_price(editor_c
         output="12",
         effective_date=july,
     )
+    # A maker two changes on ($2 in January, $3 in March, $4 in September): a cloud seen at
+    # $2 in May had a price of its own by then, not the one the maker just left.
+    stepper = LanguageModelFactory(name="Stepper", organization=lab)
+    steps = offer(stepper, own_api, input="2", output="2", effective_date=date(2026, 1, 5))
+    for month, figure in ((3, "3"), (9, "4")):
+        record_price(
+            offering=steps,
+            price=PriceInput(input=Decimal(figure), output=Decimal(figure)),
+            effective_date=date(2026, month, 1),
+        )
+    offer(stepper, behind.provider, input="2", output="2", effective_date=date(2026, 5, 1))
     # Another maker's model on the same cloud, with no own-API price to fall behind.
     offer(LanguageModelFactory(name="Lone"), behind.provider, input="1", output="1")
 
