@@ -3,6 +3,7 @@ JavaScript, no CDN), with the same figures as table rows: the model page's chart
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -32,12 +33,17 @@ T = TypeVar("T")
 # says what moved in any of them.
 PricePoint = tuple  # (date, Decimal, Decimal, Decimal | None, ...)
 # A price's columns besides input and output, as the table's change text names them:
-# (name in a sentence, unit when not per 1M tokens).
+# (name in a sentence, unit when not per 1M tokens or when two share a name: image
+# input per 1M tokens and per image).
+_SHARED = Counter(label for label, _unit in EXTRA_PRICE_DIMENSIONS.values())
 OTHER_PRICES = {
     "cache_read": ("cached input", ""),
     "cache_write": ("cache write", ""),
     **{
-        field: (label.lower(), "" if unit == "1M tokens" else f" per {unit}")
+        field: (
+            label.lower(),
+            "" if unit == "1M tokens" and _SHARED[label] == 1 else f" per {unit}",
+        )
         for field, (label, unit) in EXTRA_PRICE_DIMENSIONS.items()
     },
 }

@@ -203,6 +203,12 @@ def point(day: int, input_price: str, output_price: str, *others) -> tuple:
             point(2, "3", "15", None, None, None, None, None, D("0.0048")),
             "Input and output unchanged; image input added at $0.0048 per image",
         ),
+        # Image input per 1M tokens and per image share a name: each says its unit.
+        (
+            point(1, "3", "15", None, None, None, None, D("1.25")),
+            point(2, "3", "15", None, None, None, None, D("1")),
+            "Input and output unchanged; image input down 20% to $1 per 1M tokens",
+        ),
         # A record that repeats the last one, and a move too small to show as a percent.
         (point(1, "3", "15", D("0.3")), point(2, "3", "15", D("0.3")), "No price changed"),
         (point(1, "3", "15"), point(2, "3.001", "15"), "Input up less than 1%, output unchanged"),
