@@ -8,6 +8,7 @@ from playwright.sync_api import sync_playwright
 
 from config.settings import redis_cache
 from sitecache.versioning import forget_derived
+from tests.browser import CHROMIUM
 from tests.factories import editor_group
 from tests.redis_server import OwnRedis
 
@@ -73,7 +74,6 @@ def _empty_cache():
     forget_derived()
 
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -4,25 +4,22 @@ WCAG 2 A/AA violation. Also: the skip link reaches the content, and the API docs
 declares its language."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from catalog.models import Benchmark
 from comparisons.selectors import lineup_url
+from tests.browser import IN_CHROMIUM
 from tests.browser.test_editor_import import plain_http_server
 from tests.factories import catalog_of, gemini_seed_pair
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SEED_PATH = "/compare/gemini-2-5-flash-live-api-vs-gemini-3-1-flash-lite/"
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
+    *IN_CHROMIUM,
     pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `npm ci`"),
-    pytest.mark.django_db(transaction=True),
 ]
 __all__ = ["plain_http_server"]
 

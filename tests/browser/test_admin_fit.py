@@ -2,14 +2,13 @@
 sideways and list rows are one line high, with a catalog whose names are long and whose
 model has many offerings and scores. Screenshots in the test's tmp folder."""
 
-import shutil
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from pricewatch.models import Finding
+from tests.browser import IN_CHROMIUM
 from tests.browser.test_editor_import import plain_http_server
 from tests.browser.test_editor_journey import sign_in_as_editor
 from tests.factories import (
@@ -21,15 +20,10 @@ from tests.factories import (
     offer,
 )
 
-CHROMIUM = "/usr/bin/chromium"
 WIDTH = 1280
 ROW_HEIGHT_MAX = 40  # one line of text with the admin's cell padding
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = IN_CHROMIUM
 __all__ = ["plain_http_server"]
 
 LISTS = [

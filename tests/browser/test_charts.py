@@ -2,13 +2,13 @@
 inside its chart's viewBox, so none is cut at the edge (the scatter's "$1,000" read
 "$1,00" at the right edge before its anchor moved inside)."""
 
-import shutil
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from catalog.services import PriceInput, record_price
+from tests.browser import IN_CHROMIUM
 from tests.browser.test_editor_import import plain_http_server
 from tests.factories import (
     BenchmarkFactory,
@@ -18,12 +18,7 @@ from tests.factories import (
     offer,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = IN_CHROMIUM
 __all__ = ["plain_http_server"]
 
 # Each text's box in the user units of its own SVG, against that SVG's viewBox.

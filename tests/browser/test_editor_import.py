@@ -1,7 +1,6 @@
 """An editor imports a price list in a real browser: upload -> preview -> confirm, then
 sees the new price in the admin and on the public model page."""
 
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -9,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from catalog.models import Offering
 from tests import factories
+from tests.browser import IN_CHROMIUM
 from tests.factories import (
     LanguageModelFactory,
     OfferingFactory,
@@ -17,12 +17,7 @@ from tests.factories import (
     offer,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = IN_CHROMIUM
 PASSWORD = "correct horse battery"
 
 

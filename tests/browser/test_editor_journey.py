@@ -5,23 +5,16 @@ no page of the journey scrolls sideways. At 390 px: the editor finds a model by
 searching, reads its prices and changes one. Screenshots in the test's tmp folder."""
 
 import re
-import shutil
 
-import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from tests.browser import IN_CHROMIUM
 from tests.browser.test_editor_import import PASSWORD, editor_group, plain_http_server
 from tests.browser.test_journeys import SEED_PATH, new_page
 from tests.factories import gemini_seed_pair
 
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = IN_CHROMIUM
 __all__ = ["plain_http_server"]
 
 

@@ -3,23 +3,18 @@ home page through the picker, a comparison, a related pair, a model page and the
 calculator; an editor changing a price in the admin that visitors see at once."""
 
 import re
-import shutil
 
 import pytest
 
 from catalog.models import Benchmark
+from tests.browser import IN_CHROMIUM
 from tests.browser.test_editor_import import PASSWORD, editor_group, plain_http_server
 from tests.factories import catalog_of, gemini_seed_pair
 
-CHROMIUM = "/usr/bin/chromium"
 SEED_PATH = "/compare/gemini-2-5-flash-live-api-vs-gemini-3-1-flash-lite/"
 WIDTHS = [("phone", 390, 844), ("desktop", 1280, 800)]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = IN_CHROMIUM
 __all__ = ["plain_http_server"]  # the fixture, shared with the import journey
 
 

@@ -2,23 +2,17 @@
 reaches a model page from the keyboard alone, the picker's type-ahead fills the pair,
 the header never overflows a phone, and without JavaScript the same box is a form."""
 
-import shutil
-
 import pytest
 
 from catalog.models import ModelAlias
+from tests.browser import IN_CHROMIUM
 from tests.browser.test_editor_import import plain_http_server
 from tests.factories import LanguageModelFactory, OrganizationFactory, gemini_seed_pair
 
-CHROMIUM = "/usr/bin/chromium"
 SEED_PATH = "/compare/gemini-2-5-flash-live-api-vs-gemini-3-1-flash-lite/"
 WIDTHS = [("phone", 390, 844), ("desktop", 1280, 800)]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = IN_CHROMIUM
 __all__ = ["plain_http_server"]
 
 

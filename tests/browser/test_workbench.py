@@ -2,21 +2,14 @@
 search, type the figure, Enter; the row shows old -> new in place and visitors see the
 new price at once. At desktop and phone widths; screenshots in the test's tmp folder."""
 
-import shutil
-
 import pytest
 
+from tests.browser import IN_CHROMIUM
 from tests.browser.test_editor_import import PASSWORD, editor_group, plain_http_server
 from tests.browser.test_journeys import SEED_PATH, WIDTHS, new_page
 from tests.factories import gemini_seed_pair
 
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = IN_CHROMIUM
 __all__ = ["plain_http_server"]
 
 
