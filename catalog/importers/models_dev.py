@@ -33,6 +33,7 @@ from catalog.importers.source import (
     positive_int,
     price_per_million,
     relative_ref,
+    without_maker_prefix,
 )
 
 FORMAT = "models-dev"
@@ -198,13 +199,6 @@ def _load(file: Path, root: Path, parsed: ParsedSource, ref: str, row=None) -> d
         else:
             parsed.errors.append(FileProblem(ref, message))
         return None
-
-
-def without_maker_prefix(name: str) -> str:
-    """A gateway's file (Helicone's, Kilo's, NVIDIA's) may copy OpenRouter's display name,
-    "Anthropic: Claude 3.5 Haiku": the model is "Claude 3.5 Haiku" (the OpenRouter parser
-    reads those names the same way)."""
-    return name.split(": ", 1)[1] if ": " in name else name
 
 
 def _canonical(ref: str, key: str, data: dict, parsed: ParsedSource) -> CanonicalModel:

@@ -30,6 +30,7 @@ from catalog.importers.source import (
     positive_int,
     price_per_request,
     price_per_token,
+    without_maker_prefix,
 )
 
 FORMAT = "openrouter"
@@ -134,8 +135,7 @@ def _row(index: int, entry) -> SourceRow:
         )
     model_id = str(entry["id"])
     name = str(entry.get("name") or model_id)
-    # "Anthropic: Claude Opus 4.7" -> "Claude Opus 4.7": the vendor prefix is not the name.
-    model_name = name.split(": ", 1)[1] if ": " in name else name
+    model_name = without_maker_prefix(name)
     top = entry.get("top_provider")
     top = top if isinstance(top, dict) else {}
     row = SourceRow(

@@ -216,6 +216,13 @@ class ParsedSource:
     as_of: date | None = None
 
 
+def without_maker_prefix(name: str) -> str:
+    """OpenRouter's display names, "Anthropic: Claude Opus 4.7", put the vendor before the
+    model's name; gateways' models.dev files (Helicone's, Kilo's, NVIDIA's) copy them.
+    The name is what follows: "Claude Opus 4.7"."""
+    return name.split(": ", 1)[1] if ": " in name else name
+
+
 def max_import_bytes() -> int:
     return settings.IMPORT_MAX_BYTES
 

@@ -13,8 +13,8 @@ from catalog.importers import PARSERS
 from catalog.importers.additions import apply_additions, build_additions
 from catalog.importers.apply import apply_plan
 from catalog.importers.growth import ModelGraph, ProposedOffering
-from catalog.importers.models_dev import without_maker_prefix
 from catalog.importers.plan import build_plan
+from catalog.importers.source import without_maker_prefix
 from catalog.models import LanguageModel, ModelEvidence, Offering, RejectedModel
 from catalog.seed_builder import build, dumps
 from catalog.seeding import SEED_PATH
