@@ -1,12 +1,15 @@
 """The server-drawn SVG charts in a real browser: every axis label and point label lies
 inside its chart's viewBox, so none is cut at the edge (the scatter's "$1,000" read
-"$1,00" at the right edge before its anchor moved inside)."""
+"$1,00" at the right edge before its anchor moved inside). And long unbroken texts
+(a source's file path) do not widen a phone's page."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from catalog.models import LanguageModel
+from catalog.pairs import compare_url
 from catalog.services import PriceInput, record_price
 from tests.browser import IN_CHROMIUM
 from tests.browser.test_editor_import import plain_http_server
@@ -15,6 +18,7 @@ from tests.factories import (
     BenchmarkScoreFactory,
     LanguageModelFactory,
     ProviderFactory,
+    SourceFactory,
     offer,
 )
 
@@ -76,4 +80,26 @@ def test_no_chart_label_runs_past_its_edge(
     scatter_ticks = page.goto(plain_http_server.url + f"/benchmarks/{benchmark.slug}/")
     assert scatter_ticks.status == 200
     assert "$1,000" in page.locator("figure.scatter svg").inner_html()
+    page.close()
+
+
+def test_a_source_titled_with_a_long_path_does_not_widen_a_phone_page(
+    plain_http_server, chromium, wide_price_range
+):
+    """The seed's models.dev sources are titled with file paths and no space
+    ("models.dev: providers/openrouter/models/anthropic/claude-opus-4.7-fast.toml"): on
+    two comparison pages at 390 px the page scrolled sideways by 40 px."""
+    benchmark, vault = wide_price_range
+    vault.sources.add(
+        SourceFactory(
+            url="https://example.com/a.toml",
+            title="models.dev: providers/openrouter/models/anthropic/claude-opus-4.7-fast.toml",
+        )
+    )
+    other = LanguageModel.objects.exclude(pk=vault.pk).order_by("slug").first()
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    for path in (vault.get_absolute_url(), compare_url(vault.slug, other.slug)):
+        assert page.goto(plain_http_server.url + path).status == 200, path
+        assert "claude-opus-4.7-fast.toml" in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     page.close()
